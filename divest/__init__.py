@@ -1,0 +1,1 @@
+"""The ``divest`` command line: the edge between a terminal and the game."""

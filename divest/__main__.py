@@ -1,0 +1,3 @@
+from divest.cli import main
+
+main()

@@ -1,0 +1,99 @@
+"""``divest``: check rules, simulate games, and play."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from game.scenario import DEFAULT_SCENARIO, Scenario, ScenarioError, load_scenario
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """Divestiture: negotiate the sale of TikTok's US business, or a ban, before Friday."""
+
+
+def _load(path: Path) -> Scenario:
+    try:
+        return load_scenario(path)
+    except ScenarioError as e:
+        if len(e.problems) == 1:
+            click.echo(f"error: {e.path}: {e.problems[0]}", err=True)
+        else:
+            click.echo(f"error: {e.path}: {len(e.problems)} problems", err=True)
+            for p in e.problems:
+                click.echo(f"  {p}", err=True)
+        sys.exit(2)
+
+
+@main.group()
+def rules() -> None:
+    """Work with scenario rules files."""
+
+
+@rules.command("check")
+@click.argument("path", type=click.Path(path_type=Path), default=DEFAULT_SCENARIO)
+def rules_check(path: Path) -> None:
+    """Validate a rules file and print a summary (exit 2 and every problem if invalid)."""
+    from divest.rules_report import summary
+
+    scenario = _load(path)
+    click.echo(summary(scenario, str(path)))
+
+
+scenario_option = click.option(
+    "--rules",
+    "rules_path",
+    type=click.Path(path_type=Path),
+    default=DEFAULT_SCENARIO,
+    show_default=True,
+    help="Scenario rules file.",
+)
+
+
+@main.command()
+@click.option("--games", type=click.IntRange(min=1), default=100, show_default=True)
+@click.option("--seed", type=int, default=1, show_default=True)
+@click.option(
+    "--json", "json_path", type=click.Path(path_type=Path), help="Write the summary as JSON."
+)
+@scenario_option
+def simulate(games: int, seed: int, json_path: Path | None, rules_path: Path) -> None:
+    """Play GAMES headless games and report outcomes and scores."""
+    from divest.report import progress, summary_table
+    from game.simulation import game_seeds, play_game, summarise
+
+    scenario = _load(rules_path)
+    started = time.perf_counter()
+    records = []
+    with progress(games) as advance:
+        for game_seed in game_seeds(seed, games):
+            records.append(play_game(scenario, game_seed))
+            advance()
+    elapsed = time.perf_counter() - started
+    result = summarise(scenario, seed, records)
+    summary_table(scenario, result)
+    click.echo(f"{games} games in {elapsed:.2f} s ({games / elapsed:.0f} games/s)", err=True)
+    if json_path is not None:
+        json_path.write_text(json.dumps(result.as_json(), indent=2) + "\n", encoding="utf-8")
+
+
+@main.command()
+@click.option("--seed", type=int, default=None, help="Seed of the game (random if not given).")
+@scenario_option
+def play(seed: int | None, rules_path: Path) -> None:
+    """Play a short game between bots and print its story."""
+    import random
+
+    from divest.story import tell
+    from game.simulation import play_game
+
+    scenario = _load(rules_path)
+    game_seed = seed if seed is not None else random.SystemRandom().randrange(2**31)
+    record = play_game(scenario, game_seed, keep_events=True)
+    click.echo(f"Divestiture, seed {game_seed}: {scenario.summary}")
+    click.echo(tell(record.state, record.events))

@@ -1,0 +1,139 @@
+"""What a seat can ask the engine to do: one pydantic model per action, tagged by ``type``."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, model_validator
+
+from game.types import Algorithm, Mitigation, Scope, SeatId, SheetId
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Stake(_Model):
+    """A buyer's share of the business after the deal, in percent."""
+
+    seat: SeatId
+    percent: int = Field(ge=1, le=100)
+
+
+class Terms(_Model):
+    """The content of a term sheet (GAME.md, 'Term sheet')."""
+
+    buyers: tuple[Stake, ...] = Field(min_length=1)
+    seller_stake: int = Field(ge=0, le=99, description="Percent ByteDance keeps")
+    scope: Scope
+    price: int = Field(description="Price in $B for the buyers' stakes")
+    algorithm: Algorithm
+    us_storage: bool = False
+    source_code_review: bool = False
+    us_board_majority: bool = False
+    security_committee: bool = False
+    rounds_to_close: int = Field(ge=1, description="The sheet lapses if not signed by then")
+
+    @model_validator(mode="after")
+    def _stakes_add_up(self) -> Terms:
+        seats = [b.seat for b in self.buyers]
+        if len(set(seats)) != len(seats):
+            raise ValueError("a buyer is listed twice")
+        total = sum(b.percent for b in self.buyers) + self.seller_stake
+        if total != 100:
+            raise ValueError(f"stakes add up to {total}, not 100")
+        if self.price <= 0:
+            raise ValueError(f"price must be above 0, got {self.price}")
+        return self
+
+    @property
+    def buyer_seats(self) -> tuple[SeatId, ...]:
+        return tuple(b.seat for b in self.buyers)
+
+    @property
+    def mitigations(self) -> frozenset[Mitigation]:
+        """The data and governance terms this sheet carries."""
+        return frozenset(m for m in Mitigation if getattr(self, m.value))
+
+    def stake_of(self, seat: SeatId) -> int:
+        return next((b.percent for b in self.buyers if b.seat == seat), 0)
+
+    def __str__(self) -> str:
+        buyers = " + ".join(f"{b.seat} {b.percent}%" for b in self.buyers)
+        terms = ", ".join(sorted(m.value for m in self.mitigations)) or "no data terms"
+        return (
+            f"{buyers} (seller keeps {self.seller_stake}%) | {self.scope} | ${self.price}B | "
+            f"algorithm {self.algorithm} | {terms} | {self.rounds_to_close} round(s) to close"
+        )
+
+
+class _Action(_Model):
+    version: int | None = Field(
+        default=None, description="The state version this action was made against"
+    )
+
+
+class Propose(_Action):
+    type: Literal["propose"] = "propose"
+    terms: Terms
+    replaces: SheetId | None = Field(default=None, description="The sheet this counters")
+
+
+class Sign(_Action):
+    type: Literal["sign"] = "sign"
+    sheet: SheetId
+
+
+class Reject(_Action):
+    type: Literal["reject"] = "reject"
+    sheet: SheetId
+
+
+class Withdraw(_Action):
+    type: Literal["withdraw"] = "withdraw"
+    sheet: SheetId
+
+
+class Message(_Action):
+    type: Literal["message"] = "message"
+    to: tuple[SeatId, ...] = Field(min_length=1)
+    text: str = Field(min_length=1)
+
+
+class Statement(_Action):
+    type: Literal["statement"] = "statement"
+    text: str = Field(min_length=1)
+
+
+class UseLever(_Action):
+    """Use one of the seat's levers from the rules (``levers:``)."""
+
+    type: Literal["lever"] = "lever"
+    lever: str
+    sheet: SheetId | None = None
+    option: str | None = None
+    mitigations: tuple[Mitigation, ...] = ()
+
+
+class Pass(_Action):
+    type: Literal["pass"] = "pass"
+
+
+class Timeout(_Action):
+    """The phase timer ran out: every seat that has not finished passes."""
+
+    type: Literal["timeout"] = "timeout"
+
+
+Action = Annotated[
+    Propose | Sign | Reject | Withdraw | Message | Statement | UseLever | Pass | Timeout,
+    Field(discriminator="type"),
+]
+ACTION_ADAPTER: TypeAdapter[Action] = TypeAdapter(Action)
+
+DEAL_MOVES = ("propose", "sign", "reject", "withdraw")
+
+
+def parse_action(data: object) -> Action:
+    """Validate a JSON-like object as an action (raises pydantic's ValidationError)."""
+    return ACTION_ADAPTER.validate_python(data)

@@ -1,0 +1,168 @@
+"""Headless games: players act on their own seat's view until the game ends.
+
+Pure: randomness comes from generators seeded by the game's seed, never the
+global one, so a seed always plays out the same way.
+"""
+
+from __future__ import annotations
+
+import random
+import statistics
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from game.actions import Action, Message, Propose, Statement, Terms, UseLever
+from game.checks import Actor
+from game.engine import apply, start
+from game.events import Event
+from game.legal import can_act
+from game.scenario import Scenario
+from game.scoring import scores
+from game.state import GameState
+from game.types import SeatId
+from game.views import GameView, view_for
+
+
+class Player(Protocol):
+    """Anything that picks an action from a seat's view."""
+
+    def act(self, view: GameView) -> Action: ...
+
+
+class RandomPlayer:
+    """Picks a random kind of legal action, then a random example of it."""
+
+    def __init__(self, seat: SeatId, rng: random.Random) -> None:
+        self.seat = seat
+        self.rng = rng
+        self._said = 0
+
+    def act(self, view: GameView) -> Action:
+        groups: dict[str, list[Action]] = {}
+        for action in view.legal:
+            key = action.lever if isinstance(action, UseLever) else action.type
+            groups.setdefault(key, []).append(action)
+        kind = self.rng.choice(sorted(groups))
+        action = self.rng.choice(groups[kind])
+        return self._vary(action, view)
+
+    def _vary(self, action: Action, view: GameView) -> Action:
+        if isinstance(action, Message | Statement):
+            # Distinct texts let tests trace where every private word goes.
+            self._said += 1
+            text = f"{self.seat} says #{self._said} in round {view.round}"
+            return action.model_copy(update={"text": text})
+        if isinstance(action, Propose):
+            t = action.terms
+            price = max(1, t.price + self.rng.randint(-6, 6))
+            terms = Terms.model_validate(
+                t.model_dump() | {"price": price, "rounds_to_close": self.rng.randint(1, 3)}
+            )
+            return action.model_copy(update={"terms": terms})
+        return action
+
+
+@dataclass(frozen=True, slots=True)
+class GameRecord:
+    """A finished game: its seed, its final state and the log that replays it."""
+
+    seed: int
+    state: GameState
+    log: tuple[tuple[Actor, Action], ...]
+    events: tuple[Event, ...] = field(default=(), repr=False)
+
+
+PlayerFactory = Callable[[SeatId, random.Random], Player]
+
+
+def play_game(
+    scenario: Scenario,
+    seed: int,
+    make_player: PlayerFactory | Mapping[SeatId, PlayerFactory] = RandomPlayer,
+    *,
+    rounds: int | None = None,
+    keep_events: bool = False,
+    max_steps: int = 20_000,
+) -> GameRecord:
+    """Play one game to its end; seats act in turn, each on its own view."""
+    opening = start(scenario, seed, rounds)
+    state = opening.state
+    rng = random.Random(f"players:{seed}")
+    players: dict[SeatId, Player] = {}
+    for seat in state.seats:
+        factory = make_player[seat] if isinstance(make_player, Mapping) else make_player
+        players[seat] = factory(seat, random.Random(rng.getrandbits(64)))
+    log: list[tuple[Actor, Action]] = []
+    events: list[Event] = list(opening.events) if keep_events else []
+    order = list(state.seats)
+    turn = 0
+    while not state.over:
+        if len(log) >= max_steps:
+            raise RuntimeError(f"game {seed} did not end in {max_steps} actions")
+        waiting = [s for s in order if can_act(state, s)]
+        seat = waiting[turn % len(waiting)]
+        turn += 1
+        action = players[seat].act(view_for(state, seat))
+        step = apply(state, seat, action)
+        state = step.state
+        log.append((seat, action))
+        if keep_events:
+            events.extend(step.events)
+    return GameRecord(seed, state, tuple(log), tuple(events))
+
+
+def game_seeds(seed: int, games: int) -> list[int]:
+    """The seeds of a run's games, derived from the run's seed."""
+    rng = random.Random(seed)
+    return [rng.getrandbits(32) for _ in range(games)]
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    """Outcome counts and per-seat score statistics of a run."""
+
+    games: int
+    seed: int
+    outcomes: dict[str, int]
+    scores: dict[SeatId, dict[str, float]]
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "games": self.games,
+            "seed": self.seed,
+            "outcomes": self.outcomes,
+            "scores": self.scores,
+        }
+
+
+def summarise(scenario: Scenario, seed: int, records: Sequence[GameRecord]) -> Summary:
+    """Count outcome classes and take each seat's mean, p10 and p90 score."""
+    outcomes = Counter(str(r.state.outcome) for r in records)
+    per_seat: dict[SeatId, list[float]] = {}
+    for r in records:
+        for seat, sc in scores(r.state).items():
+            per_seat.setdefault(seat, []).append(sc.total)
+    stats = {seat: _stats(values) for seat, values in per_seat.items()}
+    ordered = {o.id: outcomes.get(o.id, 0) for o in scenario.outcomes}
+    return Summary(len(records), seed, ordered, stats)
+
+
+def _stats(values: list[float]) -> dict[str, float]:
+    ordered = sorted(values)
+    return {
+        "mean": round(statistics.fmean(ordered), 2),
+        "p10": round(_quantile(ordered, 0.10), 2),
+        "p90": round(_quantile(ordered, 0.90), 2),
+    }
+
+
+def _quantile(ordered: list[float], q: float) -> float:
+    """Linear-interpolated quantile of sorted values."""
+    if len(ordered) == 1:
+        return ordered[0]
+    pos = q * (len(ordered) - 1)
+    lo = int(pos)
+    hi = min(lo + 1, len(ordered) - 1)
+    return ordered[lo] + (ordered[hi] - ordered[lo]) * (pos - lo)

@@ -1,0 +1,143 @@
+"""The frozen game state. Every accepted action makes a new one with ``version + 1``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from game.actions import Terms
+from game.frozen import FrozenMap
+from game.scenario import Scenario
+from game.types import LIVE_STATUSES, Mitigation, Phase, Scope, SeatId, SheetId, SheetStatus
+
+BriefValue = float | tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class TermSheet:
+    """A proposed deal and where it stands."""
+
+    id: SheetId
+    proposer: SeatId
+    terms: Terms
+    seller: SeatId
+    status: SheetStatus
+    signatures: frozenset[SeatId]
+    round_proposed: int
+    replaces: SheetId | None = None
+
+    @property
+    def parties(self) -> frozenset[SeatId]:
+        return frozenset((*self.terms.buyer_seats, self.seller))
+
+    @property
+    def expires_round(self) -> int:
+        """The last round in which this sheet can still be signed."""
+        return self.round_proposed + self.terms.rounds_to_close - 1
+
+    @property
+    def live(self) -> bool:
+        return self.status in LIVE_STATUSES or self.status == SheetStatus.CLEARED
+
+    @property
+    def public(self) -> bool:
+        """Once every party has signed, a deal is announced and everyone sees it."""
+        return self.status in (
+            SheetStatus.SIGNED,
+            SheetStatus.CLEARED,
+            SheetStatus.BLOCKED,
+            SheetStatus.CLOSED,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ChatMessage:
+    """A private message; ``kind`` is 'chat', 'briefing' or 'intel'."""
+
+    sender: SeatId
+    to: frozenset[SeatId]
+    text: str
+    round: int
+    kind: str = "chat"
+
+
+@dataclass(frozen=True, slots=True)
+class FeedItem:
+    """A public line: news, a statement, an official action, a result."""
+
+    round: int
+    kind: str
+    text: str
+    seat: SeatId | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SeatState:
+    """One seat's private and per-phase bookkeeping."""
+
+    brief: FrozenMap[str, BriefValue]
+    passed: bool = False
+    deal_moves: int = 0
+    messages: int = 0
+    officials: int = 0
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class GameState:
+    """Everything about a game at one version; replaying its log rebuilds it exactly."""
+
+    scenario: Scenario = field(compare=False, repr=False)
+    seed: int
+    version: int
+    round: int
+    deadline: int
+    phase: Phase
+    tracks: FrozenMap[str, int]
+    flags: frozenset[str]
+    seats: FrozenMap[SeatId, SeatState]
+    deck: tuple[str, ...]
+    news: tuple[str, ...]
+    sheets: tuple[TermSheet, ...] = ()
+    for_sale: Scope = Scope.US
+    divestiture_scope: Scope | None = None
+    required_mitigations: frozenset[Mitigation] = frozenset()
+    endorsed: frozenset[SheetId] = frozenset()
+    opposed: frozenset[SheetId] = frozenset()
+    used_once: frozenset[tuple[SeatId, str]] = frozenset()
+    used_this_round: tuple[tuple[SeatId, str], ...] = ()
+    messages: tuple[ChatMessage, ...] = ()
+    feed: tuple[FeedItem, ...] = ()
+    outcome: str | None = None
+    closed_sheet: SheetId | None = None
+
+    @property
+    def over(self) -> bool:
+        return self.phase == Phase.OVER
+
+    @property
+    def rounds_left(self) -> int:
+        """Rounds after the current one before the deadline."""
+        return max(0, self.deadline - self.round)
+
+    @property
+    def seat_ids(self) -> tuple[SeatId, ...]:
+        return tuple(self.seats)
+
+    def sheet(self, sheet_id: SheetId) -> TermSheet | None:
+        for s in self.sheets:
+            if s.id == sheet_id:
+                return s
+        return None
+
+    def round_name(self, round_no: int | None = None) -> str:
+        n = self.round if round_no is None else round_no
+        names = self.scenario.rounds.names
+        return names[n - 1] if 0 < n <= len(names) else f"Day {n}"
+
+    def brief(self, seat: SeatId) -> FrozenMap[str, BriefValue]:
+        return self.seats[seat].brief
+
+    def number(self, seat: SeatId, name: str, default: float = 0.0) -> float:
+        """A numeric brief value (``default`` when the brief has no such field)."""
+        value = self.seats[seat].brief.get(name, default)
+        return value if isinstance(value, float) else default

@@ -1,0 +1,259 @@
+"""What one seat, a spectator or the facilitator may see: built field by field.
+
+Views are allow-lists (ARCHITECTURE.md): each field is copied in on purpose;
+nothing is deep-copied and then pruned. A seat sees its own brief, its own
+notes, the messages it sent or received and the term sheets it is party to;
+signed deals and the public feed are for everyone. Briefs and scores of all
+seats are revealed when the game is over, for the debrief.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict
+
+from game.actions import Action, Terms
+from game.briefs import brief_text
+from game.legal import legal_actions
+from game.scoring import scores
+from game.state import GameState, TermSheet
+from game.types import FACILITATOR, SPECTATOR, Mitigation, Phase, Scope, SeatId, SheetStatus, Viewer
+
+
+class _View(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class SeatInfo(_View):
+    id: SeatId
+    name: str
+    who: str
+    wants: str
+    color: str
+    waiting: bool
+
+
+class TrackView(_View):
+    id: str
+    name: str
+    description: str
+    value: int
+    min: int
+    max: int
+    unit: str
+    label: str
+
+
+class SheetView(_View):
+    id: str
+    proposer: SeatId
+    parties: tuple[SeatId, ...]
+    terms: Terms
+    status: SheetStatus
+    signatures: tuple[SeatId, ...]
+    round_proposed: int
+    expires_round: int
+    replaces: str | None
+    endorsed: bool
+    opposed: bool
+
+
+class MessageView(_View):
+    sender: SeatId
+    to: tuple[SeatId, ...]
+    text: str
+    round: int
+    kind: str
+
+
+class FeedView(_View):
+    round: int
+    kind: str
+    text: str
+    seat: SeatId | None
+
+
+class NewsView(_View):
+    id: str
+    headline: str
+    quote: str
+    round: int
+
+
+class BriefView(_View):
+    seat: SeatId
+    values: dict[str, float | tuple[str, ...]]
+    text: str
+
+
+class ObjectiveView(_View):
+    label: str
+    public: bool
+    weight: float
+    value: float
+
+
+class ScoreView(_View):
+    seat: SeatId
+    total: float
+    objectives: tuple[ObjectiveView, ...]
+
+
+class TimelineView(_View):
+    date: str
+    event: str
+
+
+class GameView(_View):
+    """Everything one viewer may know about the game at one version."""
+
+    viewer: str
+    scenario: str
+    title: str
+    version: int
+    round: int
+    round_name: str
+    deadline: int
+    deadline_name: str
+    rounds_left: int
+    phase: Phase
+    tracks: tuple[TrackView, ...]
+    flags: tuple[str, ...]
+    for_sale: Scope
+    divestiture_scope: Scope | None
+    required_mitigations: tuple[Mitigation, ...]
+    seats: tuple[SeatInfo, ...]
+    news: tuple[NewsView, ...]
+    brief: BriefView | None
+    notes: tuple[str, ...]
+    sheets: tuple[SheetView, ...]
+    messages: tuple[MessageView, ...]
+    feed: tuple[FeedView, ...]
+    legal: tuple[Action, ...]
+    outcome: str | None
+    outcome_name: str | None
+    scores: tuple[ScoreView, ...]
+    briefs: tuple[BriefView, ...]
+    timeline: tuple[TimelineView, ...]
+    seed: int | None
+
+
+def view_for(state: GameState, viewer: Viewer, *, with_legal: bool = True) -> GameView:
+    """The view of ``viewer``: a seat id, ``SPECTATOR`` or ``FACILITATOR``."""
+    sc = state.scenario
+    is_seat = viewer not in (SPECTATOR, FACILITATOR)
+    if is_seat and viewer not in state.seats:
+        raise KeyError(f"'{viewer}' is not a seat in this game")
+    seat = SeatId(viewer) if is_seat else None
+    everything = viewer == FACILITATOR
+    reveal = everything or state.over
+    outcome = sc.outcome(state.outcome) if state.outcome else None
+    return GameView(
+        viewer=viewer,
+        scenario=sc.id,
+        title=sc.title,
+        version=state.version,
+        round=state.round,
+        round_name=state.round_name(),
+        deadline=state.deadline,
+        deadline_name=state.round_name(state.deadline),
+        rounds_left=state.rounds_left,
+        phase=state.phase,
+        tracks=tuple(_track(state, tid) for tid in sc.tracks),
+        flags=tuple(sorted(state.flags)),
+        for_sale=state.for_sale,
+        divestiture_scope=state.divestiture_scope,
+        required_mitigations=tuple(sorted(state.required_mitigations)),
+        seats=tuple(
+            SeatInfo(
+                id=s.id,
+                name=s.name,
+                who=s.who,
+                wants=s.wants,
+                color=s.color,
+                waiting=not state.seats[s.id].passed,
+            )
+            for s in sc.seats
+            if s.id in state.seats
+        ),
+        news=tuple(
+            NewsView(id=c.id, headline=c.headline, quote=c.quote, round=i + 1)
+            for i, cid in enumerate(state.news)
+            for c in sc.news.cards
+            if c.id == cid
+        ),
+        brief=_brief(state, seat) if seat else None,
+        notes=state.seats[seat].notes if seat else (),
+        sheets=tuple(
+            _sheet(state, sh)
+            for sh in state.sheets
+            if everything or sh.public or (seat in sh.parties)
+        ),
+        messages=tuple(
+            MessageView(
+                sender=m.sender, to=tuple(sorted(m.to)), text=m.text, round=m.round, kind=m.kind
+            )
+            for m in state.messages
+            if everything or (seat is not None and (seat == m.sender or seat in m.to))
+        ),
+        feed=tuple(
+            FeedView(round=f.round, kind=f.kind, text=f.text, seat=f.seat) for f in state.feed
+        ),
+        legal=tuple(legal_actions(state, seat)) if seat and with_legal else (),
+        outcome=state.outcome,
+        outcome_name=outcome.name if outcome else None,
+        scores=tuple(
+            ScoreView(
+                seat=s.seat,
+                total=s.total,
+                objectives=tuple(
+                    ObjectiveView(label=o.label, public=o.public, weight=o.weight, value=o.value)
+                    for o in s.objectives
+                ),
+            )
+            for s in scores(state).values()
+        )
+        if state.over
+        else (),
+        briefs=tuple(_brief(state, s) for s in state.seats) if reveal else (),
+        timeline=tuple(TimelineView(date=t.date, event=t.event) for t in sc.timeline)
+        if state.over
+        else (),
+        seed=state.seed if everything else None,
+    )
+
+
+def _track(state: GameState, tid: str) -> TrackView:
+    t = state.scenario.tracks[tid]
+    value = state.tracks[tid]
+    label = t.labels[value - t.min] if t.labels else ""
+    return TrackView(
+        id=tid,
+        name=t.name,
+        description=t.description,
+        value=value,
+        min=t.min,
+        max=t.max,
+        unit=t.unit,
+        label=label,
+    )
+
+
+def _brief(state: GameState, seat: SeatId) -> BriefView:
+    values = dict(state.seats[seat].brief)
+    return BriefView(seat=seat, values=values, text=brief_text(state.scenario, seat, values))
+
+
+def _sheet(state: GameState, sh: TermSheet) -> SheetView:
+    return SheetView(
+        id=sh.id,
+        proposer=sh.proposer,
+        parties=tuple(sorted(sh.parties)),
+        terms=sh.terms,
+        status=sh.status,
+        signatures=tuple(sorted(sh.signatures)),
+        round_proposed=sh.round_proposed,
+        expires_round=sh.expires_round,
+        replaces=sh.replaces,
+        endorsed=sh.id in state.endorsed,
+        opposed=sh.id in state.opposed,
+    )
