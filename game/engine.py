@@ -124,18 +124,18 @@ def _execute(state: GameState, seat: SeatId, action: Action, events: list[Event]
             Event(
                 action.type,
                 f"{_name(state, seat)}: {describe(action)}",
-                sheet.parties,
+                frozenset(sheet.parties),
                 seat,
                 sheet.id,
             )
         )
-        return _put_sheet(state, replace(sheet, status=status))
+        return _put_sheet(state, sheet.with_status(status))
     raise AssertionError(f"unhandled action {action!r}")  # pragma: no cover
 
 
 def _message(state: GameState, seat: SeatId, action: Message, events: list[Event]) -> GameState:
     to = frozenset(action.to)
-    msg = ChatMessage(seat, to, action.text, state.round)
+    msg = ChatMessage(sender=seat, to=tuple(sorted(to)), text=action.text, round=state.round)
     names = ", ".join(_name(state, s) for s in sorted(to))
     text = f"{_name(state, seat)} to {names}: {action.text}"
     events.append(Event("message", text, to | {seat}, seat))
@@ -146,26 +146,19 @@ def _message(state: GameState, seat: SeatId, action: Message, events: list[Event
 
 def _propose(state: GameState, seat: SeatId, action: Propose, events: list[Event]) -> GameState:
     sheet_id = SheetId(f"ts-{len(state.sheets) + 1}")
-    sheet = TermSheet(
-        id=sheet_id,
-        proposer=seat,
-        terms=action.terms,
-        seller=state.scenario.roles.seller,
-        status=SheetStatus.OPEN,
-        signatures=frozenset({seat}),
-        round_proposed=state.round,
-        replaces=action.replaces,
+    sheet = TermSheet.new(
+        sheet_id, seat, action.terms, state.scenario.roles.seller, state.round, action.replaces
     )
     if action.replaces is not None:
         old = _get_sheet(state, action.replaces)
-        state = _put_sheet(state, replace(old, status=SheetStatus.SUPERSEDED))
+        state = _put_sheet(state, old.with_status(SheetStatus.SUPERSEDED))
     state = replace(state, sheets=(*state.sheets, sheet))
     verb = f"counters {action.replaces} with" if action.replaces else "proposes"
     text = f"{_name(state, seat)} {verb} {sheet_id}: {action.terms}"
-    events.append(Event("proposed", text, sheet.parties, seat, sheet_id))
+    events.append(Event("proposed", text, frozenset(sheet.parties), seat, sheet_id))
     # A new offer calls its other parties back to the table (while they have moves left).
     limit = state.scenario.rounds.negotiate_actions_per_seat
-    for party in sheet.parties - {seat}:
+    for party in set(sheet.parties) - {seat}:
         if state.seats[party].passed and state.seats[party].deal_moves < limit:
             state = _set_seat(state, party, passed=False)
     return state
@@ -173,11 +166,11 @@ def _propose(state: GameState, seat: SeatId, action: Propose, events: list[Event
 
 def _sign(state: GameState, seat: SeatId, sheet_id: SheetId, events: list[Event]) -> GameState:
     sheet = _get_sheet(state, sheet_id)
-    sheet = replace(sheet, signatures=sheet.signatures | {seat})
+    sheet = sheet.signed_by(seat)
     text = f"{_name(state, seat)} signs {sheet.id}"
-    events.append(Event("signed", text, sheet.parties, seat, sheet.id))
-    if sheet.signatures >= sheet.parties:
-        sheet = replace(sheet, status=SheetStatus.SIGNED)
+    events.append(Event("signed", text, frozenset(sheet.parties), seat, sheet.id))
+    if sheet.fully_signed:
+        sheet = sheet.with_status(SheetStatus.SIGNED)
         parties = ", ".join(_name(state, p) for p in sorted(sheet.parties))
         text = f"Deal {sheet.id} signed by {parties}: {sheet.terms}."
         events.append(
@@ -207,7 +200,8 @@ def _lever(state: GameState, seat: SeatId, action: UseLever, events: list[Event]
     state = _mechanic(state, seat, lever, action, events)
     state = _apply_effects(state, lever.effects, events)
     if lever.ends_turn:
-        state = _set_seat(state, seat, passed=True)
+        # It costs the rest of the phase: spend every move so no new offer reopens it.
+        state = _set_seat(state, seat, passed=True, deal_moves=sc.rounds.negotiate_actions_per_seat)
     return state
 
 
@@ -238,7 +232,9 @@ def _mechanic(
     if m == "brief_president":
         president = sc.roles.president
         text = f"Recommendation: {action.option}."
-        note = ChatMessage(seat, frozenset({president}), text, state.round, "briefing")
+        note = ChatMessage(
+            sender=seat, to=(president,), text=text, round=state.round, kind="briefing"
+        )
         line = f"{_name(state, seat)} briefs {_name(state, president)}: {text}"
         events.append(Event("briefing", line, frozenset({seat, president}), seat))
         return replace(state, messages=(*state.messages, note))
@@ -255,7 +251,7 @@ def _mechanic(
         )
     if m in ("clear_deal", "block_deal"):
         status = SheetStatus.CLEARED if m == "clear_deal" else SheetStatus.BLOCKED
-        return _put_sheet(state, replace(_get_sheet(state, sheet_id), status=status))
+        return _put_sheet(state, _get_sheet(state, sheet_id).with_status(status))
     return state
 
 
@@ -361,9 +357,11 @@ def _settle(state: GameState, events: list[Event]) -> GameState:
         s for s in state.sheets if s.status == SheetStatus.OPEN and s.expires_round <= state.round
     ]
     for sheet in lapsed:
-        state = _put_sheet(state, replace(sheet, status=SheetStatus.LAPSED))
+        state = _put_sheet(state, sheet.with_status(SheetStatus.LAPSED))
         events.append(
-            Event("lapsed", f"{sheet.id} lapses unsigned.", sheet.parties, None, sheet.id)
+            Event(
+                "lapsed", f"{sheet.id} lapses unsigned.", frozenset(sheet.parties), None, sheet.id
+            )
         )
     state = replace(state, round=state.round + 1)
     return _start_round(state, events)
@@ -378,7 +376,7 @@ def _close_deal(state: GameState, sheet: TermSheet, events: list[Event]) -> Game
     if terms.seller_stake <= risk.control_max_seller_stake:
         relief += risk.control_relief
     state = _apply_changes(state, {risk.track: TrackChange(add=-relief)}, events)
-    state = _put_sheet(state, replace(sheet, status=SheetStatus.CLOSED))
+    state = _put_sheet(state, sheet.with_status(SheetStatus.CLOSED))
     buyers = frozenset(terms.buyer_seats)
     outcome = next(
         o for o in sc.outcomes if o.kind == OutcomeKind.DEAL and frozenset(o.buyers) == buyers
@@ -440,7 +438,8 @@ def _set_seat(state: GameState, seat: SeatId, **changes: object) -> GameState:
 
 
 def _feed(state: GameState, kind: str, text: str, seat: SeatId | None) -> GameState:
-    return replace(state, feed=(*state.feed, FeedItem(state.round, kind, text, seat)))
+    item = FeedItem(round=state.round, kind=kind, text=text, seat=seat)
+    return replace(state, feed=(*state.feed, item))
 
 
 def _get_sheet(state: GameState, sheet_id: SheetId) -> TermSheet:

@@ -25,7 +25,7 @@ from game.actions import (
 from game.checks import check
 from game.errors import GameError
 from game.state import GameState
-from game.types import Algorithm, Mitigation, Scope, SeatId, SheetStatus
+from game.types import Algorithm, Mitigation, Scope, SeatId, SheetId, SheetStatus
 
 
 def legal_actions(state: GameState, seat: SeatId) -> list[Action]:
@@ -59,6 +59,7 @@ def _candidates(state: GameState, seat: SeatId) -> Iterator[Action]:
             yield Sign(sheet=sheet.id)
             yield Reject(sheet=sheet.id)
             yield Withdraw(sheet=sheet.id)
+            yield _counter(state, seat, sheet.terms, sheet.id)
     yield from _proposals(state, seat)
     for lever_id, lever in sc.levers.items():
         if seat not in lever.seats or lever.phase != state.phase:
@@ -75,6 +76,14 @@ def _candidates(state: GameState, seat: SeatId) -> Iterator[Action]:
                 yield UseLever(lever=lever_id, option=option)
         else:
             yield UseLever(lever=lever_id)
+
+
+def _counter(state: GameState, seat: SeatId, terms: Terms, sheet_id: SheetId) -> Propose:
+    """The same terms, with the price moved a step in this seat's favour."""
+    step = -1 if seat in terms.buyer_seats else 1
+    rules = state.scenario.term_sheets
+    price = max(rules.price_min, min(rules.price_max, terms.price + step))
+    return Propose(terms=terms.model_copy(update={"price": price}), replaces=sheet_id)
 
 
 def _proposals(state: GameState, seat: SeatId) -> Iterator[Action]:

@@ -4,35 +4,71 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from pydantic import BaseModel, ConfigDict, Field
+
 from game.actions import Terms
 from game.frozen import FrozenMap
 from game.scenario import Scenario
 from game.types import LIVE_STATUSES, Mitigation, Phase, Scope, SeatId, SheetId, SheetStatus
 
 BriefValue = float | tuple[str, ...]
+PUBLIC_STATUSES = frozenset(
+    {SheetStatus.SIGNED, SheetStatus.CLEARED, SheetStatus.BLOCKED, SheetStatus.CLOSED}
+)
 
 
-@dataclass(frozen=True, slots=True)
-class TermSheet:
-    """A proposed deal and where it stands."""
+class _Record(BaseModel):
+    # Pydantic models, not dataclasses: views hand these very objects to the wire.
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class TermSheet(_Record):
+    """A proposed deal and where it stands. ``parties`` and ``signatures`` are sorted."""
 
     id: SheetId
     proposer: SeatId
     terms: Terms
     seller: SeatId
     status: SheetStatus
-    signatures: frozenset[SeatId]
+    parties: tuple[SeatId, ...]
+    signatures: tuple[SeatId, ...]
     round_proposed: int
+    expires_round: int = Field(description="The last round in which it can still be signed")
     replaces: SheetId | None = None
 
-    @property
-    def parties(self) -> frozenset[SeatId]:
-        return frozenset((*self.terms.buyer_seats, self.seller))
+    @classmethod
+    def new(  # noqa: PLR0917 - one positional per field of a fresh sheet
+        cls,
+        sheet_id: SheetId,
+        proposer: SeatId,
+        terms: Terms,
+        seller: SeatId,
+        round_no: int,
+        replaces: SheetId | None = None,
+    ) -> TermSheet:
+        """A freshly proposed sheet, signed by its proposer."""
+        return cls(
+            id=sheet_id,
+            proposer=proposer,
+            terms=terms,
+            seller=seller,
+            status=SheetStatus.OPEN,
+            parties=tuple(sorted({*terms.buyer_seats, seller})),
+            signatures=(proposer,),
+            round_proposed=round_no,
+            expires_round=round_no + terms.rounds_to_close - 1,
+            replaces=replaces,
+        )
+
+    def with_status(self, status: SheetStatus) -> TermSheet:
+        return self.model_copy(update={"status": status})
+
+    def signed_by(self, seat: SeatId) -> TermSheet:
+        return self.model_copy(update={"signatures": tuple(sorted({*self.signatures, seat}))})
 
     @property
-    def expires_round(self) -> int:
-        """The last round in which this sheet can still be signed."""
-        return self.round_proposed + self.terms.rounds_to_close - 1
+    def fully_signed(self) -> bool:
+        return set(self.signatures) >= set(self.parties)
 
     @property
     def live(self) -> bool:
@@ -41,27 +77,20 @@ class TermSheet:
     @property
     def public(self) -> bool:
         """Once every party has signed, a deal is announced and everyone sees it."""
-        return self.status in (
-            SheetStatus.SIGNED,
-            SheetStatus.CLEARED,
-            SheetStatus.BLOCKED,
-            SheetStatus.CLOSED,
-        )
+        return self.status in PUBLIC_STATUSES
 
 
-@dataclass(frozen=True, slots=True)
-class ChatMessage:
-    """A private message; ``kind`` is 'chat', 'briefing' or 'intel'."""
+class ChatMessage(_Record):
+    """A private message; ``kind`` is 'chat' or 'briefing'. ``to`` is sorted."""
 
     sender: SeatId
-    to: frozenset[SeatId]
+    to: tuple[SeatId, ...]
     text: str
     round: int
     kind: str = "chat"
 
 
-@dataclass(frozen=True, slots=True)
-class FeedItem:
+class FeedItem(_Record):
     """A public line: news, a statement, an official action, a result."""
 
     round: int

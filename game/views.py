@@ -9,18 +9,25 @@ seats are revealed when the game is over, for the debrief.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 from pydantic import BaseModel, ConfigDict
 
-from game.actions import Action, Terms
+from game.actions import Action
 from game.briefs import brief_text
 from game.legal import legal_actions
+from game.scenario import Scenario, Seat
 from game.scoring import scores
-from game.state import GameState, TermSheet
-from game.types import FACILITATOR, SPECTATOR, Mitigation, Phase, Scope, SeatId, SheetStatus, Viewer
+from game.state import ChatMessage, FeedItem, GameState, TermSheet
+from game.types import FACILITATOR, SPECTATOR, Mitigation, Phase, Scope, SeatId, Viewer
 
 
 class _View(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+_V = TypeVar("_V", bound=_View)
 
 
 class SeatInfo(_View):
@@ -41,35 +48,6 @@ class TrackView(_View):
     max: int
     unit: str
     label: str
-
-
-class SheetView(_View):
-    id: str
-    proposer: SeatId
-    parties: tuple[SeatId, ...]
-    terms: Terms
-    status: SheetStatus
-    signatures: tuple[SeatId, ...]
-    round_proposed: int
-    expires_round: int
-    replaces: str | None
-    endorsed: bool
-    opposed: bool
-
-
-class MessageView(_View):
-    sender: SeatId
-    to: tuple[SeatId, ...]
-    text: str
-    round: int
-    kind: str
-
-
-class FeedView(_View):
-    round: int
-    kind: str
-    text: str
-    seat: SeatId | None
 
 
 class NewsView(_View):
@@ -125,9 +103,11 @@ class GameView(_View):
     news: tuple[NewsView, ...]
     brief: BriefView | None
     notes: tuple[str, ...]
-    sheets: tuple[SheetView, ...]
-    messages: tuple[MessageView, ...]
-    feed: tuple[FeedView, ...]
+    sheets: tuple[TermSheet, ...]
+    endorsed: tuple[str, ...]
+    opposed: tuple[str, ...]
+    messages: tuple[ChatMessage, ...]
+    feed: tuple[FeedItem, ...]
     legal: tuple[Action, ...]
     outcome: str | None
     outcome_name: str | None
@@ -164,40 +144,20 @@ def view_for(state: GameState, viewer: Viewer, *, with_legal: bool = True) -> Ga
         divestiture_scope=state.divestiture_scope,
         required_mitigations=tuple(sorted(state.required_mitigations)),
         seats=tuple(
-            SeatInfo(
-                id=s.id,
-                name=s.name,
-                who=s.who,
-                wants=s.wants,
-                color=s.color,
-                waiting=not state.seats[s.id].passed,
-            )
-            for s in sc.seats
-            if s.id in state.seats
+            _seat_info(s, not state.seats[s.id].passed) for s in sc.seats if s.id in state.seats
         ),
-        news=tuple(
-            NewsView(id=c.id, headline=c.headline, quote=c.quote, round=i + 1)
-            for i, cid in enumerate(state.news)
-            for c in sc.news.cards
-            if c.id == cid
-        ),
+        news=tuple(_news(sc, cid, i + 1) for i, cid in enumerate(state.news)),
         brief=_brief(state, seat) if seat else None,
         notes=state.seats[seat].notes if seat else (),
-        sheets=tuple(
-            _sheet(state, sh)
-            for sh in state.sheets
-            if everything or sh.public or (seat in sh.parties)
-        ),
+        sheets=tuple(sh for sh in state.sheets if everything or sh.public or (seat in sh.parties)),
+        endorsed=tuple(sorted(state.endorsed)),
+        opposed=tuple(sorted(state.opposed)),
         messages=tuple(
-            MessageView(
-                sender=m.sender, to=tuple(sorted(m.to)), text=m.text, round=m.round, kind=m.kind
-            )
+            m
             for m in state.messages
             if everything or (seat is not None and (seat == m.sender or seat in m.to))
         ),
-        feed=tuple(
-            FeedView(round=f.round, kind=f.kind, text=f.text, seat=f.seat) for f in state.feed
-        ),
+        feed=state.feed,
         legal=tuple(legal_actions(state, seat)) if seat and with_legal else (),
         outcome=state.outcome,
         outcome_name=outcome.name if outcome else None,
@@ -222,38 +182,60 @@ def view_for(state: GameState, viewer: Viewer, *, with_legal: bool = True) -> Ga
     )
 
 
+# Views are rebuilt for every move a bot makes, and most of their parts only
+# change with a value from a small range. These memos hold the rules object
+# they were made from, so its id cannot be reused while the entry lives.
+_memo: dict[tuple[int, object], tuple[object, _View]] = {}
+
+
+def _memoised(source: object, key: object, make: Callable[[], _V]) -> _V:
+    hit = _memo.get((id(source), key))
+    if hit is None:
+        if len(_memo) > 50_000:
+            _memo.clear()
+        hit = (source, make())
+        _memo[(id(source), key)] = hit
+    return hit[1]  # type: ignore[return-value]
+
+
 def _track(state: GameState, tid: str) -> TrackView:
     t = state.scenario.tracks[tid]
     value = state.tracks[tid]
-    label = t.labels[value - t.min] if t.labels else ""
-    return TrackView(
-        id=tid,
-        name=t.name,
-        description=t.description,
-        value=value,
-        min=t.min,
-        max=t.max,
-        unit=t.unit,
-        label=label,
+    return _memoised(
+        t,
+        value,
+        lambda: TrackView(
+            id=tid,
+            name=t.name,
+            description=t.description,
+            value=value,
+            min=t.min,
+            max=t.max,
+            unit=t.unit,
+            label=t.labels[value - t.min] if t.labels else "",
+        ),
+    )
+
+
+def _seat_info(s: Seat, waiting: bool) -> SeatInfo:
+    return _memoised(
+        s,
+        waiting,
+        lambda: SeatInfo(
+            id=s.id, name=s.name, who=s.who, wants=s.wants, color=s.color, waiting=waiting
+        ),
+    )
+
+
+def _news(sc: Scenario, card_id: str, round_no: int) -> NewsView:
+    card = next(c for c in sc.news.cards if c.id == card_id)
+    return _memoised(
+        card,
+        round_no,
+        lambda: NewsView(id=card.id, headline=card.headline, quote=card.quote, round=round_no),
     )
 
 
 def _brief(state: GameState, seat: SeatId) -> BriefView:
     values = dict(state.seats[seat].brief)
     return BriefView(seat=seat, values=values, text=brief_text(state.scenario, seat, values))
-
-
-def _sheet(state: GameState, sh: TermSheet) -> SheetView:
-    return SheetView(
-        id=sh.id,
-        proposer=sh.proposer,
-        parties=tuple(sorted(sh.parties)),
-        terms=sh.terms,
-        status=sh.status,
-        signatures=tuple(sorted(sh.signatures)),
-        round_proposed=sh.round_proposed,
-        expires_round=sh.expires_round,
-        replaces=sh.replaces,
-        endorsed=sh.id in state.endorsed,
-        opposed=sh.id in state.opposed,
-    )

@@ -1,0 +1,93 @@
+"""The ``divest`` command as a user runs it."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from divest.cli import main
+from game import DEFAULT_SCENARIO
+
+RULES = DEFAULT_SCENARIO
+
+
+def _bad_copy(tmp_path: Path) -> Path:
+    bad = tmp_path / "bad.yaml"
+    text = RULES.read_text(encoding="utf-8").replace(
+        "    max: 10\n    start: 8\n", "    max: 10\n    start: 12\n", 1
+    )
+    bad.write_text(text, encoding="utf-8")
+    (tmp_path / "tiktok_2020_article.txt").write_bytes(
+        (RULES.parent / "tiktok_2020_article.txt").read_bytes()
+    )
+    return bad
+
+
+def test_rules_check_valid_exits_0() -> None:
+    """A valid scenario prints a summary and exits 0."""
+    result = CliRunner().invoke(main, ["rules", "check", str(RULES)])
+    assert result.exit_code == 0, result.output
+    assert "valid scenario 'tiktok_2020'" in result.output
+    assert "white_house" in result.output and "News deck    21 cards" in result.output
+
+
+def test_rules_check_invalid_exits_2_and_names_the_field(tmp_path: Path) -> None:
+    """An invalid scenario exits 2 and names the field (run as the installed command)."""
+    exe = Path(sys.executable).parent / "divest"
+    run = subprocess.run(
+        [str(exe), "rules", "check", str(_bad_copy(tmp_path))],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert run.returncode == 2
+    assert "tracks.security_risk.start: 12 is above max 10" in run.stderr
+    assert "Traceback" not in run.stderr
+
+
+def test_rules_check_missing_and_broken_files_are_one_line(tmp_path: Path) -> None:
+    """A missing file or broken YAML is a one-line error with exit 2."""
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("id: [oops\n", encoding="utf-8")
+    for path in (tmp_path / "missing.yaml", broken):
+        result = CliRunner().invoke(main, ["rules", "check", str(path)])
+        assert result.exit_code == 2
+        assert len(result.output.strip().splitlines()) == 1, result.output
+        assert result.output.startswith("error: ")
+
+
+def test_simulate_json_is_deterministic_and_has_no_timing(tmp_path: Path) -> None:
+    """The same seed gives byte-identical JSON, with the documented keys."""
+    outputs = []
+    for name in ("a.json", "b.json"):
+        path = tmp_path / name
+        result = CliRunner().invoke(
+            main, ["simulate", "--games", "30", "--seed", "3", "--json", str(path)]
+        )
+        assert result.exit_code == 0, result.output
+        outputs.append(path.read_bytes())
+    assert outputs[0] == outputs[1]
+    data = json.loads(outputs[0])
+    assert set(data) == {"games", "seed", "outcomes", "scores"}
+    assert data["games"] == 30 and sum(data["outcomes"].values()) == 30
+    assert set(data["scores"]["bytedance"]) == {"mean", "p10", "p90"}
+
+
+def test_simulate_rejects_a_bad_flag() -> None:
+    """A bad flag value is a usage error (exit 2) that names the flag."""
+    result = CliRunner().invoke(main, ["simulate", "--games", "zero"])
+    assert result.exit_code == 2
+    assert "--games" in result.output
+
+
+def test_play_tells_a_whole_game() -> None:
+    """divest play prints the story of a game from its first news to its outcome."""
+    result = CliRunner().invoke(main, ["play", "--seed", "5"])
+    assert result.exit_code == 0, result.output
+    assert "NEWS Monday" in result.output
+    assert "OUTCOME: " in result.output
+    assert "Scores" in result.output

@@ -1,0 +1,72 @@
+"""The engine stays pure: no I/O, no clock, no global random (ARCHITECTURE.md)."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+GAME = Path(__file__).resolve().parents[2] / "game"
+FORBIDDEN_MODULES = {
+    "asyncio",
+    "websockets",
+    "pygame",
+    "pygame_gui",
+    "sqlite3",
+    "aiosqlite",
+    "socket",
+    "time",
+    "datetime",
+    "os",
+    "subprocess",
+    "threading",
+    "requests",
+    "urllib",
+}
+# The loader reads rules files; nothing else in game/ touches the file system.
+LOADERS = {"scenario.py"}
+
+
+def _engine_files() -> list[Path]:
+    return [p for p in GAME.rglob("*.py") if "client" not in p.relative_to(GAME).parts]
+
+
+def test_engine_imports_no_io_module() -> None:
+    """No module of game/ (outside game/client) imports an I/O, clock or network module."""
+    bad = []
+    for path in _engine_files():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module]
+            bad += [f"{path.name}: {n}" for n in names if n.split(".")[0] in FORBIDDEN_MODULES]
+    assert bad == []
+
+
+def test_engine_uses_no_global_random() -> None:
+    """Randomness comes only from seeded random.Random instances, never random.choice etc."""
+    bad = []
+    for path in _engine_files():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (
+                isinstance(node, ast.Attribute)
+                and isinstance(node.value, ast.Name)
+                and node.value.id == "random"
+                and node.attr not in {"Random"}
+            ):
+                bad.append(f"{path.name}:{node.lineno}: random.{node.attr}")
+    assert bad == []
+
+
+def test_engine_opens_no_files() -> None:
+    """Only the rules loader reads files."""
+    bad = []
+    for path in _engine_files():
+        if path.name in LOADERS:
+            continue
+        text = path.read_text(encoding="utf-8")
+        for word in ("open(", "read_text(", "write_text(", "print("):
+            if word in text:
+                bad.append(f"{path.name}: {word}")
+    assert bad == []

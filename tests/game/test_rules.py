@@ -1,0 +1,731 @@
+"""One small test per rule of the engine, on the default scenario (rules/tiktok_2020.yaml)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from pydantic import ValidationError
+
+import game
+from game import GameError, GameState, Message, Pass, Propose, Scenario, Sign, Stake
+from game.actions import Reject, Statement, Terms, Timeout, UseLever, Withdraw
+from game.types import Phase, SeatId, SheetStatus, Viewer
+
+SEATS = tuple(SeatId(s) for s in ("white_house", "cfius", "bytedance", "microsoft", "investors"))
+WH, CFIUS, BD, MS, INV = SEATS
+SEED = 7
+
+MS_ONLY = (Stake(seat=MS, percent=100),)
+INV_ONLY = (Stake(seat=INV, percent=100),)
+JOINT = (Stake(seat=MS, percent=60), Stake(seat=INV, percent=40))
+
+
+# --- helpers ------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def sc() -> Scenario:
+    return game.load_scenario(game.DEFAULT_SCENARIO)
+
+
+@pytest.fixture
+def g(sc: Scenario) -> GameState:
+    return game.new_game(sc, SEED)
+
+
+def act(state: GameState, seat: str, action: game.Action) -> GameState:
+    return game.apply(state, seat, action).state
+
+
+def lever(name: str, **kw: object) -> UseLever:
+    return UseLever.model_validate({"lever": name, **kw})
+
+
+def terms(**overrides: object) -> Terms:
+    """A valid Microsoft-only sheet for the US business, changed by ``overrides``."""
+    base = dict(buyers=MS_ONLY, seller_stake=0, scope="us", price=30, algorithm="license")
+    return Terms.model_validate({**base, "rounds_to_close": 2, **overrides})
+
+
+def pass_all(state: GameState) -> GameState:
+    """Every seat still waiting passes, which ends the current phase."""
+    where = (state.round, state.phase)
+    for seat in SEATS:
+        if (state.round, state.phase) != where:
+            break
+        if game.can_act(state, seat):
+            state = act(state, seat, Pass())
+    assert (state.round, state.phase) != where
+    return state
+
+
+def next_round(state: GameState) -> GameState:
+    """Pass through every phase until the next round starts (or the game ends)."""
+    start = state.round
+    while not state.over and state.round == start:
+        state = pass_all(state)
+    return state
+
+
+def finish(state: GameState) -> GameState:
+    """Let the facilitator's clock run out until the game ends."""
+    while not state.over:
+        state = act(state, game.FACILITATOR, Timeout())
+    return state
+
+
+def propose(state: GameState, seat: SeatId, **overrides: object) -> GameState:
+    return act(state, seat, Propose(terms=terms(**overrides)))
+
+
+def signed(state: GameState, buyers: tuple[Stake, ...] = MS_ONLY, **kw: object) -> GameState:
+    """The first buyer proposes a sheet and every other party signs it."""
+    state = propose(state, buyers[0].seat, buyers=buyers, **kw)
+    sheet = state.sheets[-1]
+    for party in sorted(set(sheet.parties) - set(sheet.signatures)):
+        state = act(state, party, Sign(sheet=sheet.id))
+    assert state.sheets[-1].status == SheetStatus.SIGNED
+    return state
+
+
+def to_resolve(state: GameState) -> GameState:
+    """From negotiate, everyone passes through the government phase into resolve."""
+    state = pass_all(pass_all(state))
+    assert state.phase == Phase.RESOLVE
+    return state
+
+
+def refused(state: GameState, seat: str, action: game.Action, code: str) -> GameError:
+    """Assert ``action`` raises a GameError subclass with ``code`` and a message naming it."""
+    with pytest.raises(GameError) as info:
+        game.apply(state, seat, action)
+    err = info.value
+    assert err.code == code
+    name = action.lever if isinstance(action, UseLever) else action.type
+    assert name in err.message and "refused" in err.message, err.message
+    return err
+
+
+def _waiting(state: GameState, seat: SeatId) -> bool:
+    return next(s.waiting for s in game.view_for(state, seat).seats if s.id == seat)
+
+
+def objective(state: GameState, seat: SeatId, label: str) -> float:
+    return next(o.value for o in game.scores(state)[seat].objectives if o.label == label)
+
+
+# --- new game and versions ---------------------------------------------------------------
+
+
+def test_new_game_starts_round_one_negotiate_with_first_news(g: GameState) -> None:
+    """A new game is in round 1, negotiate, after the first card (microsoft_talks: value +1)."""
+    assert (g.round, g.phase, g.version, g.deadline) == (1, Phase.NEGOTIATE, 0, 5)
+    assert g.news == ("microsoft_talks",)
+    assert g.tracks["value"] == 31
+    assert all(game.can_act(g, s) for s in SEATS)
+
+
+def test_same_seed_same_game_other_seed_other_briefs(sc: Scenario) -> None:
+    """The seed decides every hidden draw: same seed, same state; another seed, other briefs."""
+    assert game.new_game(sc, 11) == game.new_game(sc, 11)
+    a, b = game.new_game(sc, 11), game.new_game(sc, 12)
+    assert [a.brief(s) for s in SEATS] != [b.brief(s) for s in SEATS]
+
+
+def test_version_bumps_by_one_per_accepted_action(g: GameState) -> None:
+    """Each accepted action adds exactly 1 to the version, even when it ends a phase."""
+    states = [g]
+    for seat in SEATS:
+        states.append(act(states[-1], seat, Pass()))
+    assert [s.version for s in states] == [0, 1, 2, 3, 4, 5]
+    state = states[-1]
+    assert state.phase == Phase.GOVERNMENT
+
+
+def test_stale_version_is_refused_and_state_unchanged(g: GameState) -> None:
+    """An action made against an older version raises StaleVersion; the state is unchanged."""
+    state = act(g, WH, Pass(version=0))
+    before = state
+    refused(state, MS, Pass(version=0), "stale_version")
+    assert state == before and state.version == 1
+    assert act(state, MS, Pass(version=1)).version == 2
+
+
+# --- refusals ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("seat", ["tiktok_us", "nobody"])
+def test_unknown_seat_is_invalid(g: GameState, seat: str) -> None:
+    """A seat that is not in the game (or is switched off) gets invalid_action."""
+    refused(g, seat, Pass(), "invalid_action")
+
+
+@pytest.mark.parametrize(
+    ("seat", "name", "why"),
+    [(MS, "lobby", "does not hold"), (WH, "sign_executive_order", "government phase")],
+)
+def test_lever_of_another_seat_or_phase_is_not_your_turn(
+    g: GameState, seat: SeatId, name: str, why: str
+) -> None:
+    """A lever the seat does not hold, or a lever of another phase, gets not_your_turn."""
+    assert why in refused(g, seat, lever(name), "not_your_turn").message
+
+
+def test_acting_after_passing_is_not_your_turn(g: GameState) -> None:
+    """A seat that passed cannot pass, state or propose again this phase."""
+    state = act(g, MS, Pass())
+    refused(state, MS, Pass(), "not_your_turn")
+    refused(state, MS, Statement(text="hello"), "not_your_turn")
+    refused(state, MS, Propose(terms=terms()), "not_your_turn")
+
+
+def test_any_action_after_game_over_is_refused(g: GameState) -> None:
+    """Once the game is over, every action is refused with game_over."""
+    state = finish(g)
+    refused(state, MS, Pass(), "game_over")
+    refused(state, game.FACILITATOR, Timeout(), "game_over")
+
+
+def test_timeout_only_from_facilitator(g: GameState) -> None:
+    """Only the facilitator's clock may send Timeout."""
+    refused(g, MS, Timeout(), "not_your_turn")
+    refused(g, WH, Timeout(), "not_your_turn")
+
+
+# --- term sheet validation ------------------------------------------------------------------
+
+
+def test_stakes_must_sum_to_100() -> None:
+    """Stakes plus the seller's stake must add up to 100, checked when Terms is built."""
+    with pytest.raises(ValidationError, match="add up to 90"):
+        terms(buyers=(Stake(seat=MS, percent=80),), seller_stake=10)
+    with pytest.raises(ValidationError, match="price must be above 0"):
+        terms(price=0)
+    assert terms(buyers=(Stake(seat=MS, percent=80),), seller_stake=20).seller_stake == 20
+
+
+def test_buyer_must_be_a_buyer_seat(g: GameState) -> None:
+    """Only the scenario's buyers (microsoft, investors) can take a stake."""
+    bad = terms(buyers=(Stake(seat=MS, percent=50), Stake(seat=CFIUS, percent=50)))
+    refused(g, MS, Propose(terms=bad), "invalid_action")
+
+
+@pytest.mark.parametrize("price", [201, 500])
+def test_price_above_max_is_refused(g: GameState, price: int) -> None:
+    """A price above term_sheets.price_max (200) is refused."""
+    refused(g, MS, Propose(terms=terms(price=price)), "invalid_action")
+    assert propose(g, MS, price=200).sheets[-1].terms.price == 200
+
+
+def test_price_below_min_is_refused(sc: Scenario) -> None:
+    """A price below term_sheets.price_min is refused (price_min raised to 10 for the test)."""
+    rules = sc.term_sheets.model_copy(update={"price_min": 10})
+    state = game.new_game(sc.model_copy(update={"term_sheets": rules}), SEED)
+    refused(state, MS, Propose(terms=terms(price=9)), "invalid_action")
+    assert propose(state, MS, price=10).sheets[-1].terms.price == 10
+
+
+def test_rounds_to_close_above_max_is_refused(g: GameState) -> None:
+    """rounds_to_close above term_sheets.rounds_to_close_max (5) is refused."""
+    refused(g, MS, Propose(terms=terms(rounds_to_close=6)), "invalid_action")
+    assert propose(g, MS, rounds_to_close=5).sheets[-1].terms.rounds_to_close == 5
+
+
+def test_scope_cannot_exceed_what_is_for_sale(g: GameState) -> None:
+    """A global sheet is refused until ByteDance puts the global business up for sale."""
+    assert g.for_sale == "us_plus"
+    refused(g, MS, Propose(terms=terms(scope="global")), "illegal_action")
+    assert propose(g, MS, scope="us_plus").sheets[-1].terms.scope == "us_plus"
+    state = act(g, BD, lever("put_up_for_sale", option="global"))
+    assert state.for_sale == "global"
+    assert propose(state, MS, scope="global", price=90).sheets[-1].terms.scope == "global"
+
+
+def test_proposer_must_be_party_to_the_sheet(g: GameState) -> None:
+    """Microsoft cannot propose an investors-only sheet; ByteDance (the seller) can."""
+    refused(g, MS, Propose(terms=terms(buyers=INV_ONLY)), "illegal_action")
+    assert propose(g, BD, buyers=INV_ONLY).sheets[-1].proposer == BD
+
+
+def test_max_live_sheets_per_proposer(g: GameState) -> None:
+    """A seat may have at most max_live_per_proposer (3) open sheets."""
+    state = g
+    for price in (25, 26, 27):
+        state = propose(state, MS, price=price)
+    refused(state, MS, Propose(terms=terms(price=28)), "illegal_action")
+    state = act(state, MS, Withdraw(sheet="ts-1"))
+    assert propose(state, MS, price=28).sheets[-1].id == "ts-4"
+
+
+# --- the life of a term sheet ---------------------------------------------------------------
+
+
+def test_proposer_signs_then_other_party_makes_it_signed_and_public(g: GameState) -> None:
+    """The proposer signs automatically; the other party's signature makes it public."""
+    state = propose(g, MS)
+    sheet = state.sheets[0]
+    assert (sheet.id, sheet.status, set(sheet.signatures)) == ("ts-1", "open", {MS})
+    assert game.view_for(state, game.SPECTATOR).sheets == ()
+    assert [s.id for s in game.view_for(state, INV).sheets] == []
+    state = act(state, BD, Sign(sheet="ts-1"))
+    assert state.sheets[0].status == SheetStatus.SIGNED
+    assert [s.id for s in game.view_for(state, game.SPECTATOR).sheets] == ["ts-1"]
+
+
+def test_non_party_cannot_sign(g: GameState) -> None:
+    """A seat that is not party to a sheet cannot sign it."""
+    refused(propose(g, MS), INV, Sign(sheet="ts-1"), "illegal_action")
+
+
+def test_signing_twice_is_refused(g: GameState) -> None:
+    """A party cannot sign a sheet it has already signed."""
+    state = propose(g, MS, buyers=JOINT)
+    refused(state, MS, Sign(sheet="ts-1"), "illegal_action")
+    state = act(state, INV, Sign(sheet="ts-1"))
+    refused(state, INV, Sign(sheet="ts-1"), "illegal_action")
+
+
+def test_reject_only_by_a_party_other_than_the_proposer(g: GameState) -> None:
+    """The other party may reject a sheet ('rejected'); its proposer cannot."""
+    state = propose(g, MS)
+    refused(state, MS, Reject(sheet="ts-1"), "illegal_action")
+    assert act(state, BD, Reject(sheet="ts-1")).sheets[0].status == SheetStatus.REJECTED
+
+
+def test_withdraw_only_by_proposer(g: GameState) -> None:
+    """Only the proposer may withdraw a sheet; it becomes 'withdrawn'."""
+    state = propose(g, MS)
+    refused(state, BD, Withdraw(sheet="ts-1"), "illegal_action")
+    assert act(state, MS, Withdraw(sheet="ts-1")).sheets[0].status == SheetStatus.WITHDRAWN
+
+
+def test_counter_supersedes_the_old_sheet(g: GameState) -> None:
+    """A Propose with replaces=old marks the old sheet 'superseded'."""
+    state = propose(g, MS, price=20)
+    state = act(state, BD, Propose(terms=terms(price=35), replaces="ts-1"))
+    old, new = state.sheets
+    assert old.status == SheetStatus.SUPERSEDED
+    assert (new.id, new.replaces, new.proposer, new.status) == ("ts-2", "ts-1", BD, "open")
+
+
+def test_bytedance_cannot_sign_second_sheet_while_one_awaits_cfius(g: GameState) -> None:
+    """While one deal is signed, ByteDance cannot sign another sheet."""
+    state = signed(propose(g, INV, buyers=INV_ONLY))
+    refused(state, BD, Sign(sheet="ts-1"), "illegal_action")
+
+
+def test_bytedance_cannot_get_a_second_signed_sheet_by_proposing(g: GameState) -> None:
+    """While one deal is signed, a ByteDance proposal must not become a second signed deal."""
+    state = signed(g)
+    with pytest.raises(GameError):
+        state = propose(state, BD, buyers=INV_ONLY)
+        state = act(state, INV, Sign(sheet="ts-2"))
+    assert [s.status for s in state.sheets].count(SheetStatus.SIGNED) == 1
+
+
+def test_proposal_reopens_a_party_that_passed(g: GameState) -> None:
+    """A new sheet calls its other parties back: a passed ByteDance is waiting again."""
+    state = act(act(g, BD, Pass()), INV, Pass())
+    assert not _waiting(state, BD)
+    state = propose(state, MS)
+    assert _waiting(state, BD) and not _waiting(state, INV)
+
+
+# --- phases and levers ----------------------------------------------------------------------
+
+
+def test_negotiate_ends_when_all_five_pass(g: GameState) -> None:
+    """Negotiate ends only when all five seats have passed; then government starts."""
+    state = g
+    for seat in SEATS[:-1]:
+        state = act(state, seat, Pass())
+        assert state.phase == Phase.NEGOTIATE
+    state = act(state, SEATS[-1], Pass())
+    assert state.phase == Phase.GOVERNMENT
+
+
+def test_only_white_house_and_cfius_act_in_government(g: GameState) -> None:
+    """In government only the White House and CFIUS are waited for."""
+    state = pass_all(g)
+    assert {s for s in SEATS if game.can_act(state, s)} == {WH, CFIUS}
+    refused(state, BD, Pass(), "not_your_turn")
+    assert {a.type for a in game.legal_actions(state, MS)} == {"message"}
+
+
+def test_one_official_lever_per_round(g: GameState) -> None:
+    """Each government seat may take at most one official action per round."""
+    state = act(pass_all(g), WH, lever("request_briefing"))
+    refused(state, WH, lever("sign_executive_order"), "illegal_action")
+    state = act(state, CFIUS, lever("open_review"))
+    refused(state, CFIUS, lever("brief_president", option="divest"), "illegal_action")
+    state = pass_all(pass_all(state))  # both pass (round 2), then everyone in negotiate
+    assert state.round == 2 and state.phase == Phase.GOVERNMENT
+    assert "eo_signed" in act(state, WH, lever("sign_executive_order")).flags
+
+
+def test_once_per_game_lever_cannot_be_used_twice(g: GameState) -> None:
+    """sign_executive_order (once: true) is refused the second time, in a later round."""
+    state = act(pass_all(g), WH, lever("sign_executive_order"))
+    state = pass_all(next_round(state))
+    assert state.round == 2 and state.phase == Phase.GOVERNMENT
+    refused(state, WH, lever("sign_executive_order"), "illegal_action")
+
+
+def test_per_round_lever_once_per_round(g: GameState) -> None:
+    """lobby (per_round: 1) is refused a second time in a round, allowed in the next."""
+    state = act(g, BD, lever("lobby"))
+    refused(state, BD, lever("lobby"), "illegal_action")
+    assert act(state, INV, lever("lobby")).tracks["heat"] == g.tracks["heat"] - 2
+    state = next_round(state)
+    heat = state.tracks["heat"]
+    assert act(state, BD, lever("lobby")).tracks["heat"] == heat - 1
+
+
+def test_order_divestiture_requires_open_review(g: GameState) -> None:
+    """order_divestiture needs the review_open flag set by open_review."""
+    state = pass_all(g)
+    err = refused(state, CFIUS, lever("order_divestiture", option="us"), "illegal_action")
+    assert "review_open" in err.message
+    state = act(state, CFIUS, lever("open_review"))
+    assert "review_open" in state.flags and state.tracks["ban_pressure"] == 1
+    state = pass_all(next_round(state))
+    state = act(state, CFIUS, lever("order_divestiture", option="us"))
+    assert state.divestiture_scope == "us" and state.tracks["ban_pressure"] == 2
+
+
+def test_entity_list_requires_executive_order(g: GameState) -> None:
+    """add_entity_list needs eo_signed first; it then sets ban_pressure to 4."""
+    state = pass_all(g)
+    err = refused(state, WH, lever("add_entity_list"), "illegal_action")
+    assert "eo_signed" in err.message
+    state = pass_all(next_round(act(state, WH, lever("sign_executive_order"))))
+    state = act(state, WH, lever("add_entity_list"))
+    assert state.tracks["ban_pressure"] == 4 and "entity_listed" in state.flags
+
+
+def test_executive_order_effects(g: GameState) -> None:
+    """sign_executive_order: ban_pressure at least 3, value -6, backlash +3, heat -3, eo_signed."""
+    state = act(pass_all(g), WH, lever("sign_executive_order"))
+    t = state.tracks
+    assert (t["ban_pressure"], t["value"], t["backlash"], t["heat"]) == (3, 25, 5, 2)
+    assert t["security_risk"] == 8 and "eo_signed" in state.flags
+
+
+def test_effects_clamp_to_track_bounds(g: GameState) -> None:
+    """Track changes clamp to the track's min: heat 2 - 3 gives 0, not -1."""
+    state = act(g, BD, lever("lobby"))
+    state = act(state, INV, lever("lobby"))
+    state = act(state, BD, lever("disclose_algorithm"))
+    assert state.tracks["heat"] == 2
+    state = act(pass_all(state), WH, lever("sign_executive_order"))
+    assert state.tracks["heat"] == 0
+
+
+# --- resolve --------------------------------------------------------------------------------
+
+
+def test_signed_sheet_makes_cfius_act_in_resolve(g: GameState) -> None:
+    """With a signed sheet, resolve waits for CFIUS (and only CFIUS)."""
+    state = to_resolve(signed(g))
+    assert {s for s in SEATS if game.can_act(state, s)} == {CFIUS}
+
+
+@pytest.mark.parametrize("us_storage", [False, True])
+def test_clear_needs_required_mitigations(g: GameState, us_storage: bool) -> None:
+    """CFIUS cannot clear a sheet that lacks the mitigations it set with set_mitigations."""
+    state = next_round(act(pass_all(g), CFIUS, lever("open_review")))
+    state = pass_all(signed(state, us_storage=us_storage))
+    state = pass_all(act(state, CFIUS, lever("set_mitigations", mitigations=["us_storage"])))
+    assert state.phase == Phase.RESOLVE and state.required_mitigations == {"us_storage"}
+    clear = lever("clear_deal", sheet="ts-1")
+    if us_storage:
+        assert act(state, CFIUS, clear).sheets[0].status == SheetStatus.CLEARED
+    else:
+        assert "us_storage" in refused(state, CFIUS, clear, "illegal_action").message
+
+
+@pytest.mark.parametrize("order", ["us", "global"])
+def test_clear_needs_the_ordered_divestiture_scope(g: GameState, order: str) -> None:
+    """A 'us' sheet can be cleared after a 'us' divestiture order, not after a 'global' one."""
+    state = next_round(act(pass_all(g), CFIUS, lever("open_review")))
+    state = pass_all(signed(state))
+    state = pass_all(act(state, CFIUS, lever("order_divestiture", option=order)))
+    assert state.phase == Phase.RESOLVE and state.divestiture_scope == order
+    clear = lever("clear_deal", sheet="ts-1")
+    if order == "us":
+        assert act(state, CFIUS, clear).sheets[0].status == SheetStatus.CLEARED
+    else:
+        assert "global" in refused(state, CFIUS, clear, "illegal_action").message
+
+
+@pytest.mark.parametrize(
+    ("buyers", "outcome"),
+    [(MS_ONLY, "deal_microsoft"), (INV_ONLY, "deal_investors"), (JOINT, "joint_deal")],
+)
+def test_cleared_deal_closes_with_outcome_by_buyers(
+    g: GameState, buyers: tuple[Stake, ...], outcome: str
+) -> None:
+    """A cleared, unopposed deal closes and ends the game; the buyer set names the outcome."""
+    state = to_resolve(signed(g, buyers=buyers))
+    state = act(state, CFIUS, lever("clear_deal", sheet="ts-1"))
+    assert state.sheets[0].status == SheetStatus.CLEARED and not state.over
+    state = act(state, CFIUS, Pass())
+    assert state.over and state.outcome == outcome
+    assert game.outcome_class(state) == outcome
+    assert (state.closed_sheet, state.sheets[0].status) == ("ts-1", SheetStatus.CLOSED)
+
+
+def test_opposed_cleared_deal_does_not_close(g: GameState) -> None:
+    """A deal the White House opposed stays cleared and the game goes on."""
+    state = pass_all(signed(g))
+    state = act(state, WH, lever("oppose_deal", sheet="ts-1"))
+    state = act(pass_all(state), CFIUS, lever("clear_deal", sheet="ts-1"))
+    state = act(state, CFIUS, Pass())
+    assert not state.over and state.outcome is None
+    assert (state.round, state.sheets[0].status) == (2, SheetStatus.CLEARED)
+    assert "ts-1" in state.opposed
+
+
+def test_bytedance_cannot_sign_while_a_deal_is_cleared(g: GameState) -> None:
+    """A cleared (opposed) deal still blocks ByteDance from signing another sheet."""
+    state = pass_all(signed(g))
+    state = act(state, WH, lever("oppose_deal", sheet="ts-1"))
+    state = act(pass_all(state), CFIUS, lever("clear_deal", sheet="ts-1"))
+    state = propose(act(state, CFIUS, Pass()), INV, buyers=INV_ONLY)
+    refused(state, BD, Sign(sheet="ts-2"), "illegal_action")
+
+
+def test_blocked_sheet_is_blocked(g: GameState) -> None:
+    """block_deal marks the sheet 'blocked', costs 1 value, and the game goes on."""
+    state = to_resolve(signed(g))
+    value = state.tracks["value"]
+    state = act(state, CFIUS, lever("block_deal", sheet="ts-1"))
+    assert state.sheets[0].status == SheetStatus.BLOCKED
+    assert state.tracks["value"] == value - 1
+    state = act(state, CFIUS, Pass())
+    assert state.round == 2 and not state.over
+
+
+# --- deadline, lapsing, timeout, drift ------------------------------------------------------
+
+
+def test_deadline_without_order_is_stalemate(g: GameState) -> None:
+    """After 5 rounds with no deal and no executive order the game ends in stalemate."""
+    state = g
+    for _ in range(4):
+        state = next_round(state)
+    assert (state.round, state.over) == (5, False)
+    state = next_round(state)
+    assert state.over and state.outcome == "stalemate" and state.round == 5
+
+
+def test_deadline_with_order_is_ban(g: GameState) -> None:
+    """After 5 rounds with no deal and eo_signed the game ends in a ban."""
+    state = finish(act(pass_all(g), WH, lever("sign_executive_order")))
+    assert state.outcome == "ban" and state.round == 5
+    assert state.tracks["value"] == 5
+
+
+def test_extend_deadline_once(g: GameState) -> None:
+    """extend_deadline moves the deadline 5 -> 6, once per game."""
+    state = act(pass_all(g), WH, lever("extend_deadline"))
+    assert state.deadline == 6
+    state = pass_all(next_round(state))
+    refused(state, WH, lever("extend_deadline"), "illegal_action")
+    state = finish(state)
+    assert state.outcome == "stalemate" and state.round == 6
+
+
+def test_open_sheets_lapse_after_rounds_to_close(g: GameState) -> None:
+    """An unsigned sheet lapses at the end of round_proposed + rounds_to_close - 1."""
+    state = propose(propose(g, MS, rounds_to_close=1), MS, rounds_to_close=2)
+    state = next_round(state)
+    assert [s.status for s in state.sheets] == [SheetStatus.LAPSED, SheetStatus.OPEN]
+    state = next_round(state)
+    assert [s.status for s in state.sheets] == [SheetStatus.LAPSED, SheetStatus.LAPSED]
+
+
+def test_timeout_passes_every_waiting_seat(g: GameState) -> None:
+    """The facilitator's Timeout passes every waiting seat and ends the phase."""
+    state = act(g, MS, Pass())
+    step = game.apply(state, game.FACILITATOR, Timeout())
+    assert step.state.phase == Phase.GOVERNMENT
+    assert step.state.version == state.version + 1
+    timeout = next(e for e in step.events if e.kind == "timeout")
+    assert "microsoft" not in timeout.text and "bytedance" in timeout.text
+    state = act(step.state, game.FACILITATOR, Timeout())
+    assert (state.round, state.phase) == (2, Phase.NEGOTIATE)
+
+
+@pytest.mark.parametrize(("seed", "card", "heat"), [(7, "bring_joy", 6), (10, "mayer_hired", 5)])
+def test_heat_drifts_up_by_one_each_round(sc: Scenario, seed: int, card: str, heat: int) -> None:
+    """At the end of a round heat rises by 1 (5 -> 6), then round 2's news card moves it."""
+    state = next_round(game.new_game(sc, seed))
+    assert state.news == ("microsoft_talks", card) and state.tracks["heat"] == heat
+
+
+# --- messages -------------------------------------------------------------------------------
+
+
+def test_private_message_seen_only_by_its_parties(g: GameState) -> None:
+    """A message is seen by its sender, its recipients and the facilitator, nobody else."""
+    state = act(g, MS, Message(to=(BD,), text="Let's talk price."))
+    for viewer in (MS, BD, game.FACILITATOR):
+        assert [m.text for m in game.view_for(state, viewer).messages] == ["Let's talk price."]
+    for other in (WH, CFIUS, INV, game.SPECTATOR):
+        assert game.view_for(state, other).messages == ()
+
+
+def test_cannot_message_yourself(g: GameState) -> None:
+    """A seat cannot send a message to itself."""
+    refused(g, MS, Message(to=(MS,), text="note to self"), "invalid_action")
+
+
+def test_message_length_limit(sc: Scenario, g: GameState) -> None:
+    """A message longer than message_max_chars (500) is refused."""
+    limit = sc.term_sheets.message_max_chars
+    too_long = Message(to=(BD,), text="x" * (limit + 1))
+    refused(g, MS, too_long, "invalid_action")
+    assert len(act(g, MS, Message(to=(BD,), text="x" * limit)).messages) == 1
+
+
+def test_messages_per_phase_limit(sc: Scenario, g: GameState) -> None:
+    """A seat may send at most messages_per_phase (12) messages in a phase."""
+    state = g
+    for i in range(sc.rounds.messages_per_phase):
+        state = act(state, MS, Message(to=(BD,), text=f"message {i}"))
+    refused(state, MS, Message(to=(BD,), text="one more"), "illegal_action")
+    assert act(state, INV, Message(to=(BD,), text="mine")).messages[-1].sender == INV
+
+
+# --- due diligence --------------------------------------------------------------------------
+
+
+def test_due_diligence_note_is_private_and_ends_turn(g: GameState) -> None:
+    """Only the acting seat gets the due-diligence note, and it then counts as passed."""
+    state = act(g, MS, lever("due_diligence"))
+    assert len(game.view_for(state, MS).notes) == 1
+    for other in (BD, INV, WH, CFIUS, game.SPECTATOR):
+        assert game.view_for(state, other).notes == ()
+    assert not any("Due diligence" in f.text for f in state.feed)
+    assert not game.can_act(state, MS) and not _waiting(state, MS)
+
+
+def test_due_diligence_is_not_undone_by_a_new_offer(g: GameState) -> None:
+    """Due diligence costs the rest of the phase: an offer naming the buyer does not reopen it."""
+    state = act(g, MS, lever("due_diligence"))
+    state = propose(state, BD)
+    assert not game.can_act(state, MS)
+    refused(state, MS, Sign(sheet=state.sheets[-1].id), "not_your_turn")
+
+
+def test_a_sheet_wider_than_what_is_for_sale_cannot_be_signed(g: GameState) -> None:
+    """When ByteDance narrows what is for sale, open sheets beyond it can no longer be signed."""
+    state = propose(g, MS, scope="us_plus")
+    state = act(state, BD, lever("put_up_for_sale", option="us"))
+    err = refused(state, BD, Sign(sheet=state.sheets[-1].id), "illegal_action")
+    assert "no longer for sale" in err.message
+
+
+@pytest.mark.parametrize("seed", range(1, 9))
+def test_due_diligence_range_contains_reservation(sc: Scenario, seed: int) -> None:
+    """The estimated range contains ByteDance's true reservation_us."""
+    state = act(game.new_game(sc, seed), INV, lever("due_diligence"))
+    found = re.search(r"\$(\d+)B and \$(\d+)B", state.seats[INV].notes[0])
+    assert found is not None
+    low, high = int(found[1]), int(found[2])
+    assert high - low == sc.due_diligence.noise
+    assert low <= state.number(BD, "reservation_us") <= high
+
+
+# --- views ----------------------------------------------------------------------------------
+
+
+def test_seat_view_has_only_its_own_brief(g: GameState) -> None:
+    """A seat sees its own brief only, no other briefs and no seed, until the game is over."""
+    for seat in SEATS:
+        view = game.view_for(g, seat)
+        assert view.brief is not None and view.brief.seat == seat
+        assert view.brief.values == dict(g.brief(seat))
+        assert view.briefs == () and view.seed is None and view.scores == ()
+
+
+def test_facilitator_sees_all_briefs_and_seed(g: GameState) -> None:
+    """The facilitator sees every brief and the seed; a spectator sees neither."""
+    view = game.view_for(g, game.FACILITATOR)
+    assert {b.seat for b in view.briefs} == set(SEATS) and view.seed == SEED
+    spectator = game.view_for(g, game.SPECTATOR)
+    assert spectator.briefs == () and spectator.brief is None and spectator.seed is None
+
+
+def test_after_game_over_every_view_reveals_all(g: GameState) -> None:
+    """After the end every view has all briefs, the scores and the real timeline."""
+    state = finish(g)
+    viewers: list[Viewer] = [*SEATS, game.SPECTATOR]
+    for viewer in viewers:
+        view = game.view_for(state, viewer)
+        assert {b.seat for b in view.briefs} == set(SEATS)
+        assert {s.seat for s in view.scores} == set(SEATS)
+        assert len(view.timeline) == len(state.scenario.timeline) > 0
+        assert view.outcome == "stalemate"
+
+
+# --- scoring --------------------------------------------------------------------------------
+
+
+def _closed_deal(state: GameState, price: int) -> GameState:
+    state = to_resolve(signed(state, price=price))
+    return act(act(state, CFIUS, lever("clear_deal", sheet="ts-1")), CFIUS, Pass())
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_scores_within_0_and_100(sc: Scenario, seed: int) -> None:
+    """Every seat's total is within 0..100, in a deal, a ban, a stalemate and mid-game."""
+    g = game.new_game(sc, seed)
+    ban = finish(act(pass_all(g), WH, lever("sign_executive_order")))
+    for state in (g, finish(g), ban, _closed_deal(g, 60), _closed_deal(g, 1)):
+        for score in game.scores(state).values():
+            assert 0 <= score.total <= 100
+
+
+def test_deal_above_reservation_scores_price_above_half(g: GameState) -> None:
+    """A closed deal above ByteDance's reservation scores its price objective above 0.5."""
+    state = _closed_deal(g, 30)
+    reservation = state.number(BD, "reservation_us")
+    assert reservation < 30
+    value = objective(state, BD, "Price above reservation")
+    assert value > 0.5
+    assert value == pytest.approx(min(1.0, 0.5 + (30 - reservation) / 20), abs=1e-3)
+
+
+def test_ban_scores_avoid_a_ban_zero(g: GameState) -> None:
+    """A ban scores ByteDance's 'Avoid a ban' objective 0 (a stalemate scores 0.7)."""
+    ban = finish(act(pass_all(g), WH, lever("sign_executive_order")))
+    assert objective(ban, BD, "Avoid a ban") == 0
+    assert objective(finish(g), BD, "Avoid a ban") == 0.7
+
+
+# --- replay ---------------------------------------------------------------------------------
+
+
+def test_replay_of_a_log_equals_the_live_state(sc: Scenario, g: GameState) -> None:
+    """game.replay(scenario, seed, log) rebuilds exactly the live state."""
+    log: list[tuple[str, game.Action]] = [
+        (MS, lever("due_diligence")),
+        (INV, Propose(terms=terms(buyers=INV_ONLY, price=22))),
+        (BD, Message(to=(INV,), text="Too low.")),
+        (BD, Propose(terms=terms(buyers=INV_ONLY, price=27), replaces="ts-1")),
+        (INV, Sign(sheet="ts-2")),
+        (game.FACILITATOR, Timeout()),
+        (WH, lever("endorse_deal", sheet="ts-2")),
+        (WH, Pass()),
+        (CFIUS, Pass()),
+        (CFIUS, lever("clear_deal", sheet="ts-2")),
+        (CFIUS, Pass()),
+    ]
+    state = g
+    for seat, action in log:
+        state = act(state, seat, action)
+    assert state.outcome == "deal_investors"
+    assert game.replay(sc, SEED, log) == state

@@ -1,0 +1,124 @@
+"""The rules file is validated at load, and every problem names its place."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from game import DEFAULT_SCENARIO, ScenarioError, load_scenario
+from game.briefs import brief_text, draw_briefs
+from game.scenario import parse_scenario
+
+RULES = DEFAULT_SCENARIO.read_text(encoding="utf-8")
+
+
+def _problems(text: str, tmp_path: Path) -> list[str]:
+    path = tmp_path / "rules.yaml"
+    path.write_text(text, encoding="utf-8")
+    (tmp_path / "tiktok_2020_article.txt").write_text(
+        (DEFAULT_SCENARIO.parent / "tiktok_2020_article.txt").read_text(encoding="utf-8"),
+        encoding="utf-8",
+    )
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(path)
+    return info.value.problems
+
+
+def test_default_scenario_is_valid() -> None:
+    """The shipped scenario loads, with five seats in play and at least 12 news cards."""
+    sc = load_scenario(DEFAULT_SCENARIO)
+    assert sc.seat_ids == ("white_house", "cfius", "bytedance", "microsoft", "investors")
+    assert len(sc.news.cards) >= 12
+    assert {o.kind for o in sc.outcomes} == {"deal", "ban", "stalemate"}
+
+
+def test_start_above_max_names_the_field(tmp_path: Path) -> None:
+    """A track starting above its max is reported at tracks.<id>.start, with its line."""
+    text = RULES.replace("    max: 10\n    start: 8\n", "    max: 10\n    start: 12\n", 1)
+    problems = _problems(text, tmp_path)
+    assert len(problems) == 1
+    assert problems[0].startswith("tracks.security_risk.start: 12 is above max 10 (line ")
+
+
+def test_every_problem_is_reported(tmp_path: Path) -> None:
+    """Structural and range problems in different sections are all listed at once."""
+    text = RULES.replace("    start: 8\n", "    start: 12\n", 1).replace(
+        "  count: 5\n", "  count: 0\n"
+    )
+    text = text.replace("  price_min: 1\n", "  price_min: 1\n  colour: red\n")
+    problems = _problems(text, tmp_path)
+    places = sorted(p.split(":")[0] for p in problems)
+    assert places == ["rounds.count", "term_sheets.colour", "tracks.security_risk.start"]
+
+
+def test_lever_effect_on_unknown_track(tmp_path: Path) -> None:
+    """A lever that moves a track that does not exist is refused at load."""
+    text = RULES.replace(
+        'tracks: {heat: -1}\n    source: "The company',
+        'tracks: {hype: -1}\n    source: "The company',
+    )
+    problems = _problems(text, tmp_path)
+    assert problems == [
+        next(
+            p
+            for p in problems
+            if p.startswith("levers.lobby.effects.tracks.hype: 'hype' is not a track")
+        )
+    ]
+
+
+def test_news_quote_must_come_from_the_article(tmp_path: Path) -> None:
+    """A news card whose quote is not in the source article is refused."""
+    text = RULES.replace("about 315 million users", "about 999 million users")
+    problems = _problems(text, tmp_path)
+    assert len(problems) == 1
+    assert problems[0].startswith("news.cards.10.quote: card 'download_record' quotes words")
+
+
+def test_unknown_seat_in_a_lever(tmp_path: Path) -> None:
+    """A lever held by a seat that does not exist is refused."""
+    text = RULES.replace(
+        "    seats: [bytedance, investors]\n", "    seats: [bytedance, congress]\n"
+    )
+    problems = _problems(text, tmp_path)
+    assert any(p.startswith("levers.lobby.seats.1: 'congress' is not a seat") for p in problems)
+
+
+def test_missing_file_is_one_line() -> None:
+    """A missing file gives one problem, not a traceback."""
+    with pytest.raises(ScenarioError) as info:
+        load_scenario("no/such/rules.yaml")
+    assert info.value.problems == ["file not found"]
+
+
+def test_broken_yaml_is_one_line() -> None:
+    """Broken YAML gives one problem naming the line."""
+    with pytest.raises(ScenarioError) as info:
+        parse_scenario("id: [unclosed\n")
+    assert len(info.value.problems) == 1
+    assert info.value.problems[0].startswith("not valid YAML: line 2")
+
+
+def test_a_list_is_not_a_scenario() -> None:
+    """A YAML file that is not a mapping is refused with a plain message."""
+    with pytest.raises(ScenarioError) as info:
+        parse_scenario("- a\n- b\n")
+    assert info.value.problems == ["the file must be a YAML mapping of sections"]
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_every_brief_text_fills_its_placeholders(seed: int) -> None:
+    """Each seat's brief prose names its drawn values and has no broken placeholder."""
+    import random
+
+    sc = load_scenario(DEFAULT_SCENARIO)
+    briefs = draw_briefs(sc, random.Random(seed))
+    for seat, values in briefs.items():
+        text = brief_text(sc, seat, values)
+        assert "{" not in text and "bad placeholder" not in text
+        for spec_name, spec in sc.briefs[seat].items():
+            value = values[spec_name]
+            if isinstance(value, float):
+                low, high = spec.min, spec.max  # type: ignore[union-attr]
+                assert low <= value <= high
