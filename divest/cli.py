@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from game.scenario import DEFAULT_SCENARIO, Scenario, ScenarioError, load_scenario
+from game.types import SeatId
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -55,28 +56,76 @@ scenario_option = click.option(
 )
 
 
+def _seat_kinds(values: tuple[str, ...]) -> dict[SeatId, str]:
+    kinds: dict[SeatId, str] = {}
+    for value in values:
+        seat, sep, kind = value.partition("=")
+        if not sep or not seat or not kind:
+            raise click.BadParameter(
+                f"'{value}' is not SEAT=KIND (e.g. microsoft=random)", param_hint="'--bot'"
+            )
+        kinds[SeatId(seat)] = kind
+    return kinds
+
+
 @main.command()
 @click.option("--games", type=click.IntRange(min=1), default=100, show_default=True)
 @click.option("--seed", type=int, default=1, show_default=True)
 @click.option(
     "--json", "json_path", type=click.Path(path_type=Path), help="Write the summary as JSON."
 )
+@click.option(
+    "--bots",
+    type=click.Choice(["scripted", "random"]),
+    default="scripted",
+    show_default=True,
+    help="How seats are played: scripted bots (personalities drawn per game) or random moves.",
+)
+@click.option(
+    "--bot",
+    multiple=True,
+    metavar="SEAT=KIND",
+    help="Play one seat another way: scripted, random, or one of its personalities. Repeatable.",
+)
+@click.option(
+    "--difficulty",
+    type=click.Choice(["easy", "normal", "hard"]),
+    default="normal",
+    show_default=True,
+)
 @scenario_option
-def simulate(games: int, seed: int, json_path: Path | None, rules_path: Path) -> None:
+def simulate(  # noqa: PLR0917 - one parameter per option
+    games: int,
+    seed: int,
+    json_path: Path | None,
+    bots: str,
+    bot: tuple[str, ...],
+    difficulty: str,
+    rules_path: Path,
+) -> None:
     """Play GAMES headless games and report outcomes and scores."""
     from divest.report import progress, summary_table
-    from game.simulation import game_seeds, play_game, summarise
+    from game.simulation import game_seeds, play_game, player_factory, summarise
 
     scenario = _load(rules_path)
+    try:
+        players = player_factory(scenario, bots, _seat_kinds(bot), difficulty)
+    except ValueError as e:
+        raise click.BadParameter(str(e), param_hint="'--bot'") from None
     started = time.perf_counter()
     records = []
     with progress(games) as advance:
         for game_seed in game_seeds(seed, games):
-            records.append(play_game(scenario, game_seed))
+            records.append(play_game(scenario, game_seed, players))
             advance()
     elapsed = time.perf_counter() - started
     result = summarise(scenario, seed, records)
     summary_table(scenario, result)
+    refused = sum(len(r.refused) for r in records)
+    if refused:
+        click.echo(
+            f"warning: the rules refused {refused} player actions (each became a pass)", err=True
+        )
     click.echo(f"{games} games in {elapsed:.2f} s ({games / elapsed:.0f} games/s)", err=True)
     if json_path is not None:
         json_path.write_text(json.dumps(result.as_json(), indent=2) + "\n", encoding="utf-8")
@@ -90,10 +139,10 @@ def play(seed: int | None, rules_path: Path) -> None:
     import random
 
     from divest.story import tell
-    from game.simulation import play_game
+    from game.simulation import play_game, player_factory
 
     scenario = _load(rules_path)
     game_seed = seed if seed is not None else random.SystemRandom().randrange(2**31)
-    record = play_game(scenario, game_seed, keep_events=True)
+    record = play_game(scenario, game_seed, player_factory(scenario), keep_events=True)
     click.echo(f"Divestiture, seed {game_seed}: {scenario.summary}")
     click.echo(tell(record.state, record.events))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, model_validator
@@ -46,14 +47,16 @@ class Terms(_Model):
             raise ValueError(f"price must be above 0, got {self.price}")
         return self
 
-    @property
+    # Cached: asked for by every check, view and bot (terms are frozen).
+    @cached_property
     def buyer_seats(self) -> tuple[SeatId, ...]:
         return tuple(b.seat for b in self.buyers)
 
-    @property
+    @cached_property
     def mitigations(self) -> frozenset[Mitigation]:
         """The data and governance terms this sheet carries."""
-        return frozenset(m for m in Mitigation if getattr(self, m.value))
+        fields = self.__dict__
+        return frozenset(m for m, name in _MITIGATION_FIELDS if fields[name])
 
     def stake_of(self, seat: SeatId) -> int:
         return next((b.percent for b in self.buyers if b.seat == seat), 0)
@@ -67,29 +70,43 @@ class Terms(_Model):
         )
 
 
+_MITIGATION_FIELDS = tuple((m, m.value) for m in Mitigation)
+
+
 class _Action(_Model):
     version: int | None = Field(
         default=None, description="The state version this action was made against"
     )
+    rationale: str = Field(
+        default="",
+        max_length=300,
+        description="Why (bots give one line); seen only by the facilitator and the seat",
+    )
 
 
-class Propose(_Action):
+class _DealMove(_Action):
+    note: str = Field(
+        default="", description="A cover note, delivered privately to the sheet's other parties"
+    )
+
+
+class Propose(_DealMove):
     type: Literal["propose"] = "propose"
     terms: Terms
     replaces: SheetId | None = Field(default=None, description="The sheet this counters")
 
 
-class Sign(_Action):
+class Sign(_DealMove):
     type: Literal["sign"] = "sign"
     sheet: SheetId
 
 
-class Reject(_Action):
+class Reject(_DealMove):
     type: Literal["reject"] = "reject"
     sheet: SheetId
 
 
-class Withdraw(_Action):
+class Withdraw(_DealMove):
     type: Literal["withdraw"] = "withdraw"
     sheet: SheetId
 

@@ -77,17 +77,29 @@ def _check(state: GameState, seat: Actor, action: Action) -> None:
         _check_move(state, sid, action)
 
 
-def _check_move(state: GameState, seat: SeatId, action: Action) -> None:
+def move_gate(state: GameState, seat: SeatId, move_name: str) -> None:
+    """Raise if ``seat`` may not make this kind of move now, whatever its parameters."""
     sc = state.scenario
-    move: Move = getattr(sc.moves, action.type)
+    move: Move = getattr(sc.moves, move_name)
     if seat not in move.seats:
-        raise NotYourTurn(f"{seat} cannot {action.type}")
+        raise NotYourTurn(f"{seat} cannot {move_name}")
     if state.phase not in move.phases:
         raise NotYourTurn(f"not allowed in the {state.phase} phase")
     me = state.seats[seat]
-    if isinstance(action, Message):
+    if move_name == "message":
+        # Talk is free of the turn order: a seat that has passed may still write.
         if me.messages >= sc.rounds.messages_per_phase:
             raise IllegalAction(f"{seat} has sent {me.messages} messages this phase, the limit")
+        return
+    if me.passed:
+        raise NotYourTurn(f"{seat} has passed for this phase")
+    if move_name != "statement" and me.deal_moves >= sc.rounds.negotiate_actions_per_seat:
+        raise IllegalAction(f"{seat} has used all {me.deal_moves} deal moves this phase")
+
+
+def _check_move(state: GameState, seat: SeatId, action: Action) -> None:
+    move_gate(state, seat, action.type)
+    if isinstance(action, Message):
         _check_text(state, action.text)
         for to in action.to:
             if to not in state.seats:
@@ -96,18 +108,15 @@ def _check_move(state: GameState, seat: SeatId, action: Action) -> None:
                 raise InvalidAction("a seat cannot message itself")
         if len(set(action.to)) != len(action.to):
             raise InvalidAction("a recipient is listed twice")
-        return
-    if me.passed:
-        raise NotYourTurn(f"{seat} has passed for this phase")
-    if isinstance(action, Statement):
+    elif isinstance(action, Statement):
         _check_text(state, action.text)
-        return
-    if me.deal_moves >= sc.rounds.negotiate_actions_per_seat:
-        raise IllegalAction(f"{seat} has used all {me.deal_moves} deal moves this phase")
-    if isinstance(action, Propose):
-        _check_propose(state, seat, action)
-    elif isinstance(action, Sign | Reject | Withdraw):
-        _check_sheet_move(state, seat, action)
+    elif isinstance(action, Propose | Sign | Reject | Withdraw):
+        if action.note:
+            _check_text(state, action.note)
+        if isinstance(action, Propose):
+            check_proposal(state, seat, action)
+        else:
+            check_sheet_move(state, seat, action)
 
 
 def _check_text(state: GameState, text: str) -> None:
@@ -141,7 +150,7 @@ def check_terms(state: GameState, proposer: SeatId, terms: Terms) -> None:
         )
 
 
-def _check_propose(state: GameState, seat: SeatId, action: Propose) -> None:
+def check_proposal(state: GameState, seat: SeatId, action: Propose) -> None:
     check_terms(state, seat, action.terms)
     live = [s for s in state.sheets if s.proposer == seat and s.status == SheetStatus.OPEN]
     limit = state.scenario.term_sheets.max_live_per_proposer
@@ -157,7 +166,7 @@ def _check_propose(state: GameState, seat: SeatId, action: Propose) -> None:
         raise IllegalAction(f"{seat} already has {limit} open term sheets")
 
 
-def _check_sheet_move(state: GameState, seat: SeatId, action: Sign | Reject | Withdraw) -> None:
+def check_sheet_move(state: GameState, seat: SeatId, action: Sign | Reject | Withdraw) -> None:
     sheet = _sheet(state, action.sheet)
     if seat not in sheet.parties:
         raise IllegalAction(f"{seat} is not party to {sheet.id}")
@@ -191,11 +200,12 @@ def _sheet(state: GameState, sheet_id: str) -> TermSheet:
     return sheet
 
 
-def _check_lever(state: GameState, seat: SeatId, action: UseLever) -> None:
+def lever_gate(state: GameState, seat: SeatId, lever_id: str) -> Lever:
+    """Raise if ``seat`` may not use this lever now, whatever its parameters."""
     sc = state.scenario
-    lever = sc.levers.get(action.lever)
+    lever = sc.levers.get(lever_id)
     if lever is None:
-        raise InvalidAction(f"there is no lever '{action.lever}'")
+        raise InvalidAction(f"there is no lever '{lever_id}'")
     if seat not in lever.seats:
         raise NotYourTurn(f"{seat} does not hold this lever")
     if state.phase != lever.phase:
@@ -207,13 +217,23 @@ def _check_lever(state: GameState, seat: SeatId, action: UseLever) -> None:
         raise IllegalAction(f"{seat} has used all its moves this phase")
     if lever.official and me.officials >= sc.rounds.official_actions_per_round:
         raise IllegalAction(f"{seat} has taken its official action this round")
-    if lever.once and (seat, action.lever) in state.used_once:
+    if lever.once and (seat, lever_id) in state.used_once:
         raise IllegalAction("it can be used only once a game")
     if lever.per_round is not None:
-        used = state.used_this_round.count((seat, action.lever))
+        used = state.used_this_round.count((seat, lever_id))
         if used >= lever.per_round:
             raise IllegalAction(f"already used {used} time(s) this round")
     _check_requirements(state, lever)
+    return lever
+
+
+def _check_lever(state: GameState, seat: SeatId, action: UseLever) -> None:
+    lever = lever_gate(state, seat, action.lever)
+    _check_mechanic(state, lever, action)
+
+
+def check_lever_use(state: GameState, lever: Lever, action: UseLever) -> None:
+    """The lever's own parameter checks, once its gate is open."""
     _check_mechanic(state, lever, action)
 
 
@@ -280,4 +300,13 @@ def _check_sheet_lever(state: GameState, mechanic: str, sheet: TermSheet) -> Non
             )
 
 
-__all__ = ["check", "check_terms", "describe"]
+__all__ = [
+    "check",
+    "check_lever_use",
+    "check_proposal",
+    "check_sheet_move",
+    "check_terms",
+    "describe",
+    "lever_gate",
+    "move_gate",
+]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from game.actions import (
     Action,
@@ -88,11 +88,15 @@ def apply(state: GameState, seat: Actor, action: Action) -> Step:
     """
     check(state, seat, action)
     events: list[Event] = []
+    if action.rationale and seat in state.seats:
+        # Kept for the facilitator and the debrief; other seats never see it.
+        text = f"{_name(state, SeatId(seat))} ({describe(action)}): {action.rationale}"
+        events.append(Event("rationale", text, frozenset({SeatId(seat)}), SeatId(seat)))
     if isinstance(action, Timeout):
         state = _timeout(state, events)
     else:
         state = _execute(state, SeatId(seat), action, events)
-    state = replace(state, version=state.version + 1)
+    state = state.evolve(version=state.version + 1)
     state = _advance(state, events)
     return Step(state, tuple(events))
 
@@ -112,25 +116,26 @@ def _execute(state: GameState, seat: SeatId, action: Action, events: list[Event]
         return _set_seat(state, seat, passed=True)
     if isinstance(action, UseLever):
         return _lever(state, seat, action, events)
+    if isinstance(action, Propose | Sign | Reject | Withdraw):
+        return _deal_move(state, seat, action, events)
+    raise AssertionError(f"unhandled action {action!r}")  # pragma: no cover
+
+
+def _deal_move(
+    state: GameState, seat: SeatId, action: Propose | Sign | Reject | Withdraw, events: list[Event]
+) -> GameState:
     state = _count_deal_move(state, seat)
     if isinstance(action, Propose):
-        return _propose(state, seat, action, events)
+        state = _propose(state, seat, action, events)
+        return _note(state, seat, action.note, state.sheets[-1].id, events)
+    state = _note(state, seat, action.note, action.sheet, events)
     if isinstance(action, Sign):
         return _sign(state, seat, action.sheet, events)
-    if isinstance(action, Reject | Withdraw):
-        status = SheetStatus.REJECTED if isinstance(action, Reject) else SheetStatus.WITHDRAWN
-        sheet = _get_sheet(state, action.sheet)
-        events.append(
-            Event(
-                action.type,
-                f"{_name(state, seat)}: {describe(action)}",
-                frozenset(sheet.parties),
-                seat,
-                sheet.id,
-            )
-        )
-        return _put_sheet(state, sheet.with_status(status))
-    raise AssertionError(f"unhandled action {action!r}")  # pragma: no cover
+    status = SheetStatus.REJECTED if isinstance(action, Reject) else SheetStatus.WITHDRAWN
+    sheet = _get_sheet(state, action.sheet)
+    text = f"{_name(state, seat)}: {describe(action)}"
+    events.append(Event(action.type, text, frozenset(sheet.parties), seat, sheet.id))
+    return _put_sheet(state, sheet.with_status(status))
 
 
 def _message(state: GameState, seat: SeatId, action: Message, events: list[Event]) -> GameState:
@@ -140,8 +145,22 @@ def _message(state: GameState, seat: SeatId, action: Message, events: list[Event
     text = f"{_name(state, seat)} to {names}: {action.text}"
     events.append(Event("message", text, to | {seat}, seat))
     me = state.seats[seat]
-    state = replace(state, messages=(*state.messages, msg))
+    state = state.evolve(messages=(*state.messages, msg))
     return _set_seat(state, seat, messages=me.messages + 1)
+
+
+def _note(
+    state: GameState, seat: SeatId, note: str, sheet_id: SheetId, events: list[Event]
+) -> GameState:
+    """A deal move's cover note: a private message to the sheet's other parties."""
+    if not note:
+        return state
+    to = tuple(p for p in _get_sheet(state, sheet_id).parties if p != seat)
+    msg = ChatMessage(sender=seat, to=to, text=note, round=state.round)
+    names = ", ".join(_name(state, p) for p in to)
+    text = f"{_name(state, seat)} to {names} (on {sheet_id}): {note}"
+    events.append(Event("message", text, frozenset((*to, seat)), seat, sheet_id))
+    return state.evolve(messages=(*state.messages, msg))
 
 
 def _propose(state: GameState, seat: SeatId, action: Propose, events: list[Event]) -> GameState:
@@ -152,7 +171,7 @@ def _propose(state: GameState, seat: SeatId, action: Propose, events: list[Event
     if action.replaces is not None:
         old = _get_sheet(state, action.replaces)
         state = _put_sheet(state, old.with_status(SheetStatus.SUPERSEDED))
-    state = replace(state, sheets=(*state.sheets, sheet))
+    state = state.evolve(sheets=(*state.sheets, sheet))
     verb = f"counters {action.replaces} with" if action.replaces else "proposes"
     text = f"{_name(state, seat)} {verb} {sheet_id}: {action.terms}"
     events.append(Event("proposed", text, frozenset(sheet.parties), seat, sheet_id))
@@ -184,9 +203,9 @@ def _lever(state: GameState, seat: SeatId, action: UseLever, events: list[Event]
     sc = state.scenario
     lever = sc.levers[action.lever]
     me = state.seats[seat]
-    state = replace(state, used_this_round=(*state.used_this_round, (seat, action.lever)))
+    state = state.evolve(used_this_round=(*state.used_this_round, (seat, action.lever)))
     if lever.once:
-        state = replace(state, used_once=state.used_once | {(seat, action.lever)})
+        state = state.evolve(used_once=state.used_once | {(seat, action.lever)})
     if lever.official:
         state = _set_seat(state, seat, officials=me.officials + 1)
     if lever.phase == Phase.NEGOTIATE:
@@ -222,13 +241,13 @@ def _mechanic(
     m = lever.mechanic
     if m == "extend_deadline":
         events.append(Event("deadline", f"The deadline moves to {_day(state, lever)}."))
-        return replace(state, deadline=state.deadline + lever.extend_rounds)
+        return state.evolve(deadline=state.deadline + lever.extend_rounds)
     if m == "order_divestiture":
-        return replace(state, divestiture_scope=Scope(str(action.option)))
+        return state.evolve(divestiture_scope=Scope(str(action.option)))
     if m == "put_up_for_sale":
-        return replace(state, for_sale=Scope(str(action.option)))
+        return state.evolve(for_sale=Scope(str(action.option)))
     if m == "set_mitigations":
-        return replace(state, required_mitigations=frozenset(action.mitigations))
+        return state.evolve(required_mitigations=frozenset(action.mitigations))
     if m == "brief_president":
         president = sc.roles.president
         text = f"Recommendation: {action.option}."
@@ -237,17 +256,17 @@ def _mechanic(
         )
         line = f"{_name(state, seat)} briefs {_name(state, president)}: {text}"
         events.append(Event("briefing", line, frozenset({seat, president}), seat))
-        return replace(state, messages=(*state.messages, note))
+        return state.evolve(messages=(*state.messages, note))
     if m == "due_diligence":
         return _due_diligence(state, seat, events)
     sheet_id = SheetId(str(action.sheet))
     if m == "endorse_deal":
-        return replace(
-            state, endorsed=state.endorsed | {sheet_id}, opposed=state.opposed - {sheet_id}
+        return state.evolve(
+            endorsed=state.endorsed | {sheet_id}, opposed=state.opposed - {sheet_id}
         )
     if m == "oppose_deal":
-        return replace(
-            state, opposed=state.opposed | {sheet_id}, endorsed=state.endorsed - {sheet_id}
+        return state.evolve(
+            opposed=state.opposed | {sheet_id}, endorsed=state.endorsed - {sheet_id}
         )
     if m in ("clear_deal", "block_deal"):
         status = SheetStatus.CLEARED if m == "clear_deal" else SheetStatus.BLOCKED
@@ -318,25 +337,25 @@ def _enter(state: GameState, phase: Phase, events: list[Event]) -> GameState:
     actors = _actors(state, phase)
     seats = FrozenMap(
         {
-            s: replace(st, passed=s not in actors, deal_moves=0, messages=0)
+            s: st.evolve(passed=s not in actors, deal_moves=0, messages=0)
             for s, st in state.seats.items()
         }
     )
     events.append(Event("phase", f"{state.round_name()}: {phase} phase."))
-    return replace(state, phase=phase, seats=seats)
+    return state.evolve(phase=phase, seats=seats)
 
 
 def _start_round(state: GameState, events: list[Event]) -> GameState:
-    state = replace(state, phase=Phase.NEWS, used_this_round=())
-    state = replace(
-        state, seats=FrozenMap({s: replace(st, officials=0) for s, st in state.seats.items()})
+    state = state.evolve(phase=Phase.NEWS, used_this_round=())
+    state = state.evolve(
+        seats=FrozenMap({s: st.evolve(officials=0) for s, st in state.seats.items()})
     )
     if state.deck:
         card_id, rest = state.deck[0], state.deck[1:]
         card = next(c for c in state.scenario.news.cards if c.id == card_id)
         text = f"{card.headline}. \u201c{card.quote}\u201d"
         events.append(Event("news", f"{state.round_name()}: {text}"))
-        state = replace(state, deck=rest, news=(*state.news, card_id))
+        state = state.evolve(deck=rest, news=(*state.news, card_id))
         state = _feed(state, "news", text, None)
         state = _apply_effects(state, card.effects, events)
     return _enter(state, Phase.NEGOTIATE, events)
@@ -363,7 +382,7 @@ def _settle(state: GameState, events: list[Event]) -> GameState:
                 "lapsed", f"{sheet.id} lapses unsigned.", frozenset(sheet.parties), None, sheet.id
             )
         )
-    state = replace(state, round=state.round + 1)
+    state = state.evolve(round=state.round + 1)
     return _start_round(state, events)
 
 
@@ -381,7 +400,7 @@ def _close_deal(state: GameState, sheet: TermSheet, events: list[Event]) -> Game
     outcome = next(
         o for o in sc.outcomes if o.kind == OutcomeKind.DEAL and frozenset(o.buyers) == buyers
     )
-    state = replace(state, closed_sheet=sheet.id)
+    state = state.evolve(closed_sheet=sheet.id)
     return _end(state, outcome.id, sc.endings.on_deal.effects, events, detail=str(terms))
 
 
@@ -394,8 +413,8 @@ def _end(
     text = f"{outcome.name}: {outcome.description}" + (f" Terms: {detail}" if detail else "")
     events.append(Event("game_over", text))
     state = _feed(state, "result", text, None)
-    seats = FrozenMap({s: replace(st, passed=True) for s, st in state.seats.items()})
-    return replace(state, phase=Phase.OVER, outcome=outcome.id, seats=seats)
+    seats = FrozenMap({s: st.evolve(passed=True) for s, st in state.seats.items()})
+    return state.evolve(phase=Phase.OVER, outcome=outcome.id, seats=seats)
 
 
 # --- small helpers -----------------------------------------------------------------------
@@ -403,7 +422,7 @@ def _end(
 
 def _apply_effects(state: GameState, effects: Effects, events: list[Event]) -> GameState:
     if effects.flags:
-        state = replace(state, flags=state.flags | frozenset(effects.flags))
+        state = state.evolve(flags=state.flags | frozenset(effects.flags))
     return _apply_changes(state, effects.tracks, events)
 
 
@@ -422,7 +441,7 @@ def _apply_changes(
             tracks[tid] = new
     if moved:
         events.append(Event("tracks", "; ".join(moved)))
-    return replace(state, tracks=FrozenMap(tracks))
+    return state.evolve(tracks=FrozenMap(tracks))
 
 
 def _name(state: GameState, seat: SeatId) -> str:
@@ -434,12 +453,12 @@ def _count_deal_move(state: GameState, seat: SeatId) -> GameState:
 
 
 def _set_seat(state: GameState, seat: SeatId, **changes: object) -> GameState:
-    return replace(state, seats=state.seats.set(seat, replace(state.seats[seat], **changes)))  # type: ignore[arg-type]
+    return state.evolve(seats=state.seats.set(seat, state.seats[seat].evolve(**changes)))
 
 
 def _feed(state: GameState, kind: str, text: str, seat: SeatId | None) -> GameState:
     item = FeedItem(round=state.round, kind=kind, text=text, seat=seat)
-    return replace(state, feed=(*state.feed, item))
+    return state.evolve(feed=(*state.feed, item))
 
 
 def _get_sheet(state: GameState, sheet_id: SheetId) -> TermSheet:
@@ -449,7 +468,7 @@ def _get_sheet(state: GameState, sheet_id: SheetId) -> TermSheet:
 
 
 def _put_sheet(state: GameState, sheet: TermSheet) -> GameState:
-    return replace(state, sheets=tuple(sheet if s.id == sheet.id else s for s in state.sheets))
+    return state.evolve(sheets=tuple(sheet if s.id == sheet.id else s for s in state.sheets))
 
 
 def replay(

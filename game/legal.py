@@ -3,11 +3,16 @@
 ``legal_actions`` lists concrete actions that ``apply`` will accept. Actions with
 free parameters (a term sheet's price, a message's text) are represented by a
 few typical examples; ``apply`` accepts any parameters that pass the rules.
+
+Each kind of action is gated once (seat, phase, turn, budget, requirements:
+``checks.move_gate`` and ``checks.lever_gate``); only the kinds that are open
+have their examples checked one by one. Examples are immutable and memoised.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import TypeVar
 
 from game.actions import (
     Action,
@@ -22,10 +27,32 @@ from game.actions import (
     UseLever,
     Withdraw,
 )
-from game.checks import check
+from game.checks import (
+    check_lever_use,
+    check_proposal,
+    check_sheet_move,
+    lever_gate,
+    move_gate,
+)
 from game.errors import GameError
+from game.scenario import Lever, Scenario
 from game.state import GameState
-from game.types import Algorithm, Mitigation, Scope, SeatId, SheetId, SheetStatus
+from game.types import Algorithm, Mitigation, Phase, Scope, SeatId, SheetId, SheetStatus
+
+_A = TypeVar("_A")
+_memo: dict[tuple[object, ...], tuple[object, object]] = {}
+
+
+def _memoised(owner: object, key: tuple[object, ...], make: Callable[[], _A]) -> _A:
+    """Examples are immutable: make each once. An entry holds its owner (the rules
+    object it was made from), so the owner's id cannot be reused while it lives."""
+    full = (id(owner), *key)
+    hit = _memo.get(full)
+    if hit is None or hit[0] is not owner:
+        if len(_memo) > 20_000:
+            _memo.clear()
+        hit = _memo[full] = (owner, make())
+    return hit[1]  # type: ignore[return-value]
 
 
 def legal_actions(state: GameState, seat: SeatId) -> list[Action]:
@@ -33,12 +60,27 @@ def legal_actions(state: GameState, seat: SeatId) -> list[Action]:
     if state.over or seat not in state.seats:
         return []
     out: list[Action] = []
-    for action in _candidates(state, seat):
-        try:
-            check(state, seat, action)
-        except GameError:
-            continue
-        out.append(action)
+    if _ok(move_gate, state, seat, "message"):
+        out += _messages(state.scenario, seat, tuple(state.seats))
+    if state.seats[seat].passed:
+        return out  # only talk is left to a seat that has passed
+    out.append(_PASS)
+    if _ok(move_gate, state, seat, "statement"):
+        out.append(_STATEMENT)
+    if _ok(move_gate, state, seat, "propose"):
+        out += _sheet_moves(state, seat)
+        # The examples differ only in their buyers, each valid by construction: what
+        # can still refuse them (the seat's open-sheet limit) refuses all alike.
+        proposals = _proposals(state, seat)
+        if proposals and _ok(check_proposal, state, seat, proposals[0]):
+            out += proposals
+    for lever_id, lever in _levers_of(state.scenario, seat, state.phase):
+        if _ok(lever_gate, state, seat, lever_id):
+            examples = _lever_examples(state, lever_id, lever)
+            if lever.mechanic in _NO_PARAMETERS:
+                out += examples
+            else:
+                out += [u for u in examples if _ok(check_lever_use, state, lever, u)]
     return out
 
 
@@ -47,35 +89,60 @@ def can_act(state: GameState, seat: SeatId) -> bool:
     return not state.over and seat in state.seats and not state.seats[seat].passed
 
 
-def _candidates(state: GameState, seat: SeatId) -> Iterator[Action]:
-    sc = state.scenario
-    yield Pass()
-    others = [s for s in state.seats if s != seat]
-    for other in others:
-        yield Message(to=(other,), text=f"A word from {sc.seat(seat).name}.")
-    yield Statement(text="We are studying every option.")
+def _ok(check: Callable[..., object], *args: object) -> bool:
+    """Whether ``check(*args)`` lets the action through."""
+    try:
+        check(*args)
+    except GameError:
+        return False
+    return True
+
+
+_PASS = Pass()
+
+
+# Levers whose use takes no parameter: once the gate is open, the one example is legal.
+_NO_PARAMETERS = frozenset({"effects", "extend_deadline", "due_diligence"})
+
+
+def _levers_of(sc: Scenario, seat: SeatId, phase: Phase) -> list[tuple[str, Lever]]:
+    """The levers ``seat`` holds in ``phase``."""
+    return _memoised(
+        sc,
+        ("levers", seat, phase),
+        lambda: [(i, lv) for i, lv in sc.levers.items() if seat in lv.seats and lv.phase == phase],
+    )
+
+
+def _sheet_examples(sheet_id: SheetId) -> tuple[Action, ...]:
+    def make() -> tuple[Action, ...]:
+        return (Sign(sheet=sheet_id), Reject(sheet=sheet_id), Withdraw(sheet=sheet_id))
+
+    return _memoised(None, ("moves", sheet_id), make)
+
+
+_STATEMENT = Statement(text="We are studying every option.")
+
+
+def _messages(sc: Scenario, seat: SeatId, seats: tuple[SeatId, ...]) -> list[Message]:
+    def make() -> list[Message]:
+        text = f"A word from {sc.seat(seat).name}."
+        return [Message(to=(other,), text=text) for other in seats if other != seat]
+
+    return _memoised(sc, ("messages", seat, seats), make)
+
+
+def _sheet_moves(state: GameState, seat: SeatId) -> Iterator[Action]:
+    """Sign, reject, withdraw or counter each open sheet this seat is party to."""
     for sheet in state.sheets:
-        if seat in sheet.parties and sheet.status == SheetStatus.OPEN:
-            yield Sign(sheet=sheet.id)
-            yield Reject(sheet=sheet.id)
-            yield Withdraw(sheet=sheet.id)
-            yield _counter(state, seat, sheet.terms, sheet.id)
-    yield from _proposals(state, seat)
-    for lever_id, lever in sc.levers.items():
-        if seat not in lever.seats or lever.phase != state.phase:
+        if sheet.status != SheetStatus.OPEN or seat not in sheet.parties:
             continue
-        if lever.mechanic in ("endorse_deal", "oppose_deal", "clear_deal", "block_deal"):
-            for sheet in state.sheets:
-                yield UseLever(lever=lever_id, sheet=sheet.id)
-        elif lever.mechanic == "set_mitigations":
-            yield UseLever(lever=lever_id, mitigations=tuple(Mitigation))
-            for m in Mitigation:
-                yield UseLever(lever=lever_id, mitigations=(m,))
-        elif lever.options:
-            for option in lever.options:
-                yield UseLever(lever=lever_id, option=option)
-        else:
-            yield UseLever(lever=lever_id)
+        for move in _sheet_examples(sheet.id):
+            if _ok(check_sheet_move, state, seat, move):
+                yield move
+        counter = _counter(state, seat, sheet.terms, sheet.id)
+        if _ok(check_proposal, state, seat, counter):
+            yield counter
 
 
 def _counter(state: GameState, seat: SeatId, terms: Terms, sheet_id: SheetId) -> Propose:
@@ -83,41 +150,65 @@ def _counter(state: GameState, seat: SeatId, terms: Terms, sheet_id: SheetId) ->
     step = -1 if seat in terms.buyer_seats else 1
     rules = state.scenario.term_sheets
     price = max(rules.price_min, min(rules.price_max, terms.price + step))
-    return Propose(terms=terms.model_copy(update={"price": price}), replaces=sheet_id)
+    return _memoised(
+        None,
+        ("counter", sheet_id, terms, price),
+        lambda: Propose(terms=terms.model_copy(update={"price": price}), replaces=sheet_id),
+    )
 
 
-def _proposals(state: GameState, seat: SeatId) -> Iterator[Action]:
+def _lever_examples(state: GameState, lever_id: str, lever: Lever) -> list[UseLever]:
+    if lever.mechanic in ("endorse_deal", "oppose_deal", "clear_deal", "block_deal"):
+        return [
+            UseLever(lever=lever_id, sheet=s.id)
+            for s in state.sheets
+            if s.status in (SheetStatus.SIGNED, SheetStatus.CLEARED)
+        ]
+
+    def make() -> list[UseLever]:
+        if lever.mechanic == "set_mitigations":
+            return [UseLever(lever=lever_id, mitigations=tuple(Mitigation))] + [
+                UseLever(lever=lever_id, mitigations=(m,)) for m in Mitigation
+            ]
+        if lever.options:
+            return [UseLever(lever=lever_id, option=o) for o in lever.options]
+        return [UseLever(lever=lever_id)]
+
+    return _memoised(lever, ("lever", lever_id), make)
+
+
+def _proposals(state: GameState, seat: SeatId) -> list[Propose]:
     """Typical term sheets this seat could propose: each buyer set, scope and a fair price."""
     sc = state.scenario
     if seat not in sc.parties:
-        return
+        return []
+    value = state.tracks[sc.term_sheets.value_track]
+    return _memoised(
+        sc,
+        ("proposals", seat, state.for_sale, value),
+        lambda: list(_make_proposals(sc, seat, state.for_sale, value)),
+    )
+
+
+def _make_proposals(sc: Scenario, seat: SeatId, for_sale: Scope, value: int) -> Iterator[Propose]:
     buyers = sc.roles.buyers
     buyer_sets: list[tuple[Stake, ...]] = [(Stake(seat=b, percent=100),) for b in buyers]
     if len(buyers) >= 2:
         buyer_sets.append((Stake(seat=buyers[0], percent=60), Stake(seat=buyers[1], percent=40)))
-    value = state.tracks[sc.term_sheets.value_track]
+    rules = sc.term_sheets
     for stakes in buyer_sets:
         if seat != sc.roles.seller and seat not in {s.seat for s in stakes}:
             continue
-        for scope in Scope:
-            if scope.rank > state.for_sale.rank:
-                continue
-            price = value * (3 if scope == Scope.GLOBAL else 1) + scope.rank * 2
-            for algorithm, data_terms in (
-                (Algorithm.LICENSE, False),
-                (Algorithm.TRANSFER, True),
-            ):
-                yield Propose(
-                    terms=Terms(
-                        buyers=stakes,
-                        seller_stake=0,
-                        scope=scope,
-                        price=max(sc.term_sheets.price_min, min(price, sc.term_sheets.price_max)),
-                        algorithm=algorithm,
-                        us_storage=data_terms,
-                        source_code_review=data_terms,
-                        us_board_majority=True,
-                        security_committee=data_terms,
-                        rounds_to_close=min(2, sc.term_sheets.rounds_to_close_max),
-                    )
-                )
+        # One example per buyer set; any scope up to what is for sale is also legal.
+        yield Propose(
+            terms=Terms(
+                buyers=stakes,
+                seller_stake=0,
+                scope=Scope.US if for_sale.rank >= 0 else for_sale,
+                price=max(rules.price_min, min(value, rules.price_max)),
+                algorithm=Algorithm.LICENSE,
+                us_storage=True,
+                us_board_majority=True,
+                rounds_to_close=min(2, rules.rounds_to_close_max),
+            )
+        )

@@ -17,6 +17,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from game.bot_rules import BotRules
 from game.types import Algorithm, Mitigation, OutcomeKind, Phase, Scope, SeatId
 
 Model_config = ConfigDict(extra="forbid", frozen=True)
@@ -322,6 +323,7 @@ class Scenario(Model):
     tracks: dict[str, Track]
     rounds: Rounds
     start_for_sale: Scope
+    scope_names: dict[Scope, str]
     moves: Moves
     levers: dict[str, Lever]
     term_sheets: TermSheetRules
@@ -333,6 +335,7 @@ class Scenario(Model):
     outcomes: tuple[Outcome, ...]
     endings: Endings
     timeline: tuple[TimelineEntry, ...]
+    bots: BotRules
 
     @field_validator("seats")
     @classmethod
@@ -490,12 +493,32 @@ def _cross_checks(sc: Scenario) -> Iterator[tuple[str, str]]:
         yield "endings.ban_flag", f"no lever or card ever sets flag '{sc.endings.ban_flag}'"
     if ts.value_track not in tracks:
         yield "term_sheets.value_track", f"'{ts.value_track}' is not a track"
+    for scope in Scope:
+        if scope not in sc.scope_names:
+            yield "scope_names", f"scope '{scope}' has no name"
+    yield from _check_bots(sc)
     if sc.deal_risk.track not in tracks:
         yield "deal_risk.track", f"'{sc.deal_risk.track}' is not a track"
     if sc.due_diligence.reveals not in sc.briefs.get(roles.seller, {}):
         yield "due_diligence.reveals", f"'{sc.due_diligence.reveals}' is not in the seller's brief"
     for name in ("on_ban", "on_stalemate", "on_deal"):
         yield from _check_effects(f"endings.{name}.effects", getattr(sc.endings, name).effects, sc)
+
+
+def _check_bots(sc: Scenario) -> Iterator[tuple[str, str]]:
+    bots = sc.bots
+    for level in ("easy", "normal", "hard"):
+        if level not in bots.difficulties:
+            yield "bots.difficulties", f"difficulty '{level}' is missing"
+    for seat in sc.seat_ids:
+        if len(bots.personalities.get(seat, {})) < 2:
+            yield f"bots.personalities.{seat}", "needs at least two personalities"
+    for seat, table in bots.personalities.items():
+        if seat not in {s.id for s in sc.seats}:
+            yield f"bots.personalities.{seat}", f"'{seat}' is not a seat"
+        for pid, p in table.items():
+            if p.curve not in bots.curves:
+                yield f"bots.personalities.{seat}.{pid}.curve", f"'{p.curve}' is not a curve"
 
 
 _METRIC_BRIEF_FIELDS: dict[str, tuple[str, ...]] = {

@@ -70,6 +70,8 @@ def buyer_valuation(state: GameState, seat: SeatId, sheet: TermSheet) -> float:
     value = state.number(seat, "walk_away")
     value += state.number(seat, f"scope_bonus_{terms.scope.value}")
     value += state.number(seat, f"algorithm_bonus_{terms.algorithm.value}")
+    # Each data or governance term costs the buyer to run (brief: mitigation_cost).
+    value -= state.number(seat, "mitigation_cost") * len(terms.mitigations)
     return value
 
 

@@ -13,9 +13,10 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from game.actions import Action, Message, Propose, Statement, Terms, UseLever
+from game.actions import Action, Message, Pass, Propose, Statement, Terms, UseLever
 from game.checks import Actor
 from game.engine import apply, start
+from game.errors import GameError
 from game.events import Event
 from game.legal import can_act
 from game.scenario import Scenario
@@ -72,6 +73,7 @@ class GameRecord:
     state: GameState
     log: tuple[tuple[Actor, Action], ...]
     events: tuple[Event, ...] = field(default=(), repr=False)
+    refused: tuple[str, ...] = ()  # players' actions the rules refused (each became a pass)
 
 
 PlayerFactory = Callable[[SeatId, random.Random], Player]
@@ -85,6 +87,7 @@ def play_game(
     rounds: int | None = None,
     keep_events: bool = False,
     max_steps: int = 20_000,
+    strict: bool = False,
 ) -> GameRecord:
     """Play one game to its end; seats act in turn, each on its own view."""
     opening = start(scenario, seed, rounds)
@@ -95,6 +98,7 @@ def play_game(
         factory = make_player[seat] if isinstance(make_player, Mapping) else make_player
         players[seat] = factory(seat, random.Random(rng.getrandbits(64)))
     log: list[tuple[Actor, Action]] = []
+    refused: list[str] = []
     events: list[Event] = list(opening.events) if keep_events else []
     order = list(state.seats)
     turn = 0
@@ -105,12 +109,61 @@ def play_game(
         seat = waiting[turn % len(waiting)]
         turn += 1
         action = players[seat].act(view_for(state, seat))
-        step = apply(state, seat, action)
+        try:
+            step = apply(state, seat, action)
+        except GameError as e:
+            if strict:
+                raise
+            # A player's mistake must not stop a run: note it and pass instead.
+            refused.append(f"{seat}: {e.message}")
+            action = Pass(rationale=f"fell back to pass: {e.message}"[:300])
+            step = apply(state, seat, action)
         state = step.state
         log.append((seat, action))
         if keep_events:
             events.extend(step.events)
-    return GameRecord(seed, state, tuple(log), tuple(events))
+    return GameRecord(seed, state, tuple(log), tuple(events), tuple(refused))
+
+
+PLAYER_KINDS = ("scripted", "random")
+
+
+def player_factory(
+    scenario: Scenario,
+    default: str = "scripted",
+    overrides: Mapping[SeatId, str] | None = None,
+    difficulty: str = "normal",
+) -> dict[SeatId, PlayerFactory]:
+    """How each seat is played: ``scripted`` (a bot with a personality drawn per game),
+    ``random``, or a personality id of that seat's bot.
+
+    Raises:
+        ValueError: an unknown seat, kind or difficulty, naming it.
+    """
+    from game.bots import make_bot, personalities
+
+    overrides = dict(overrides or {})
+    for seat in overrides:
+        if seat not in scenario.seat_ids:
+            raise ValueError(f"'{seat}' is not a seat (choose from {', '.join(scenario.seat_ids)})")
+    if difficulty not in scenario.bots.difficulties:
+        raise ValueError(f"'{difficulty}' is not a difficulty (easy, normal, hard)")
+    table: dict[SeatId, PlayerFactory] = {}
+    for seat in scenario.seat_ids:
+        kind = overrides.get(seat, default)
+        if kind == "random":
+            table[seat] = RandomPlayer
+            continue
+        personality = None if kind == "scripted" else kind
+        if personality is not None and personality not in personalities(scenario, seat):
+            choices = ", ".join((*PLAYER_KINDS, *personalities(scenario, seat)))
+            raise ValueError(f"'{kind}' is not a way to play {seat} (choose from {choices})")
+
+        def make(s: SeatId, rng: random.Random, p: str | None = personality) -> Player:
+            return make_bot(scenario, s, rng, p, difficulty)
+
+        table[seat] = make
+    return table
 
 
 def game_seeds(seed: int, games: int) -> list[int]:

@@ -99,7 +99,7 @@ class FeedItem(_Record):
     seat: SeatId | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class SeatState:
     """One seat's private and per-phase bookkeeping."""
 
@@ -110,8 +110,14 @@ class SeatState:
     officials: int = 0
     notes: tuple[str, ...] = ()
 
+    def evolve(self, **changes: object) -> SeatState:
+        """A copy with ``changes`` (see ``GameState.evolve``)."""
+        new = object.__new__(SeatState)
+        object.__setattr__(new, "__dict__", {**self.__dict__, **changes})
+        return new
 
-@dataclass(frozen=True, slots=True)
+
+@dataclass(frozen=True)
 class GameState:
     """Everything about a game at one version; replaying its log rebuilds it exactly."""
 
@@ -138,6 +144,16 @@ class GameState:
     feed: tuple[FeedItem, ...] = ()
     outcome: str | None = None
     closed_sheet: SheetId | None = None
+
+    def evolve(self, **changes: object) -> GameState:
+        """A copy with ``changes``: what ``dataclasses.replace`` does, at half the cost.
+
+        The engine makes several copies per action and bots play thousands of games.
+        """
+        # No __slots__ on purpose: copying the instance dict is one C-level merge.
+        new = object.__new__(GameState)
+        object.__setattr__(new, "__dict__", {**self.__dict__, **changes})
+        return new
 
     @property
     def over(self) -> bool:

@@ -127,7 +127,7 @@ def view_for(state: GameState, viewer: Viewer, *, with_legal: bool = True) -> Ga
     everything = viewer == FACILITATOR
     reveal = everything or state.over
     outcome = sc.outcome(state.outcome) if state.outcome else None
-    return GameView(
+    return _assemble(
         viewer=viewer,
         scenario=sc.id,
         title=sc.title,
@@ -138,15 +138,21 @@ def view_for(state: GameState, viewer: Viewer, *, with_legal: bool = True) -> Ga
         deadline_name=state.round_name(state.deadline),
         rounds_left=state.rounds_left,
         phase=state.phase,
-        tracks=tuple(_track(state, tid) for tid in sc.tracks),
+        tracks=_by_identity(
+            state.tracks, "tracks", lambda: tuple(_track(state, tid) for tid in sc.tracks)
+        ),
         flags=tuple(sorted(state.flags)),
         for_sale=state.for_sale,
         divestiture_scope=state.divestiture_scope,
         required_mitigations=tuple(sorted(state.required_mitigations)),
-        seats=tuple(
-            _seat_info(s, not state.seats[s.id].passed) for s in sc.seats if s.id in state.seats
+        seats=_by_identity(
+            state.seats,
+            "seats",
+            lambda: tuple(
+                _seat_info(s, not state.seats[s.id].passed) for s in sc.seats if s.id in state.seats
+            ),
         ),
-        news=tuple(_news(sc, cid, i + 1) for i, cid in enumerate(state.news)),
+        news=_news_list(state),
         brief=_brief(state, seat) if seat else None,
         notes=state.seats[seat].notes if seat else (),
         sheets=tuple(sh for sh in state.sheets if everything or sh.public or (seat in sh.parties)),
@@ -198,6 +204,27 @@ def _memoised(source: object, key: object, make: Callable[[], _V]) -> _V:
     return hit[1]  # type: ignore[return-value]
 
 
+_VIEW_FIELDS = frozenset(GameView.model_fields)
+
+
+def _assemble(**fields: object) -> GameView:
+    """A GameView from parts that are all valid already, without validating them again.
+
+    Every part comes from the validated state or from memoised views, and bots ask
+    for a view at every move: checking the long tuples item by item would cost more
+    than building them. This is what ``model_construct`` does, without its per-field
+    default handling (every field is given). tests/game/test_views.py checks that the
+    result equals a validated model.
+    """
+    assert fields.keys() == _VIEW_FIELDS, sorted(fields.keys() ^ _VIEW_FIELDS)
+    view = GameView.__new__(GameView)
+    object.__setattr__(view, "__dict__", fields)
+    object.__setattr__(view, "__pydantic_fields_set__", set(_VIEW_FIELDS))
+    object.__setattr__(view, "__pydantic_extra__", None)
+    object.__setattr__(view, "__pydantic_private__", None)
+    return view
+
+
 def _track(state: GameState, tid: str) -> TrackView:
     t = state.scenario.tracks[tid]
     value = state.tracks[tid]
@@ -227,6 +254,31 @@ def _seat_info(s: Seat, waiting: bool) -> SeatInfo:
     )
 
 
+# Consecutive states share the parts an action did not change (the same tracks
+# map, the same tuple of drawn cards): what is built from such a part is kept by
+# the part's identity, holding the part so its id cannot be reused.
+_by_part: dict[tuple[int, str], tuple[object, object]] = {}
+_T = TypeVar("_T")
+
+
+def _by_identity(part: object, what: str, make: Callable[[], _T]) -> _T:
+    hit = _by_part.get((id(part), what))
+    if hit is None or hit[0] is not part:
+        if len(_by_part) > 20_000:
+            _by_part.clear()
+        hit = _by_part[(id(part), what)] = (part, make())
+    return hit[1]  # type: ignore[return-value]
+
+
+def _news_list(state: GameState) -> tuple[NewsView, ...]:
+    """The drawn cards."""
+    return _by_identity(
+        state.news,
+        "news",
+        lambda: tuple(_news(state.scenario, c, i + 1) for i, c in enumerate(state.news)),
+    )
+
+
 def _news(sc: Scenario, card_id: str, round_no: int) -> NewsView:
     card = next(c for c in sc.news.cards if c.id == card_id)
     return _memoised(
@@ -237,5 +289,10 @@ def _news(sc: Scenario, card_id: str, round_no: int) -> NewsView:
 
 
 def _brief(state: GameState, seat: SeatId) -> BriefView:
+    brief = state.seats[seat].brief
+    return _memoised(brief, seat, lambda: _make_brief(state, seat))
+
+
+def _make_brief(state: GameState, seat: SeatId) -> BriefView:
     values = dict(state.seats[seat].brief)
     return BriefView(seat=seat, values=values, text=brief_text(state.scenario, seat, values))

@@ -60,13 +60,19 @@ def test_engine_uses_no_global_random() -> None:
 
 
 def test_engine_opens_no_files() -> None:
-    """Only the rules loader reads files."""
+    """Only the rules loader reads files; nothing in the engine prints or reads input."""
+    banned_names = {"open", "print", "input"}
+    banned_methods = {"read_text", "write_text", "read_bytes", "write_bytes"}
     bad = []
     for path in _engine_files():
         if path.name in LOADERS:
             continue
-        text = path.read_text(encoding="utf-8")
-        for word in ("open(", "read_text(", "write_text(", "print("):
-            if word in text:
-                bad.append(f"{path.name}: {word}")
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call):
+                continue
+            func = node.func
+            if isinstance(func, ast.Name) and func.id in banned_names:
+                bad.append(f"{path.name}:{node.lineno}: {func.id}()")
+            if isinstance(func, ast.Attribute) and func.attr in banned_methods:
+                bad.append(f"{path.name}:{node.lineno}: .{func.attr}()")
     assert bad == []

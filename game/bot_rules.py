@@ -1,0 +1,70 @@
+"""The ``bots:`` section of a rules file: concession curves, difficulties, personalities.
+
+Bots concede with time-dependent tactics from negotiation research (Faratin,
+Sierra & Jennings 1998): at time t in [0, 1] a bot has given up the fraction
+F(t) = k + (1 - k) * t ** (1 / beta) of the gap between its opening and its
+reservation value. beta < 1 is Boulware (holds firm, concedes late), beta = 1
+is linear, beta > 1 is a conceder. A tit-for-tat weight mirrors the other
+side's last concession (behaviour-dependent tactics, same paper).
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from game.types import Scope, SeatId
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Curve(_Model):
+    """A time-dependent concession curve."""
+
+    description: str
+    beta: float = Field(gt=0)
+    k: float = Field(default=0.0, ge=0, le=1)
+
+    def conceded(self, t: float) -> float:
+        """The fraction of the opening-to-reservation gap given up at time ``t``."""
+        t = min(1.0, max(0.0, t))
+        return float(self.k + (1 - self.k) * t ** (1 / self.beta))
+
+
+class Difficulty(_Model):
+    """How well a bot plays, whatever its personality."""
+
+    description: str
+    misjudge: float = Field(ge=0, description="$B of error in judging a price")
+    slip: float = Field(ge=0, le=1, description="chance of an unplanned legal action")
+    due_diligence: bool = Field(description="buyers investigate before bidding")
+    reads_requirements: bool = Field(description="offers carry CFIUS's public requirements")
+    deadline_sense: float = Field(
+        ge=0, le=1, description="how fully it concedes to its reservation on the last day"
+    )
+
+
+class Personality(_Model):
+    """How a seat's bot bargains: its curve, opening, mirroring and seat-specific traits."""
+
+    name: str
+    description: str
+    curve: str
+    opening: float = Field(ge=0, le=2, description="opening margin beyond the reservation value")
+    tit_for_tat: float = Field(default=0.0, ge=0, le=1)
+    talk: float = Field(
+        default=0.5, ge=0, le=1, description="chance of a statement when news breaks"
+    )
+    traits: dict[str, float] = Field(default_factory=dict)
+    lines: dict[str, tuple[str, ...]] = Field(default_factory=dict)
+
+
+class BotRules(_Model):
+    anchors: dict[Scope, float] = Field(
+        description="What each scope is worth as a multiple of the public value track"
+    )
+    curves: dict[str, Curve]
+    difficulties: dict[str, Difficulty]
+    personalities: dict[SeatId, dict[str, Personality]]
+    lines: dict[SeatId, dict[str, tuple[str, ...]]] = Field(default_factory=dict)

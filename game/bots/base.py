@@ -1,0 +1,267 @@
+"""The scripted bot's frame: it reads only its own seat's view and answers with an action.
+
+A seat's strategy subclasses ``ScriptedBot`` and implements ``negotiate``,
+``government`` and ``resolve``; each returns an action built with a one-line
+rationale. The frame handles what every seat shares: the concession curve,
+slips of an easy bot, lines to say, and what has been done this phase.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+
+from game.actions import Action, Message, Pass, Propose, Sign, Statement, UseLever
+from game.bot_rules import Curve, Difficulty, Personality
+from game.bots.deals import BriefValues
+from game.scenario import Scenario
+from game.state import TermSheet
+from game.types import Phase, Scope, SeatId, SheetStatus
+from game.views import GameView
+
+# Where in a round each phase sits, for the clock a bot concedes against.
+_PHASE_TIME = {Phase.NEGOTIATE: 0.0, Phase.GOVERNMENT: 0.5, Phase.RESOLVE: 0.8}
+_ESTIMATE = re.compile(r"\$(\d+)B and \$(\d+)B")
+
+
+class ScriptedBot:
+    """A bot with a personality and a difficulty, for one seat."""
+
+    def __init__(
+        self,
+        scenario: Scenario,
+        seat: SeatId,
+        rng: random.Random,
+        personality: str,
+        difficulty: str,
+    ) -> None:
+        self.sc = scenario
+        self.seat = seat
+        self.rng = rng
+        self.personality_id = personality
+        self.difficulty_id = difficulty
+        self.p: Personality = scenario.bots.personalities[seat][personality]
+        self.d: Difficulty = scenario.bots.difficulties[difficulty]
+        self.curve: Curve = scenario.bots.curves[self.p.curve]
+        # One misjudgement per game, so an easy bot is consistently off, not noisy.
+        self.bias = rng.uniform(-self.d.misjudge, self.d.misjudge)
+        self._phase: tuple[int, Phase] | None = None
+        self.done: set[str] = set()  # what this bot did in the current phase
+        self.once: set[str] = set()  # what this bot did in the game
+        self.last_price: dict[str, float] = {}  # per negotiation thread
+        self.queue: list[Action] = []  # words to follow a move, sent on the next turn
+        self._kinds: set[str] = set()  # the kinds of legal action in the view being read
+        self._tracks: dict[str, int] = {}  # the tracks of the view being read
+        self._signable: set[str] = set()  # the sheets this seat may sign now
+        self._counterable: set[str] = set()  # the sheets this seat may counter now
+
+    # -- the entry point ------------------------------------------------------------------
+
+    def act(self, view: GameView) -> Action:
+        """Choose this seat's next action from its own view."""
+        self._kinds, self._signable, self._counterable = set(), set(), set()
+        for a in view.legal:
+            if isinstance(a, UseLever):
+                self._kinds.add(a.lever)
+            elif isinstance(a, Propose) and a.replaces is not None:
+                self._counterable.add(a.replaces)  # a counter is not a new offer
+            else:
+                self._kinds.add(a.type)
+                if isinstance(a, Sign):
+                    self._signable.add(a.sheet)
+        self._tracks = {t.id: t.value for t in view.tracks}
+        here = (view.round, view.phase)
+        if here != self._phase:
+            self._phase, self.done = here, set()
+        while self.queue:
+            queued = self.queue.pop(0)
+            if self.allowed(view, queued.type):
+                return queued
+        if self.d.slip and view.legal and self.rng.random() < self.d.slip:
+            slip = self.rng.choice(view.legal)
+            if not isinstance(slip, Message | Statement):
+                return slip.model_copy(update={"rationale": "an unplanned move (difficulty)"})
+        if view.phase == Phase.NEGOTIATE:
+            return self.negotiate(view)
+        if view.phase == Phase.GOVERNMENT:
+            return self.government(view)
+        return self.resolve(view)
+
+    def negotiate(self, view: GameView) -> Action:
+        return self.pass_(view, "nothing to add")
+
+    def government(self, view: GameView) -> Action:
+        return self.pass_(view, "no official action")
+
+    def resolve(self, view: GameView) -> Action:
+        return self.pass_(view, "nothing to decide")
+
+    # -- reading the view ----------------------------------------------------------------------
+
+    @property
+    def traits(self) -> dict[str, float]:
+        return self.p.traits
+
+    def brief(self, view: GameView) -> BriefValues:
+        assert view.brief is not None, "a bot plays a seat"
+        return view.brief.values
+
+    def clock(self, view: GameView) -> float:
+        """How far the game is towards its deadline, 0 at the start and 1 at the end."""
+        spent = view.round - 1 + _PHASE_TIME.get(view.phase, 1.0)
+        return min(1.0, spent / max(1, view.deadline))
+
+    def conceded(self, view: GameView) -> float:
+        """How much of the way to its reservation value this bot has come by now.
+
+        On the last day a bot that feels the deadline (difficulty: deadline_sense)
+        goes the rest of the way: a deal at its reservation beats no deal.
+        """
+        conceded = self.curve.conceded(self.clock(view))
+        if view.rounds_left == 0:
+            conceded = max(conceded, self.d.deadline_sense)
+        return conceded
+
+    def track(self, view: GameView, track_id: str) -> int:
+        if not self._tracks:
+            self._tracks = {t.id: t.value for t in view.tracks}
+        return self._tracks[track_id]
+
+    def allowed(self, view: GameView, kind: str) -> bool:
+        """Whether some legal action of this kind (a move type or a lever id) is open."""
+        if view.legal and not self._kinds:
+            self._kinds = {a.lever if isinstance(a, UseLever) else a.type for a in view.legal}
+        return kind in self._kinds
+
+    def lever_ok(self, view: GameView, lever: str, **params: object) -> bool:
+        """Whether this exact lever use is among the legal ones."""
+        return any(
+            isinstance(a, UseLever)
+            and a.lever == lever
+            and all(getattr(a, k) == v for k, v in params.items())
+            for a in view.legal
+        )
+
+    def can_sign(self, sheet: TermSheet) -> bool:
+        """Whether the rules let this seat sign ``sheet`` now (from the view's legal actions)."""
+        return sheet.id in self._signable
+
+    def can_counter(self, sheet: TermSheet) -> bool:
+        """Whether the rules let this seat answer ``sheet`` with a counter-offer now."""
+        return sheet.id in self._counterable
+
+    def sheets(self, view: GameView, *statuses: SheetStatus) -> list[TermSheet]:
+        return [s for s in view.sheets if not statuses or s.status in statuses]
+
+    def offers_to_me(self, view: GameView) -> list[TermSheet]:
+        """Open sheets I am party to and have not signed."""
+        return [
+            s
+            for s in view.sheets
+            if s.status == SheetStatus.OPEN
+            and self.seat in s.parties
+            and self.seat not in s.signatures
+        ]
+
+    def pending_deal(self, view: GameView) -> TermSheet | None:
+        """A signed deal waiting for CFIUS, if any."""
+        return next(
+            (s for s in view.sheets if s.status in (SheetStatus.SIGNED, SheetStatus.CLEARED)),
+            None,
+        )
+
+    def estimate(self, view: GameView) -> tuple[float, float] | None:
+        """The range learned by due diligence, if this seat has done it."""
+        for note in reversed(view.notes):
+            found = _ESTIMATE.search(note)
+            if found:
+                return float(found[1]), float(found[2])
+        return None
+
+    def anchor(self, view: GameView, scope: Scope) -> float:
+        """The public market price of a scope: the value track times the rules' anchor."""
+        value = self.track(view, self.sc.term_sheets.value_track)
+        return value * self.sc.bots.anchors.get(scope, 1.0)
+
+    def scope_name(self, scope: Scope) -> str:
+        return self.sc.scope_names.get(scope, scope.value)
+
+    def day(self, view: GameView) -> str:
+        return view.deadline_name
+
+    # -- acting -------------------------------------------------------------------------------
+
+    def line(self, situation: str, **values: object) -> str | None:
+        """A line for the situation: the personality's own first, then the seat's."""
+        options = self.p.lines.get(situation) or self.sc.bots.lines.get(self.seat, {}).get(
+            situation, ()
+        )
+        if not options:
+            return None
+        text = self.rng.choice(options)
+        try:
+            return text.format(**values)
+        except (KeyError, IndexError, ValueError):
+            return None
+
+    def pass_(self, view: GameView, why: str) -> Action:
+        return Pass(rationale=why)
+
+    def message(self, to: tuple[SeatId, ...], text: str, why: str) -> Action:
+        return Message(to=to, text=text, rationale=why)
+
+    def then_say(self, to: tuple[SeatId, ...], text: str | None, why: str) -> None:
+        """Queue a private message to follow the move being made."""
+        if text:
+            self.queue.append(Message(to=to, text=text, rationale=why))
+
+    def statement(self, text: str, why: str) -> Action:
+        return Statement(text=text, rationale=why)
+
+    def chatter(self, view: GameView) -> Action | None:
+        """React to the news once a round, and answer the latest message once a phase."""
+        if not self.allowed(view, "statement") and not self.allowed(view, "message"):
+            return None
+        if f"news-{view.round}" not in self.once and self.allowed(view, "statement"):
+            self.once.add(f"news-{view.round}")
+            if view.news and self.rng.random() < self.p.talk:
+                text = self.line("news", day=self.day(view))
+                if text:
+                    headline = view.news[-1].headline
+                    return self.statement(text, f"reacting to today's news: {headline}")
+        if self.allowed(view, "message"):
+            sender = self._owed_reply(view)
+            if sender is not None:
+                self.once.add(f"reply-{view.round}-{sender}")
+                if self.rng.random() >= self.p.talk:
+                    return None
+                text = self.reply_text(view)
+                if text:
+                    return self.message((sender,), text, f"answering {sender}")
+        return None
+
+    def _owed_reply(self, view: GameView) -> SeatId | None:
+        """A seat that spoke to me last this round, with no deal between us under way."""
+        last: dict[SeatId, SeatId] = {}  # other seat -> who spoke last between us
+        for m in view.messages:
+            if m.round != view.round or m.kind != "chat":
+                continue
+            if m.sender == self.seat:
+                for to in m.to:
+                    last[to] = self.seat
+            elif self.seat in m.to:
+                last[m.sender] = m.sender
+        for other, speaker in last.items():
+            if speaker != other or f"reply-{view.round}-{other}" in self.once:
+                continue
+            if any(
+                {self.seat, other} <= set(s.parties) and self.seat in s.signatures
+                for s in view.sheets
+                if s.status in (SheetStatus.OPEN, SheetStatus.SIGNED, SheetStatus.CLEARED)
+            ):
+                continue
+            return other
+        return None
+
+    def reply_text(self, view: GameView) -> str | None:
+        return self.line("reply", day=self.day(view), price="?", scope="the business")

@@ -1,0 +1,182 @@
+"""A buyer's bot (Microsoft or the investors): buy below its value, on terms CFIUS clears.
+
+Traits (rules: bots.personalities.<buyer>.*.traits):
+  bid_at          clock (0..1) from which it makes an offer itself
+  joint           chance an offer of its own is a joint bid with the other buyer
+  joint_share     its percent of a joint bid
+  exploit         share of its value it holds back per step of ban pressure (4 steps)
+  transfer        1 to want the algorithm outright, 0 for a licence
+  scope           widest scope it bids for (0 us, 1 us_plus, 2 global)
+  all_mitigations 1 to carry every data and governance term, whatever CFIUS asks
+  mess            public backlash at or above which it walks away
+"""
+
+from __future__ import annotations
+
+from game.actions import Action, Propose, Sign, Terms, UseLever, Withdraw
+from game.bots.base import ScriptedBot
+from game.bots.deals import buyer_value, chain_root, make_terms, number, share_of
+from game.types import Algorithm, Mitigation, Scope, SeatId, SheetStatus
+from game.views import GameView
+
+
+class BuyerBot(ScriptedBot):
+    """Bids up along its curve towards its value, never past it or past its capital."""
+
+    def ceiling(self, view: GameView, terms: Terms) -> float:
+        """The most it would pay now for the whole business on these terms."""
+        value = buyer_value(self.brief(view), terms) + self.bias
+        pressure = self.track(view, "ban_pressure") / 4
+        value *= 1 - self.traits.get("exploit", 0) * pressure
+        # Open below the market's price for the scope, concede towards my own value.
+        opening = min(value, self.anchor(view, terms.scope) * (1 - self.p.opening))
+        limit = opening + (value - opening) * self.conceded(view)
+        capital = number(self.brief(view), "capital", 0.0)
+        share = share_of(terms, self.seat)
+        if capital and share:
+            limit = min(limit, capital / share)
+        return limit
+
+    def walking_away(self, view: GameView) -> bool:
+        return self.track(view, "backlash") >= self.traits.get("mess", 10)
+
+    def negotiate(self, view: GameView) -> Action:
+        if (
+            self.d.due_diligence
+            and self.estimate(view) is None
+            and self.allowed(view, "due_diligence")
+            and not self.offers_to_me(view)
+        ):
+            return UseLever(
+                lever="due_diligence", rationale="learn ByteDance's floor before bidding"
+            )
+        for step in (self._walk, self._answer_offers, self._open):
+            action = step(view)
+            if action is not None:
+                return action
+        said = self.chatter(view)
+        if said is not None:
+            return said
+        return self.pass_(view, "my offers stand")
+
+    def _walk(self, view: GameView) -> Action | None:
+        for sheet in view.sheets:
+            if sheet.status != SheetStatus.OPEN or sheet.proposer != self.seat:
+                continue
+            too_dear = sheet.terms.price > self.ceiling(view, sheet.terms) + 2
+            if (too_dear or self.walking_away(view)) and self.allowed(view, "withdraw"):
+                why = (
+                    "public backlash is a political mess"
+                    if not too_dear
+                    else "the price is now above my value"
+                )
+                note = self.line("withdraw", sheet=sheet.id) or ""
+                return Withdraw(sheet=sheet.id, note=note, rationale=why)
+        return None
+
+    def _answer_offers(self, view: GameView) -> Action | None:
+        offers = [o for o in self.offers_to_me(view) if o.proposer != self.seat]
+        if not offers or self.walking_away(view):
+            return None
+        best = max(offers, key=lambda o: self.ceiling(view, o.terms) - o.terms.price)
+        limit = self.ceiling(view, best.terms)
+        if best.terms.price <= limit and self.can_sign(best):
+            return Sign(
+                sheet=best.id,
+                note=self.line("accept") or "",
+                rationale=f"${best.terms.price}B is within my ${limit:.0f}B now",
+            )
+        thread = chain_root(view.sheets, best)
+        if f"counter-{thread}" in self.done or not self.can_counter(best):
+            return None
+        self.done.add(f"counter-{thread}")
+        previous = self.last_price.get(thread)
+        price = limit if previous is None else max(previous, limit)
+        price = min(price, best.terms.price - 1)
+        self.last_price[thread] = price
+        terms = self._terms(view, best.terms, price)
+        line = self.line("counter", price=terms.price, scope=self.scope_name(terms.scope))
+        return Propose(
+            terms=terms,
+            replaces=best.id,
+            note=line or "",
+            rationale=f"counter {best.id} at ${terms.price}B ({self.p.curve}, limit ${limit:.0f}B)",
+        )
+
+    def _mitigations(self, view: GameView, base: frozenset[Mitigation]) -> frozenset[Mitigation]:
+        chosen = set(base)
+        if self.traits.get("all_mitigations", 0) >= 1:
+            chosen |= set(Mitigation)
+        if self.d.reads_requirements:
+            chosen |= set(view.required_mitigations)
+        return frozenset(chosen)
+
+    def _terms(self, view: GameView, base: Terms, price: float) -> Terms:
+        stakes = tuple((b.seat, b.percent) for b in base.buyers)
+        # ByteDance may have narrowed what is for sale since the sheet was made.
+        scope = base.scope if base.scope.rank <= view.for_sale.rank else view.for_sale
+        mitigations = self._mitigations(view, base.mitigations)
+        return make_terms(self.sc, stakes, scope, price, base.algorithm, mitigations)
+
+    def _open(self, view: GameView) -> Action | None:
+        """Put an offer on the table when this buyer has none alive."""
+        live = [
+            s
+            for s in view.sheets
+            if self.seat in s.parties
+            and s.status in (SheetStatus.OPEN, SheetStatus.SIGNED, SheetStatus.CLEARED)
+        ]
+        if (
+            live
+            or "open" in self.done
+            or self.walking_away(view)
+            or not self.allowed(view, "propose")
+        ):
+            return None
+        if self.clock(view) < self.traits.get("bid_at", 0):
+            return None
+        self.done.add("open")
+        scope = self._scope(view)
+        if scope is None:
+            return None
+        other = next((b for b in self.sc.roles.buyers if b != self.seat), None)
+        joint = other is not None and self.rng.random() < self.traits.get("joint", 0)
+        stakes: tuple[tuple[SeatId, int], ...] = ((self.seat, 100),)
+        if joint and other is not None:
+            share = int(self.traits.get("joint_share", 50))
+            stakes = ((self.seat, share), (other, 100 - share))
+        algorithm = Algorithm.TRANSFER if self.traits.get("transfer", 0) >= 1 else Algorithm.LICENSE
+        mitigations = self._mitigations(view, frozenset({Mitigation.US_STORAGE}))
+        draft = make_terms(self.sc, stakes, scope, 1, algorithm, mitigations)
+        price = self.ceiling(view, draft)
+        found = self.estimate(view)
+        if found is not None and scope == Scope.US:
+            # Knowing roughly where the floor is, do not bid far above it.
+            price = min(price, found[1] + 1)
+        terms = make_terms(self.sc, stakes, scope, price, algorithm, mitigations)
+        key = "joint" if joint else "propose"
+        line = self.line(key, price=terms.price, scope=self.scope_name(scope), share=stakes[0][1])
+        kind = "joint offer" if joint else "offer"
+        return Propose(
+            terms=terms,
+            note=line or "",
+            rationale=f"open a {kind} at ${terms.price}B for {scope}",
+        )
+
+    def _scope(self, view: GameView) -> Scope | None:
+        wanted = min(int(self.traits.get("scope", 0)), view.for_sale.rank)
+        if view.divestiture_scope is not None:
+            if view.divestiture_scope.rank > view.for_sale.rank:
+                return None
+            wanted = max(wanted, view.divestiture_scope.rank)
+        return list(Scope)[wanted]
+
+    def reply_text(self, view: GameView) -> str | None:
+        scope = self._scope(view) or Scope.US
+        draft = make_terms(self.sc, ((self.seat, 100),), scope, 1, Algorithm.LICENSE, frozenset())
+        return self.line(
+            "reply",
+            price=round(self.ceiling(view, draft)),
+            scope=self.scope_name(scope),
+            day=self.day(view),
+        )
