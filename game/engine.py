@@ -371,6 +371,7 @@ def _settle(state: GameState, events: list[Event]) -> GameState:
         if sc.endings.ban_flag in state.flags:
             return _end(state, OutcomeKind.BAN, sc.endings.on_ban.effects, events)
         return _end(state, OutcomeKind.STALEMATE, sc.endings.on_stalemate.effects, events)
+    events.append(Event("round_end", f"{state.round_name()} ends without a deal."))
     state = _apply_changes(state, sc.rounds.drift, events)
     lapsed = [
         s for s in state.sheets if s.status == SheetStatus.OPEN and s.expires_round <= state.round

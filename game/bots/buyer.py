@@ -57,7 +57,8 @@ class BuyerBot(ScriptedBot):
         said = self.chatter(view)
         if said is not None:
             return said
-        return self.pass_(view, "my offers stand")
+        mine = any(s.proposer == self.seat and s.status == SheetStatus.OPEN for s in view.sheets)
+        return self.pass_(view, "my offer stands" if mine else "waiting for the right moment")
 
     def _walk(self, view: GameView) -> Action | None:
         for sheet in view.sheets:
