@@ -469,7 +469,9 @@ def _get_sheet(state: GameState, sheet_id: SheetId) -> TermSheet:
 
 
 def _put_sheet(state: GameState, sheet: TermSheet) -> GameState:
-    return state.evolve(sheets=tuple(sheet if s.id == sheet.id else s for s in state.sheets))
+    at = int(sheet.id.removeprefix("ts-")) - 1  # the engine numbers sheets in order
+    assert state.sheets[at].id == sheet.id, sheet.id
+    return state.evolve(sheets=(*state.sheets[:at], sheet, *state.sheets[at + 1 :]))
 
 
 def replay(

@@ -43,15 +43,21 @@ _A = TypeVar("_A")
 _memo: dict[tuple[object, ...], tuple[object, object]] = {}
 
 
+_recent: dict[tuple[object, ...], tuple[object, object]] = {}
+
+
 def _memoised(owner: object, key: tuple[object, ...], make: Callable[[], _A]) -> _A:
     """Examples are immutable: make each once. An entry holds its owner (the rules
-    object it was made from), so the owner's id cannot be reused while it lives."""
+    object or state part it was made from), so the owner's id cannot be reused while
+    it lives. Entries owned by state parts go to a small memo: only consecutive
+    states share parts, and keeping many would keep old states alive."""
+    memo = _memo if isinstance(owner, Scenario | Lever) or owner is None else _recent
     full = (id(owner), *key)
-    hit = _memo.get(full)
+    hit = memo.get(full)
     if hit is None or hit[0] is not owner:
-        if len(_memo) > 20_000:
-            _memo.clear()
-        hit = _memo[full] = (owner, make())
+        if len(memo) > (20_000 if memo is _memo else 512):
+            memo.clear()
+        hit = memo[full] = (owner, make())
     return hit[1]  # type: ignore[return-value]
 
 
@@ -68,7 +74,13 @@ def legal_actions(state: GameState, seat: SeatId) -> list[Action]:
     if _ok(move_gate, state, seat, "statement"):
         out.append(_STATEMENT)
     if _ok(move_gate, state, seat, "propose"):
-        out += _sheet_moves(state, seat)
+        # What a seat may do with the sheets depends on the sheets and on what is for
+        # sale (its turn and budget are gated above): consecutive states share both.
+        out += _memoised(
+            state.sheets,
+            ("sheet moves", seat, state.for_sale),
+            lambda: list(_sheet_moves(state, seat)),
+        )
         # The examples differ only in their buyers, each valid by construction: what
         # can still refuse them (the seat's open-sheet limit) refuses all alike.
         proposals = _proposals(state, seat)
@@ -151,8 +163,8 @@ def _counter(state: GameState, seat: SeatId, terms: Terms, sheet_id: SheetId) ->
     rules = state.scenario.term_sheets
     price = max(rules.price_min, min(rules.price_max, terms.price + step))
     return _memoised(
-        None,
-        ("counter", sheet_id, terms, price),
+        terms,
+        ("counter", sheet_id, price),
         lambda: Propose(terms=terms.model_copy(update={"price": price}), replaces=sheet_id),
     )
 

@@ -169,10 +169,13 @@ class GameState:
         return tuple(self.seats)
 
     def sheet(self, sheet_id: SheetId) -> TermSheet | None:
-        for s in self.sheets:
-            if s.id == sheet_id:
-                return s
-        return None
+        """The sheet with this id, or None. The engine numbers sheets ts-1, ts-2, ... in order."""
+        number = sheet_id[3:] if sheet_id.startswith("ts-") else ""
+        if number.isdigit() and 0 < int(number) <= len(self.sheets):
+            found = self.sheets[int(number) - 1]
+            if found.id == sheet_id:
+                return found
+        return next((s for s in self.sheets if s.id == sheet_id), None)
 
     def round_name(self, round_no: int | None = None) -> str:
         n = self.round if round_no is None else round_no

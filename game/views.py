@@ -141,10 +141,10 @@ def view_for(state: GameState, viewer: Viewer, *, with_legal: bool = True) -> Ga
         tracks=_by_identity(
             state.tracks, "tracks", lambda: tuple(_track(state, tid) for tid in sc.tracks)
         ),
-        flags=tuple(sorted(state.flags)),
+        flags=_sorted(state.flags),
         for_sale=state.for_sale,
         divestiture_scope=state.divestiture_scope,
-        required_mitigations=tuple(sorted(state.required_mitigations)),
+        required_mitigations=_sorted(state.required_mitigations),
         seats=_by_identity(
             state.seats,
             "seats",
@@ -155,13 +155,23 @@ def view_for(state: GameState, viewer: Viewer, *, with_legal: bool = True) -> Ga
         news=_news_list(state),
         brief=_brief(state, seat) if seat else None,
         notes=state.seats[seat].notes if seat else (),
-        sheets=tuple(sh for sh in state.sheets if everything or sh.public or (seat in sh.parties)),
-        endorsed=tuple(sorted(state.endorsed)),
-        opposed=tuple(sorted(state.opposed)),
-        messages=tuple(
-            m
-            for m in state.messages
-            if everything or (seat is not None and (seat == m.sender or seat in m.to))
+        sheets=_by_identity(
+            state.sheets,
+            f"sheets:{viewer}",
+            lambda: tuple(
+                sh for sh in state.sheets if everything or sh.public or (seat in sh.parties)
+            ),
+        ),
+        endorsed=_sorted(state.endorsed),
+        opposed=_sorted(state.opposed),
+        messages=_by_identity(
+            state.messages,
+            f"messages:{viewer}",
+            lambda: tuple(
+                m
+                for m in state.messages
+                if everything or (seat is not None and (seat == m.sender or seat in m.to))
+            ),
         ),
         feed=state.feed,
         legal=tuple(legal_actions(state, seat)) if seat and with_legal else (),
@@ -259,15 +269,22 @@ def _seat_info(s: Seat, waiting: bool) -> SeatInfo:
 # the part's identity, holding the part so its id cannot be reused.
 _by_part: dict[tuple[int, str], tuple[object, object]] = {}
 _T = TypeVar("_T")
+_S = TypeVar("_S", bound=str)
 
 
 def _by_identity(part: object, what: str, make: Callable[[], _T]) -> _T:
     hit = _by_part.get((id(part), what))
     if hit is None or hit[0] is not part:
-        if len(_by_part) > 20_000:
+        # Only consecutive states share parts: a small memo is enough, and a large
+        # one would keep many old states alive for the garbage collector to scan.
+        if len(_by_part) > 512:
             _by_part.clear()
         hit = _by_part[(id(part), what)] = (part, make())
     return hit[1]  # type: ignore[return-value]
+
+
+def _sorted(items: frozenset[_S]) -> tuple[_S, ...]:
+    return _by_identity(items, "sorted", lambda: tuple(sorted(items)))
 
 
 def _news_list(state: GameState) -> tuple[NewsView, ...]:

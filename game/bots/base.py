@@ -54,6 +54,7 @@ class ScriptedBot:
         self._tracks: dict[str, int] = {}  # the tracks of the view being read
         self._signable: set[str] = set()  # the sheets this seat may sign now
         self._counterable: set[str] = set()  # the sheets this seat may counter now
+        self._passes: dict[str, Pass] = {}
 
     # -- the entry point ------------------------------------------------------------------
 
@@ -205,7 +206,11 @@ class ScriptedBot:
             return None
 
     def pass_(self, view: GameView, why: str) -> Action:
-        return Pass(rationale=why)
+        # Actions are immutable: a bot's recurring reasons reuse one Pass each.
+        found = self._passes.get(why)
+        if found is None:
+            found = self._passes[why] = Pass(rationale=why)
+        return found
 
     def message(self, to: tuple[SeatId, ...], text: str, why: str) -> Action:
         return Message(to=to, text=text, rationale=why)

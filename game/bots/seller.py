@@ -11,7 +11,7 @@ Traits (rules: bots.personalities.bytedance.*.traits):
 
 from __future__ import annotations
 
-from game.actions import Action, Propose, Reject, Sign, UseLever
+from game.actions import Action, Propose, Reject, Sign, Terms, UseLever
 from game.bots.base import ScriptedBot
 from game.bots.deals import chain_root, make_terms, seller_floor
 from game.state import TermSheet
@@ -29,8 +29,12 @@ class SellerBot(ScriptedBot):
             floor += self.traits.get("transfer_premium", 0)
         if self.sc.endings.ban_flag in view.flags:
             # A ban at the deadline changes everything: the closer, the more it gives up.
+            # A bot that feels the deadline knows any deal beats a ban on the last day.
             urgency = 1.0 if view.rounds_left == 0 else 0.5 if view.rounds_left == 1 else 0.2
-            floor *= 1 - self.traits.get("ban_fear", 0) * urgency
+            fear = self.traits.get("ban_fear", 0)
+            if view.rounds_left == 0:
+                fear = max(fear, 0.5 * self.d.deadline_sense)
+            floor *= 1 - fear * urgency
         # Open above both my floor and the market's price, concede towards the floor.
         market = self.anchor(view, scope) * (1 + self.p.opening / 2)
         opening = max(floor * (1 + self.p.opening), market)
@@ -103,6 +107,12 @@ class SellerBot(ScriptedBot):
         if f"counter-{thread}" in self.done or not self.can_counter(best):
             return None
         self.done.add(f"counter-{thread}")
+        # Keeping the algorithm is one of its objectives: a shrewd seller answers a
+        # transfer with a licence, at the licence's (lower) ask.
+        algorithm = best.terms.algorithm
+        if algorithm == Algorithm.TRANSFER and self.d.deadline_sense >= 0.5:
+            algorithm = Algorithm.LICENSE
+            ask = self.ask(view, best.terms.scope, algorithm)
         # Never ask more than last time in the same thread; mirror a raised bid.
         previous = self.last_price.get(thread)
         price = ask if previous is None else min(previous, ask)
@@ -114,7 +124,7 @@ class SellerBot(ScriptedBot):
         if insulting and self.allowed(view, "reject"):
             return Reject(sheet=best.id, rationale=f"${best.terms.price}B is an insult")
         self.last_price[thread] = price
-        terms = self._terms(view, best, price)
+        terms = self._terms(view, best, price, algorithm)
         line = self.line("counter", price=terms.price, scope=self.scope_name(terms.scope))
         return Propose(
             terms=terms,
@@ -134,7 +144,9 @@ class SellerBot(ScriptedBot):
         ]
         return earlier[-1].terms.price if earlier else sheet.terms.price
 
-    def _terms(self, view: GameView, base: TermSheet, price: float):  # type: ignore[no-untyped-def]
+    def _terms(self, view: GameView, base: TermSheet, price: float, algorithm: Algorithm) -> Terms:
+        """The counter's terms: the buyer's, with CFIUS's requirements, and the algorithm
+        kept out of a transfer when the seller can afford to say so."""
         mitigations = set(base.terms.mitigations)
         if self.d.reads_requirements:
             mitigations |= set(view.required_mitigations)
@@ -147,9 +159,7 @@ class SellerBot(ScriptedBot):
         ):
             scope = ordered
         stakes = tuple((b.seat, b.percent) for b in base.terms.buyers)
-        return make_terms(
-            self.sc, stakes, scope, price, base.terms.algorithm, frozenset(mitigations)
-        )
+        return make_terms(self.sc, stakes, scope, price, algorithm, frozenset(mitigations))
 
     def _open(self, view: GameView) -> Action | None:
         """Make the first offer when no buyer has, once the clock says so."""

@@ -354,14 +354,25 @@ def test_only_white_house_and_cfius_act_in_government(g: GameState) -> None:
 
 
 def test_one_official_lever_per_round(g: GameState) -> None:
-    """Each government seat may take at most one official action per round."""
+    """Each government seat takes at most one official action a round; taking it ends its turn."""
     state = act(pass_all(g), WH, lever("request_briefing"))
-    refused(state, WH, lever("sign_executive_order"), "illegal_action")
+    assert not game.can_act(state, WH)
+    refused(state, WH, lever("sign_executive_order"), "not_your_turn")
     state = act(state, CFIUS, lever("open_review"))
-    refused(state, CFIUS, lever("brief_president", option="divest"), "illegal_action")
-    state = pass_all(pass_all(state))  # both pass (round 2), then everyone in negotiate
+    assert state.phase != Phase.GOVERNMENT  # both have acted: the phase is over
+    state = pass_all(state)  # everyone passes in round 2's negotiation
     assert state.round == 2 and state.phase == Phase.GOVERNMENT
     assert "eo_signed" in act(state, WH, lever("sign_executive_order")).flags
+
+
+def test_the_official_action_limit_holds_without_ending_the_turn(sc: Scenario) -> None:
+    """With a rules file where an official lever does not end the turn, the limit still holds."""
+    levers = dict(sc.levers)
+    levers["request_briefing"] = levers["request_briefing"].model_copy(update={"ends_turn": False})
+    state = pass_all(game.new_game(sc.model_copy(update={"levers": levers}), SEED))
+    state = act(state, WH, lever("request_briefing"))
+    assert game.can_act(state, WH)
+    refused(state, WH, lever("sign_executive_order"), "illegal_action")
 
 
 def test_once_per_game_lever_cannot_be_used_twice(g: GameState) -> None:
@@ -440,7 +451,7 @@ def test_clear_needs_required_mitigations(g: GameState, us_storage: bool) -> Non
     assert state.phase == Phase.RESOLVE and state.required_mitigations == {"us_storage"}
     clear = lever("clear_deal", sheet="ts-1")
     if us_storage:
-        assert act(state, CFIUS, clear).sheets[0].status == SheetStatus.CLEARED
+        assert act(state, CFIUS, clear).sheets[0].status == SheetStatus.CLOSED
     else:
         assert "us_storage" in refused(state, CFIUS, clear, "illegal_action").message
 
@@ -454,7 +465,7 @@ def test_clear_needs_the_ordered_divestiture_scope(g: GameState, order: str) -> 
     assert state.phase == Phase.RESOLVE and state.divestiture_scope == order
     clear = lever("clear_deal", sheet="ts-1")
     if order == "us":
-        assert act(state, CFIUS, clear).sheets[0].status == SheetStatus.CLEARED
+        assert act(state, CFIUS, clear).sheets[0].status == SheetStatus.CLOSED
     else:
         assert "global" in refused(state, CFIUS, clear, "illegal_action").message
 
@@ -466,11 +477,10 @@ def test_clear_needs_the_ordered_divestiture_scope(g: GameState, order: str) -> 
 def test_cleared_deal_closes_with_outcome_by_buyers(
     g: GameState, buyers: tuple[Stake, ...], outcome: str
 ) -> None:
-    """A cleared, unopposed deal closes and ends the game; the buyer set names the outcome."""
+    """A cleared, unopposed deal closes at once and ends the game; the buyer set names the
+    outcome. (Clearing ends CFIUS's turn, which ends the resolve phase.)"""
     state = to_resolve(signed(g, buyers=buyers))
     state = act(state, CFIUS, lever("clear_deal", sheet="ts-1"))
-    assert state.sheets[0].status == SheetStatus.CLEARED and not state.over
-    state = act(state, CFIUS, Pass())
     assert state.over and state.outcome == outcome
     assert game.outcome_class(state) == outcome
     assert (state.closed_sheet, state.sheets[0].status) == ("ts-1", SheetStatus.CLOSED)
@@ -481,7 +491,6 @@ def test_opposed_cleared_deal_does_not_close(g: GameState) -> None:
     state = pass_all(signed(g))
     state = act(state, WH, lever("oppose_deal", sheet="ts-1"))
     state = act(pass_all(state), CFIUS, lever("clear_deal", sheet="ts-1"))
-    state = act(state, CFIUS, Pass())
     assert not state.over and state.outcome is None
     assert (state.round, state.sheets[0].status) == (2, SheetStatus.CLEARED)
     assert "ts-1" in state.opposed
@@ -492,7 +501,7 @@ def test_bytedance_cannot_sign_while_a_deal_is_cleared(g: GameState) -> None:
     state = pass_all(signed(g))
     state = act(state, WH, lever("oppose_deal", sheet="ts-1"))
     state = act(pass_all(state), CFIUS, lever("clear_deal", sheet="ts-1"))
-    state = propose(act(state, CFIUS, Pass()), INV, buyers=INV_ONLY)
+    state = propose(state, INV, buyers=INV_ONLY)
     refused(state, BD, Sign(sheet="ts-2"), "illegal_action")
 
 
@@ -500,11 +509,12 @@ def test_blocked_sheet_is_blocked(g: GameState) -> None:
     """block_deal marks the sheet 'blocked', costs 1 value, and the game goes on."""
     state = to_resolve(signed(g))
     value = state.tracks["value"]
-    state = act(state, CFIUS, lever("block_deal", sheet="ts-1"))
-    assert state.sheets[0].status == SheetStatus.BLOCKED
-    assert state.tracks["value"] == value - 1
-    state = act(state, CFIUS, Pass())
-    assert state.round == 2 and not state.over
+    step = game.apply(state, CFIUS, lever("block_deal", sheet="ts-1"))
+    assert step.state.sheets[0].status == SheetStatus.BLOCKED
+    moved = next(e.text for e in step.events if e.kind == "tracks")
+    assert f"TikTok US value {value} -> {value - 1}" in moved
+    # Blocking ends CFIUS's turn, so the round ends and the game goes on.
+    assert step.state.round == 2 and not step.state.over
 
 
 # --- deadline, lapsing, timeout, drift ------------------------------------------------------
@@ -681,7 +691,7 @@ def test_after_game_over_every_view_reveals_all(g: GameState) -> None:
 
 def _closed_deal(state: GameState, price: int) -> GameState:
     state = to_resolve(signed(state, price=price))
-    return act(act(state, CFIUS, lever("clear_deal", sheet="ts-1")), CFIUS, Pass())
+    return act(state, CFIUS, lever("clear_deal", sheet="ts-1"))
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
@@ -724,10 +734,8 @@ def test_replay_of_a_log_equals_the_live_state(sc: Scenario, g: GameState) -> No
         (INV, Sign(sheet="ts-2")),
         (game.FACILITATOR, Timeout()),
         (WH, lever("endorse_deal", sheet="ts-2")),
-        (WH, Pass()),
         (CFIUS, Pass()),
         (CFIUS, lever("clear_deal", sheet="ts-2")),
-        (CFIUS, Pass()),
     ]
     state = g
     for seat, action in log:
