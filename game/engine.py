@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from game.actions import (
     Action,
@@ -32,8 +32,7 @@ from game.state import ChatMessage, FeedItem, GameState, SeatState, TermSheet
 from game.types import OutcomeKind, Phase, Scope, SeatId, SheetId, SheetStatus
 
 
-@dataclass(frozen=True, slots=True)
-class Step:
+class Step(NamedTuple):
     """The result of an accepted action: the new state and what happened."""
 
     state: GameState

@@ -18,7 +18,6 @@ from game.checks import Actor
 from game.engine import apply, start
 from game.errors import GameError
 from game.events import Event
-from game.legal import can_act
 from game.scenario import Scenario
 from game.scoring import scores
 from game.state import GameState
@@ -105,7 +104,7 @@ def play_game(
     while not state.over:
         if len(log) >= max_steps:
             raise RuntimeError(f"game {seed} did not end in {max_steps} actions")
-        waiting = [s for s in order if can_act(state, s)]
+        waiting = [s for s in order if not state.seats[s].passed]
         seat = waiting[turn % len(waiting)]
         turn += 1
         action = players[seat].act(view_for(state, seat))

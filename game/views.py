@@ -10,7 +10,7 @@ seats are revealed when the game is over, for the debrief.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
@@ -127,6 +127,7 @@ def view_for(state: GameState, viewer: Viewer, *, with_legal: bool = True) -> Ga
     everything = viewer == FACILITATOR
     reveal = everything or state.over
     outcome = sc.outcome(state.outcome) if state.outcome else None
+    own_sheets, own_messages = _private_parts(state, viewer, seat, everything)
     return _assemble(
         viewer=viewer,
         scenario=sc.id,
@@ -155,24 +156,10 @@ def view_for(state: GameState, viewer: Viewer, *, with_legal: bool = True) -> Ga
         news=_news_list(state),
         brief=_brief(state, seat) if seat else None,
         notes=state.seats[seat].notes if seat else (),
-        sheets=_by_identity(
-            state.sheets,
-            f"sheets:{viewer}",
-            lambda: tuple(
-                sh for sh in state.sheets if everything or sh.public or (seat in sh.parties)
-            ),
-        ),
+        sheets=own_sheets,
         endorsed=_sorted(state.endorsed),
         opposed=_sorted(state.opposed),
-        messages=_by_identity(
-            state.messages,
-            f"messages:{viewer}",
-            lambda: tuple(
-                m
-                for m in state.messages
-                if everything or (seat is not None and (seat == m.sender or seat in m.to))
-            ),
-        ),
+        messages=own_messages,
         feed=state.feed,
         legal=tuple(legal_actions(state, seat)) if seat and with_legal else (),
         outcome=state.outcome,
@@ -281,6 +268,29 @@ def _by_identity(part: object, what: str, make: Callable[[], _T]) -> _T:
             _by_part.clear()
         hit = _by_part[(id(part), what)] = (part, make())
     return hit[1]  # type: ignore[return-value]
+
+
+_private: dict[tuple[int, int, str], tuple[object, object, tuple[Any, Any]]] = {}
+
+
+def _private_parts(
+    state: GameState, viewer: str, seat: SeatId | None, everything: bool
+) -> tuple[tuple[TermSheet, ...], tuple[ChatMessage, ...]]:
+    """The sheets and messages ``viewer`` may see; kept while the state's tuples are."""
+    key = (id(state.sheets), id(state.messages), viewer)
+    hit = _private.get(key)
+    if hit is not None and hit[0] is state.sheets and hit[1] is state.messages:
+        return hit[2]
+    sheets = tuple(sh for sh in state.sheets if everything or sh.public or (seat in sh.parties))
+    messages = tuple(
+        m
+        for m in state.messages
+        if everything or (seat is not None and (seat == m.sender or seat in m.to))
+    )
+    if len(_private) > 512:
+        _private.clear()
+    _private[key] = (state.sheets, state.messages, (sheets, messages))
+    return sheets, messages
 
 
 def _sorted(items: frozenset[_S]) -> tuple[_S, ...]:
