@@ -104,6 +104,7 @@ def simulate(  # noqa: PLR0917 - one parameter per option
     rules_path: Path,
 ) -> None:
     """Play GAMES headless games and report outcomes and scores."""
+    from divest.batch import batch_gc
     from divest.report import progress, summary_table
     from game.simulation import game_seeds, play_game, player_factory, summarise
 
@@ -114,7 +115,7 @@ def simulate(  # noqa: PLR0917 - one parameter per option
         raise click.BadParameter(str(e), param_hint="'--bot'") from None
     started = time.perf_counter()
     records = []
-    with progress(games) as advance:
+    with batch_gc(), progress(games) as advance:
         for game_seed in game_seeds(seed, games):
             records.append(play_game(scenario, game_seed, players))
             advance()

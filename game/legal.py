@@ -36,7 +36,7 @@ from game.checks import (
 )
 from game.errors import GameError
 from game.scenario import Lever, Scenario
-from game.state import GameState
+from game.state import GameState, TermSheet
 from game.types import Algorithm, Mitigation, Phase, Scope, SeatId, SheetId, SheetStatus
 
 _A = TypeVar("_A")
@@ -73,20 +73,16 @@ def legal_actions(state: GameState, seat: SeatId) -> list[Action]:
     out.append(_PASS)
     if _ok(move_gate, state, seat, "statement"):
         out.append(_STATEMENT)
-    if _ok(move_gate, state, seat, "propose"):
-        # What a seat may do with the sheets depends on the sheets and on what is for
-        # sale (its turn and budget are gated above): consecutive states share both.
-        out += _memoised(
-            state.sheets,
-            ("sheet moves", seat, state.for_sale),
-            lambda: list(_sheet_moves(state, seat)),
-        )
+    if seat in state.scenario.moves.propose.seats and _ok(move_gate, state, seat, "propose"):
+        out += _sheet_moves(state, seat)
         # The examples differ only in their buyers, each valid by construction: what
         # can still refuse them (the seat's open-sheet limit) refuses all alike.
         proposals = _proposals(state, seat)
         if proposals and _ok(check_proposal, state, seat, proposals[0]):
             out += proposals
     for lever_id, lever in _levers_of(state.scenario, seat, state.phase):
+        if lever.once and (seat, lever_id) in state.used_once:
+            continue  # spent for the game; not worth a refusal from the gate
         if _ok(lever_gate, state, seat, lever_id):
             examples = _lever_examples(state, lever_id, lever)
             if lever.mechanic in _NO_PARAMETERS:
@@ -144,17 +140,39 @@ def _messages(sc: Scenario, seat: SeatId, seats: tuple[SeatId, ...]) -> list[Mes
     return _memoised(sc, ("messages", seat, seats), make)
 
 
-def _sheet_moves(state: GameState, seat: SeatId) -> Iterator[Action]:
-    """Sign, reject, withdraw or counter each open sheet this seat is party to."""
+def _sheet_moves(state: GameState, seat: SeatId) -> list[Action]:
+    """Sign, reject, withdraw or counter each open sheet this seat is party to.
+
+    What the rules allow on one sheet depends only on that sheet, the seat, what is
+    for sale, whether a deal awaits CFIUS and how many sheets the seat has open
+    (its turn and budget are gated before this): the answer is kept per sheet on
+    exactly those, so a new offer elsewhere does not recheck every sheet.
+    """
+    pending = any(s.status in (SheetStatus.SIGNED, SheetStatus.CLEARED) for s in state.sheets)
+    live = sum(1 for s in state.sheets if s.proposer == seat and s.status == SheetStatus.OPEN)
+    moves: list[Action] = []
     for sheet in state.sheets:
-        if sheet.status != SheetStatus.OPEN or seat not in sheet.parties:
-            continue
-        for move in _sheet_examples(sheet.id):
-            if _ok(check_sheet_move, state, seat, move):
-                yield move
-        counter = _counter(state, seat, sheet.terms, sheet.id)
-        if _ok(check_proposal, state, seat, counter):
-            yield counter
+        if sheet.status == SheetStatus.OPEN and seat in sheet.parties:
+            moves += _memoised(
+                sheet,
+                ("moves on", seat, state.for_sale, pending, live),
+                lambda sheet=sheet: _moves_on(state, seat, sheet),  # type: ignore[misc]
+            )
+    return moves
+
+
+def _moves_on(state: GameState, seat: SeatId, sheet: TermSheet) -> list[Action]:
+    sign, reject, withdraw = _sheet_examples(sheet.id)
+    # Only the proposer withdraws, only the others reject, and a seat signs once: the
+    # other candidates are not even tried (check_sheet_move still judges the rest).
+    tries = [withdraw] if seat == sheet.proposer else [reject]
+    if seat not in sheet.signatures:
+        tries.append(sign)
+    moves = [m for m in tries if _ok(check_sheet_move, state, seat, m)]
+    counter = _counter(state, seat, sheet.terms, sheet.id)
+    if _ok(check_proposal, state, seat, counter):
+        moves.append(counter)
+    return moves
 
 
 def _counter(state: GameState, seat: SeatId, terms: Terms, sheet_id: SheetId) -> Propose:

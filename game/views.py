@@ -213,7 +213,6 @@ def _assemble(**fields: object) -> GameView:
     default handling (every field is given). tests/game/test_views.py checks that the
     result equals a validated model.
     """
-    assert fields.keys() == _VIEW_FIELDS, sorted(fields.keys() ^ _VIEW_FIELDS)
     view = GameView.__new__(GameView)
     object.__setattr__(view, "__dict__", fields)
     object.__setattr__(view, "__pydantic_fields_set__", set(_VIEW_FIELDS))
@@ -270,27 +269,30 @@ def _by_identity(part: object, what: str, make: Callable[[], _T]) -> _T:
     return hit[1]  # type: ignore[return-value]
 
 
-_private: dict[tuple[int, int, str], tuple[object, object, tuple[Any, Any]]] = {}
+_private: dict[tuple[int, str, str], tuple[object, tuple[Any, ...]]] = {}
 
 
 def _private_parts(
     state: GameState, viewer: str, seat: SeatId | None, everything: bool
 ) -> tuple[tuple[TermSheet, ...], tuple[ChatMessage, ...]]:
-    """The sheets and messages ``viewer`` may see; kept while the state's tuples are."""
-    key = (id(state.sheets), id(state.messages), viewer)
-    hit = _private.get(key)
-    if hit is not None and hit[0] is state.sheets and hit[1] is state.messages:
-        return hit[2]
-    sheets = tuple(sh for sh in state.sheets if everything or sh.public or (seat in sh.parties))
-    messages = tuple(
-        m
-        for m in state.messages
-        if everything or (seat is not None and (seat == m.sender or seat in m.to))
-    )
+    """The sheets and messages ``viewer`` may see, each kept while its tuple is the same."""
+    key_s = (id(state.sheets), "sheets", viewer)
+    hit_s = _private.get(key_s)
+    if hit_s is None or hit_s[0] is not state.sheets:
+        shown = tuple(sh for sh in state.sheets if everything or sh.public or (seat in sh.parties))
+        hit_s = _private[key_s] = (state.sheets, shown)
+    key_m = (id(state.messages), "messages", viewer)
+    hit_m = _private.get(key_m)
+    if hit_m is None or hit_m[0] is not state.messages:
+        said = tuple(
+            m
+            for m in state.messages
+            if everything or (seat is not None and (seat == m.sender or seat in m.to))
+        )
+        hit_m = _private[key_m] = (state.messages, said)
     if len(_private) > 512:
         _private.clear()
-    _private[key] = (state.sheets, state.messages, (sheets, messages))
-    return sheets, messages
+    return hit_s[1], hit_m[1]
 
 
 def _sorted(items: frozenset[_S]) -> tuple[_S, ...]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import random
 import re
 
-from game.actions import Action, Message, Pass, Propose, Sign, Statement, UseLever
+from game.actions import Action, Message, Pass, Statement, UseLever
 from game.bot_rules import Curve, Difficulty, Personality
 from game.bots.deals import BriefValues
 from game.scenario import Scenario
@@ -55,22 +55,15 @@ class ScriptedBot:
         self._signable: set[str] = set()  # the sheets this seat may sign now
         self._counterable: set[str] = set()  # the sheets this seat may counter now
         self._passes: dict[str, Pass] = {}
+        self._conceded: float | None = None  # this move's concession, once worked out
 
     # -- the entry point ------------------------------------------------------------------
 
     def act(self, view: GameView) -> Action:
         """Choose this seat's next action from its own view."""
-        self._kinds, self._signable, self._counterable = set(), set(), set()
-        for a in view.legal:
-            if isinstance(a, UseLever):
-                self._kinds.add(a.lever)
-            elif isinstance(a, Propose) and a.replaces is not None:
-                self._counterable.add(a.replaces)  # a counter is not a new offer
-            else:
-                self._kinds.add(a.type)
-                if isinstance(a, Sign):
-                    self._signable.add(a.sheet)
+        self._read_legal(view)
         self._tracks = {t.id: t.value for t in view.tracks}
+        self._conceded = None
         here = (view.round, view.phase)
         if here != self._phase:
             self._phase, self.done = here, set()
@@ -87,6 +80,26 @@ class ScriptedBot:
         if view.phase == Phase.GOVERNMENT:
             return self.government(view)
         return self.resolve(view)
+
+    def _read_legal(self, view: GameView) -> None:
+        """Sort the view's legal actions into kinds, signable and counterable sheets.
+
+        Dispatches on the ``type`` tag (a string compare) rather than isinstance:
+        this runs at every move of every bot.
+        """
+        kinds: set[str] = set()
+        signable: set[str] = set()
+        counterable: set[str] = set()
+        for a in view.legal:
+            if a.type == "lever":
+                kinds.add(a.lever)
+            elif a.type == "propose" and a.replaces is not None:
+                counterable.add(a.replaces)  # a counter is not a new offer
+            else:
+                kinds.add(a.type)
+                if a.type == "sign":
+                    signable.add(a.sheet)
+        self._kinds, self._signable, self._counterable = kinds, signable, counterable
 
     def negotiate(self, view: GameView) -> Action:
         return self.pass_(view, "nothing to add")
@@ -118,10 +131,12 @@ class ScriptedBot:
         On the last day a bot that feels the deadline (difficulty: deadline_sense)
         goes the rest of the way: a deal at its reservation beats no deal.
         """
-        conceded = self.curve.conceded(self.clock(view))
-        if view.rounds_left == 0:
-            conceded = max(conceded, self.d.deadline_sense)
-        return conceded
+        if self._conceded is None:  # the same for every offer weighed in one move
+            conceded = self.curve.conceded(self.clock(view))
+            if view.rounds_left == 0:
+                conceded = max(conceded, self.d.deadline_sense)
+            self._conceded = conceded
+        return self._conceded
 
     def track(self, view: GameView, track_id: str) -> int:
         if not self._tracks:
