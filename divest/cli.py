@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from game.scenario import DEFAULT_SCENARIO, Scenario, ScenarioError, load_scenario
+from game.simulation import PlayerFactory, Summary
 from game.types import SeatId
 
 
@@ -93,6 +94,12 @@ def _seat_kinds(values: tuple[str, ...]) -> dict[SeatId, str]:
     default="normal",
     show_default=True,
 )
+@click.option(
+    "--server",
+    "server_url",
+    metavar="ws://HOST:PORT",
+    help="Play the games on a running server, one websocket per seat.",
+)
 @scenario_option
 def simulate(  # noqa: PLR0917 - one parameter per option
     games: int,
@@ -101,6 +108,7 @@ def simulate(  # noqa: PLR0917 - one parameter per option
     bots: str,
     bot: tuple[str, ...],
     difficulty: str,
+    server_url: str | None,
     rules_path: Path,
 ) -> None:
     """Play GAMES headless games and report outcomes and scores."""
@@ -114,15 +122,18 @@ def simulate(  # noqa: PLR0917 - one parameter per option
     except ValueError as e:
         raise click.BadParameter(str(e), param_hint="'--bot'") from None
     started = time.perf_counter()
-    records = []
-    with batch_gc(), progress(games) as advance:
-        for game_seed in game_seeds(seed, games):
-            records.append(play_game(scenario, game_seed, players))
-            advance()
+    if server_url is not None:
+        result, refused = _simulate_remote(server_url, scenario, seed, games, players)
+    else:
+        records = []
+        with batch_gc(), progress(games) as advance:
+            for game_seed in game_seeds(seed, games):
+                records.append(play_game(scenario, game_seed, players))
+                advance()
+        result = summarise(scenario, seed, records)
+        refused = sum(len(r.refused) for r in records)
     elapsed = time.perf_counter() - started
-    result = summarise(scenario, seed, records)
     summary_table(scenario, result)
-    refused = sum(len(r.refused) for r in records)
     if refused:
         click.echo(
             f"warning: the rules refused {refused} player actions (each became a pass)", err=True
@@ -130,6 +141,84 @@ def simulate(  # noqa: PLR0917 - one parameter per option
     click.echo(f"{games} games in {elapsed:.2f} s ({games / elapsed:.0f} games/s)", err=True)
     if json_path is not None:
         json_path.write_text(json.dumps(result.as_json(), indent=2) + "\n", encoding="utf-8")
+
+
+def _simulate_remote(
+    url: str,
+    scenario: Scenario,
+    seed: int,
+    games: int,
+    players: dict[SeatId, PlayerFactory],
+) -> tuple[Summary, int]:
+    from divest.remote import play_remote_games
+    from divest.report import progress
+    from game.simulation import game_seeds, summarise_results
+    from server.client import Refused, ServerGone
+
+    if not url.startswith(("ws://", "wss://")):
+        raise click.BadParameter(f"'{url}' is not ws://HOST:PORT", param_hint="'--server'")
+    try:
+        with progress(games, "games on the server") as advance:
+            played = play_remote_games(url, scenario, game_seeds(seed, games), players, advance)
+    except (ServerGone, Refused, ValueError) as e:
+        click.echo(f"error: {url}: {e}", err=True)
+        sys.exit(1)
+    reconnects = sum(g.reconnects for g in played)
+    if reconnects:
+        click.echo(f"the clients reconnected {reconnects} times and finished", err=True)
+    result = summarise_results(scenario, seed, [(g.outcome, g.scores) for g in played])
+    return result, sum(g.refused for g in played)
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="0.0.0.0 for a classroom.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8765, show_default=True)
+@click.option(
+    "--data",
+    "data_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Where games are stored (default: the platform's user data directory).",
+)
+@click.option(
+    "--log-level",
+    type=click.Choice(["debug", "info", "warning", "error"]),
+    default="info",
+    show_default=True,
+)
+@click.option(
+    "--bot-delay",
+    type=click.FloatRange(0, 30),
+    default=None,
+    help="Seconds between bot moves in every room (default: each room's own option).",
+)
+def serve(
+    host: str, port: int, data_dir: Path | None, log_level: str, bot_delay: float | None
+) -> None:
+    """Run the classroom server: rooms, seats, bots, timers; every action stored."""
+    import logging
+
+    from divest.serve import default_data_dir, run
+
+    logging.basicConfig(
+        level=log_level.upper(), format="%(asctime)s %(levelname)s %(message)s", datefmt="%H:%M:%S"
+    )
+    try:
+        run(host, port, data_dir or default_data_dir(), bot_delay)
+    except OSError as e:
+        click.echo(f"error: cannot serve on {host}:{port}: {e.strerror or e}", err=True)
+        sys.exit(1)
+
+
+@main.command()
+@click.option("--schema", is_flag=True, help="Print the JSON Schema of every message.")
+def protocol(schema: bool) -> None:
+    """The wire protocol between clients and the server (docs/PROTOCOL.md explains it)."""
+    from server.protocol import PROTOCOL_VERSION, schema_text
+
+    if schema:
+        click.echo(schema_text())
+    else:
+        click.echo(f"protocol {PROTOCOL_VERSION}; --schema prints the JSON Schema")
 
 
 @main.command()

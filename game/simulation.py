@@ -9,7 +9,7 @@ from __future__ import annotations
 import random
 import statistics
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -78,6 +78,20 @@ class GameRecord:
 PlayerFactory = Callable[[SeatId, random.Random], Player]
 
 
+def make_players(
+    seed: int,
+    seats: Iterable[SeatId],
+    make_player: PlayerFactory | Mapping[SeatId, PlayerFactory],
+) -> dict[SeatId, Player]:
+    """A player per seat, each with its own generator drawn from the game's seed."""
+    rng = random.Random(f"players:{seed}")
+    players: dict[SeatId, Player] = {}
+    for seat in seats:
+        factory = make_player[seat] if isinstance(make_player, Mapping) else make_player
+        players[seat] = factory(seat, random.Random(rng.getrandbits(64)))
+    return players
+
+
 def play_game(
     scenario: Scenario,
     seed: int,
@@ -91,11 +105,7 @@ def play_game(
     """Play one game to its end; seats act in turn, each on its own view."""
     opening = start(scenario, seed, rounds)
     state = opening.state
-    rng = random.Random(f"players:{seed}")
-    players: dict[SeatId, Player] = {}
-    for seat in state.seats:
-        factory = make_player[seat] if isinstance(make_player, Mapping) else make_player
-        players[seat] = factory(seat, random.Random(rng.getrandbits(64)))
+    players = make_players(seed, state.seats, make_player)
     log: list[tuple[Actor, Action]] = []
     refused: list[str] = []
     events: list[Event] = list(opening.events) if keep_events else []
@@ -191,14 +201,25 @@ class Summary:
 
 def summarise(scenario: Scenario, seed: int, records: Sequence[GameRecord]) -> Summary:
     """Count outcome classes and take each seat's mean, p10 and p90 score."""
-    outcomes = Counter(str(r.state.outcome) for r in records)
+    results = [
+        (str(r.state.outcome), {seat: sc.total for seat, sc in scores(r.state).items()})
+        for r in records
+    ]
+    return summarise_results(scenario, seed, results)
+
+
+def summarise_results(
+    scenario: Scenario, seed: int, results: Sequence[tuple[str, Mapping[SeatId, float]]]
+) -> Summary:
+    """The same summary from each game's outcome class and seat scores (e.g. remote games)."""
+    outcomes = Counter(outcome for outcome, _ in results)
     per_seat: dict[SeatId, list[float]] = {}
-    for r in records:
-        for seat, sc in scores(r.state).items():
-            per_seat.setdefault(seat, []).append(sc.total)
+    for _, totals in results:
+        for seat, total in totals.items():
+            per_seat.setdefault(seat, []).append(total)
     stats = {seat: _stats(values) for seat, values in per_seat.items()}
     ordered = {o.id: outcomes.get(o.id, 0) for o in scenario.outcomes}
-    return Summary(len(records), seed, ordered, stats)
+    return Summary(len(results), seed, ordered, stats)
 
 
 def _stats(values: list[float]) -> dict[str, float]:

@@ -1,0 +1,257 @@
+"""Every room of a server: created with a code and tokens, or loaded back from the store.
+
+Loading replays the room's log (from its latest snapshot) in a worker thread, so
+a server that restarts after a crash resumes every game where it was.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+from game.engine import apply, start
+from game.events import Event
+from game.scenario import SCENARIO_DIR, Scenario, ScenarioError, load_scenario
+from game.state import GameState
+from game.types import FACILITATOR, SPECTATOR, SeatId
+from server.protocol import BotSpec, Role, RoomOptions
+from server.rooms import Room
+from server.store import AsyncStore, RoomRecord, Store, unpickle_state
+
+log = logging.getLogger("divest.server")
+
+# Easy to read aloud and to type: no 0/O, no 1/I/L.
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+CODE_LENGTH = 5
+
+
+class LobbyError(Exception):
+    """A request about rooms that cannot be met; ``code`` is the wire's error code."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+def new_token() -> str:
+    """A seat or facilitator token: 192 random bits, URL-safe."""
+    return secrets.token_urlsafe(24)
+
+
+@dataclass(frozen=True, slots=True)
+class Seated:
+    """What a token gives: a role in a room, under a name."""
+
+    room: Room
+    role: Role
+    name: str
+
+
+class Lobby:
+    """The rooms of one server, in memory and in the store."""
+
+    def __init__(
+        self, store: AsyncStore, rules_dir: Path = SCENARIO_DIR, bot_delay: float | None = None
+    ) -> None:
+        self.store = store
+        self.rules_dir = rules_dir
+        self.bot_delay = bot_delay  # overrides every room's (tests: 0)
+        self.rooms: dict[str, Room] = {}
+        self._scenarios: dict[str, Scenario] = {}
+        self._loading: dict[str, asyncio.Future[Room | None]] = {}
+
+    async def scenario(self, scenario_id: str) -> Scenario:
+        """The rules of ``scenario_id``, loaded once (off the event loop)."""
+        if scenario_id not in self._scenarios:
+            path = self.rules_dir / f"{scenario_id}.yaml"
+            if not path.is_file():
+                raise LobbyError("unknown_scenario", f"there is no scenario '{scenario_id}'")
+            try:
+                sc = await asyncio.to_thread(load_scenario, path)
+            except ScenarioError as e:
+                raise LobbyError("bad_scenario", f"{scenario_id}: {e.problems[0]}") from None
+            self._scenarios[scenario_id] = sc
+        return self._scenarios[scenario_id]
+
+    async def create(self, scenario_id: str, options: RoomOptions) -> tuple[Room, str]:
+        """A new room and its facilitator token.
+
+        Raises:
+            LobbyError: the scenario or an option is not valid for it.
+        """
+        sc = await self.scenario(scenario_id)
+        _check_options(sc, options)
+        if self.bot_delay is not None:
+            options = options.model_copy(update={"bot_delay": self.bot_delay})
+        seed = options.seed if options.seed is not None else secrets.randbits(32)
+        code = await self._free_code()
+        opening = start(sc, seed, options.rounds)
+        await self.store.run(Store.create_room, code, scenario_id, seed, options.model_dump_json())
+        await self.store.run(Store.opening, code, opening.events)
+        token = new_token()
+        await self.store.run(Store.add_token, token, code, FACILITATOR, "facilitator")
+        room = Room(
+            code=code,
+            scenario_id=scenario_id,
+            scenario=sc,
+            seed=seed,
+            options=options,
+            store=self.store,
+            state=opening.state,
+            events=[(0, e) for e in opening.events],
+        )
+        self.rooms[code] = room
+        if options.bots:
+            await room.add_bots(dict(options.bots))
+        room.start()
+        log.info(
+            "room %s created (%s, seed %d, bots: %s)",
+            code,
+            scenario_id,
+            seed,
+            ", ".join(sorted(options.bots)) or "none",
+        )
+        return room, token
+
+    async def get(self, code: str) -> Room:
+        """The room with this code, loaded from the store if need be.
+
+        Raises:
+            LobbyError: no such room.
+        """
+        code = code.strip().upper()
+        room = self.rooms.get(code)
+        if room is not None:
+            return room
+        pending = self._loading.get(code)
+        if pending is None:
+            pending = self._loading[code] = asyncio.ensure_future(self._load(code))
+        try:
+            loaded = await asyncio.shield(pending)
+        finally:
+            self._loading.pop(code, None)
+        if loaded is None:
+            raise LobbyError("unknown_room", f"there is no room '{code}'")
+        return loaded
+
+    async def resume(self, code: str, token: str) -> Seated:
+        """The role a token holds in a room.
+
+        Raises:
+            LobbyError: no such room, or the token is not one of its tokens.
+        """
+        room = await self.get(code)
+        found = await self.store.run(Store.token, room.code, token)
+        if found is None:
+            raise LobbyError("bad_token", f"that token is not valid in room {room.code}")
+        role, name = found
+        return Seated(room, role if role in (FACILITATOR, SPECTATOR) else SeatId(role), name)
+
+    async def join(self, code: str, seat: SeatId, name: str) -> tuple[Seated, str]:
+        """Take ``seat`` (alone or with a team already in it) and get a token for it.
+
+        Raises:
+            LobbyError: no such room or seat, or a bot plays the seat.
+        """
+        room = await self.get(code)
+        if seat not in room.state.seats:
+            seats = ", ".join(room.state.seats)
+            raise LobbyError("unknown_seat", f"'{seat}' is not a seat (choose from {seats})")
+        if seat in room.bots:
+            raise LobbyError("seat_taken", f"a bot plays {seat} in room {room.code}")
+        token = new_token()
+        await self.store.run(Store.add_token, token, room.code, seat, name)
+        return Seated(room, seat, name), token
+
+    async def load_unfinished(self) -> int:
+        """Load every game that was still being played (after a restart); how many."""
+        codes = await self.store.run(Store.unfinished_rooms)
+        for code in codes:
+            await self.get(code)
+        return len(codes)
+
+    async def close(self) -> None:
+        for room in list(self.rooms.values()):
+            await room.close()
+
+    async def _free_code(self) -> str:
+        while True:
+            code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+            if code not in self.rooms and not await self.store.run(Store.room_exists, code):
+                return code
+
+    async def _load(self, code: str) -> Room | None:
+        record = await self.store.run(Store.load, code)
+        if record is None:
+            return None
+        sc = await self.scenario(record.scenario)
+        options = RoomOptions.model_validate_json(record.options)
+        if self.bot_delay is not None:
+            options = options.model_copy(update={"bot_delay": self.bot_delay})
+        state = await asyncio.to_thread(rebuild, sc, record, options.rounds)
+        room = Room(
+            code=code,
+            scenario_id=record.scenario,
+            scenario=sc,
+            seed=record.seed,
+            options=options,
+            store=self.store,
+            state=state,
+            events=list(record.events),
+            seen={(a.actor, a.client_id): a.version for a in record.actions},
+            bots={s: BotSpec.model_validate_json(spec) for s, spec in record.bots.items()},
+            team_lines=list(record.team_lines),
+        )
+        self.rooms[code] = room
+        room.start()
+        log.info(
+            "room %s loaded at version %d (%s)", code, state.version, record.outcome or "in play"
+        )
+        return room
+
+
+def rebuild(sc: Scenario, record: RoomRecord, rounds: int | None) -> GameState:
+    """The room's state from its latest snapshot (if any) and the actions after it."""
+    if record.snapshot is not None:
+        version, blob = record.snapshot
+        state = unpickle_state(blob, sc)
+    else:
+        version, state = 0, start(sc, record.seed, rounds).state
+    for entry in record.actions:
+        if entry.version > version:
+            state = apply(state, entry.actor, entry.action).state
+    return state
+
+
+def replay_events(sc: Scenario, record: RoomRecord, rounds: int | None) -> list[Event]:
+    """Every event of a room, replayed from the start (tests compare it to the stored ones)."""
+    step = start(sc, record.seed, rounds)
+    events = list(step.events)
+    state = step.state
+    for entry in record.actions:
+        step = apply(state, entry.actor, entry.action)
+        state = step.state
+        events.extend(step.events)
+    return events
+
+
+def _check_options(sc: Scenario, options: RoomOptions) -> None:
+    from game.bots import personalities
+
+    for seat, spec in options.bots.items():
+        if seat not in sc.seat_ids:
+            raise LobbyError(
+                "invalid_options",
+                f"options.bots: '{seat}' is not a seat (choose from {', '.join(sc.seat_ids)})",
+            )
+        if spec.personality is not None and spec.personality not in personalities(sc, seat):
+            choices = ", ".join(personalities(sc, seat))
+            raise LobbyError(
+                "invalid_options",
+                f"options.bots.{seat}: '{spec.personality}' is not a personality"
+                f" (choose from {choices})",
+            )

@@ -1,0 +1,240 @@
+"""The wire: every message between a client and the server, as pydantic models.
+
+A message is one JSON object per websocket text frame, tagged by ``type``. The
+client speaks first with ``hello`` (the protocol version); then it creates a
+room, joins a seat, watches, or resumes with a token, and acts. Every message
+the server sends about a room carries the room's state ``version``.
+docs/PROTOCOL.md explains each message with an example session.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+
+from game.actions import Action
+from game.types import SeatId
+from game.views import GameView
+
+PROTOCOL_VERSION = 1
+MAX_FRAME_BYTES = 64 * 1024
+
+Seconds = Annotated[float, Field(gt=0, le=3600)]
+Role = SeatId | Literal["spectator", "facilitator"]
+
+
+class _Msg(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# --- room options ------------------------------------------------------------------------
+
+
+class BotSpec(_Msg):
+    """How a bot plays a seat: a personality from the rules (None: drawn at random)."""
+
+    personality: str | None = None
+    difficulty: Literal["easy", "normal", "hard"] = "normal"
+
+
+class RoomOptions(_Msg):
+    """What a facilitator chooses when creating a room."""
+
+    rounds: int | None = Field(default=None, ge=1, le=10, description="Days before the deadline")
+    seed: int | None = Field(default=None, description="Decides briefs and news; random if None")
+    bots: dict[SeatId, BotSpec] = Field(default_factory=dict, description="Seats bots play")
+    bot_delay: float = Field(default=1.5, ge=0, le=30, description="Seconds between bot moves")
+    phase_seconds: dict[Literal["negotiate", "government"], Seconds] = Field(
+        default_factory=dict,
+        description="A timer per phase; when it runs out every seat still to act passes",
+    )
+
+
+# --- client to server --------------------------------------------------------------------
+
+
+class Hello(_Msg):
+    """The first message on every connection."""
+
+    type: Literal["hello"] = "hello"
+    protocol: int
+    client: str = Field(default="", max_length=80)
+
+
+class CreateRoom(_Msg):
+    type: Literal["create_room"] = "create_room"
+    scenario: str = Field(default="tiktok_2020", pattern=r"^[a-z0-9_]{1,40}$")
+    options: RoomOptions = Field(default_factory=RoomOptions)
+
+
+class Join(_Msg):
+    """Take a seat (or join the team already in it)."""
+
+    type: Literal["join"] = "join"
+    room: str = Field(max_length=12)
+    seat: SeatId
+    name: str = Field(min_length=1, max_length=40)
+
+
+class Watch(_Msg):
+    type: Literal["watch"] = "watch"
+    room: str = Field(max_length=12)
+
+
+class Resume(_Msg):
+    """Come back with a seat token or the facilitator token."""
+
+    type: Literal["resume"] = "resume"
+    room: str = Field(max_length=12)
+    token: str = Field(min_length=1, max_length=100)
+
+
+class Act(_Msg):
+    """An action for this connection's seat. ``id`` is chosen by the client, unique per
+    seat (a UUID does): an action resent with the same id is applied once."""
+
+    type: Literal["act"] = "act"
+    id: str = Field(min_length=1, max_length=64)
+    action: Action
+    seat: SeatId | None = Field(default=None, description="If given, must be this connection's")
+
+
+class TeamSay(_Msg):
+    """A line on the seat's team channel: the other clients in the same seat see it."""
+
+    type: Literal["team"] = "team"
+    text: str = Field(min_length=1, max_length=500)
+
+
+class EndPhase(_Msg):
+    """Facilitator: end the current phase now (every seat still to act passes)."""
+
+    type: Literal["end_phase"] = "end_phase"
+
+
+class AddBots(_Msg):
+    """Facilitator: bots take these seats (all seats nobody has joined, if empty)."""
+
+    type: Literal["add_bots"] = "add_bots"
+    seats: tuple[SeatId, ...] = ()
+    bot: BotSpec = Field(default_factory=BotSpec)
+
+
+ClientMessage = Annotated[
+    Hello | CreateRoom | Join | Watch | Resume | Act | TeamSay | EndPhase | AddBots,
+    Field(discriminator="type"),
+]
+CLIENT_ADAPTER: TypeAdapter[ClientMessage] = TypeAdapter(ClientMessage)
+
+
+# --- server to client --------------------------------------------------------------------
+
+
+class _Out(_Msg):
+    version: int | None = Field(default=None, description="The room's state version")
+
+
+class Welcome(_Out):
+    type: Literal["welcome"] = "welcome"
+    protocol: int = PROTOCOL_VERSION
+    server: str
+
+
+class RoomCreated(_Out):
+    type: Literal["room_created"] = "room_created"
+    room: str
+    facilitator_token: str
+    seats: tuple[SeatId, ...]
+
+
+class Joined(_Out):
+    """This connection now plays ``role`` in ``room``; keep ``token`` to come back."""
+
+    type: Literal["joined"] = "joined"
+    room: str
+    role: Role
+    name: str
+    token: str | None = None
+
+
+class ViewMsg(_Out):
+    """The latest view of the game for this connection, and what just happened.
+
+    After a join or resume, ``history`` is true and ``events`` holds every line this
+    connection may see from the start of the game.
+    """
+
+    type: Literal["view"] = "view"
+    view: GameView
+    events: tuple[str, ...] = ()
+    history: bool = False
+
+
+class Ack(_Out):
+    """The action with this client id is stored and applied (``duplicate``: it was already)."""
+
+    type: Literal["ack"] = "ack"
+    id: str
+    duplicate: bool = False
+
+
+class ErrorMsg(_Out):
+    """A refused message; nothing changed. ``id`` is the action's client id, if any."""
+
+    type: Literal["error"] = "error"
+    code: str
+    message: str
+    id: str | None = None
+
+
+class TeamLine(_Out):
+    type: Literal["team"] = "team"
+    seat: SeatId
+    sender: str
+    text: str
+    history: bool = False
+
+
+class Timer(_Out):
+    """The phase timer: ``seconds_left`` None means this phase is not timed."""
+
+    type: Literal["timer"] = "timer"
+    round: int
+    phase: str
+    seconds_left: float | None
+
+
+class Presence(_Out):
+    """Who is at the table: the names in each seat, and which seats bots play."""
+
+    type: Literal["presence"] = "presence"
+    seats: dict[SeatId, tuple[str, ...]]
+    bots: tuple[SeatId, ...]
+    spectators: int
+
+
+ServerMessage = Annotated[
+    Welcome | RoomCreated | Joined | ViewMsg | Ack | ErrorMsg | TeamLine | Timer | Presence,
+    Field(discriminator="type"),
+]
+SERVER_ADAPTER: TypeAdapter[ServerMessage] = TypeAdapter(ServerMessage)
+
+
+def schema() -> dict[str, object]:
+    """The JSON Schema of both directions, for writers of other clients."""
+    return {
+        "protocol": PROTOCOL_VERSION,
+        "max_frame_bytes": MAX_FRAME_BYTES,
+        "client_to_server": CLIENT_ADAPTER.json_schema(),
+        "server_to_client": SERVER_ADAPTER.json_schema(),
+    }
+
+
+def encode(message: _Out) -> str:
+    return message.model_dump_json(exclude_none=False)
+
+
+def schema_text() -> str:
+    return json.dumps(schema(), indent=2, sort_keys=True)

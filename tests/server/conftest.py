@@ -1,0 +1,100 @@
+"""A real server on 127.0.0.1 (port 0, a fresh data directory) and a raw test client."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from websockets.asyncio.client import ClientConnection, connect
+
+from server.app import start_server, stop_server
+from server.lobby import Lobby
+
+
+@dataclass
+class Running:
+    url: str
+    lobby: Lobby
+    data: Path
+
+
+@pytest.fixture
+async def server(tmp_path: Path) -> AsyncIterator[Running]:
+    """A server with instant bots, stopped after the test."""
+    srv, lobby, store = await start_server("127.0.0.1", 0, tmp_path, bot_delay=0)
+    port = srv.sockets[0].getsockname()[1]
+    try:
+        yield Running(f"ws://127.0.0.1:{port}", lobby, tmp_path)
+    finally:
+        await stop_server(srv, lobby, store)
+
+
+class Peer:
+    """A raw websocket client: sends dicts or raw frames, reads typed replies."""
+
+    def __init__(self, ws: ClientConnection) -> None:
+        self.ws = ws
+        self.received: list[dict[str, Any]] = []
+        self.frames: list[str] = []
+
+    @classmethod
+    async def open(cls, url: str, hello: bool = True) -> Peer:
+        peer = cls(await connect(url, max_size=None))
+        if hello:
+            await peer.send({"type": "hello", "protocol": 1})
+            await peer.expect("welcome")
+        return peer
+
+    async def send(self, message: dict[str, Any] | str | bytes) -> None:
+        await self.ws.send(message if isinstance(message, str | bytes) else json.dumps(message))
+
+    async def next(self, timeout: float = 5.0) -> dict[str, Any]:
+        frame = await asyncio.wait_for(self.ws.recv(), timeout)
+        assert isinstance(frame, str)
+        self.frames.append(frame)
+        message: dict[str, Any] = json.loads(frame)
+        self.received.append(message)
+        return message
+
+    async def expect(self, kind: str, timeout: float = 5.0, **match: Any) -> dict[str, Any]:
+        """The next message of type ``kind`` (with these field values), skipping others."""
+        loop = asyncio.get_running_loop()
+        end = loop.time() + timeout
+        while True:
+            message = await self.next(max(0.01, end - loop.time()))
+            if message["type"] == kind and all(message.get(k) == v for k, v in match.items()):
+                return message
+
+    async def until_view(self, test: Any, timeout: float = 10.0) -> dict[str, Any]:
+        """The first view message for which ``test(view)`` holds."""
+        loop = asyncio.get_running_loop()
+        end = loop.time() + timeout
+        while True:
+            message = await self.expect("view", max(0.01, end - loop.time()))
+            if test(message["view"]):
+                return message
+
+    async def create(self, **options: Any) -> dict[str, Any]:
+        await self.send({"type": "create_room", "options": options})
+        return await self.expect("room_created")
+
+    async def join(self, room: str, seat: str, name: str = "Ann") -> dict[str, Any]:
+        await self.send({"type": "join", "room": room, "seat": seat, "name": name})
+        return await self.expect("joined")
+
+    async def close(self) -> None:
+        await self.ws.close()
+
+
+@pytest.fixture
+async def peers() -> AsyncIterator[list[Peer]]:
+    """Peers opened in a test are closed after it."""
+    opened: list[Peer] = []
+    yield opened
+    for p in opened:
+        await p.close()
