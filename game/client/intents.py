@@ -1,0 +1,71 @@
+"""Intents: what a widget asks for, posted as pygame events so there is one event queue.
+
+A widget never talks to the connection. It posts an intent (an action to send,
+a line for the team channel, a screen to open) and the app, which owns the
+connection, turns intents into sends. Tests and autoplay read the same events.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pygame
+
+from game.actions import Action
+
+INTENT = pygame.event.custom_type()
+NET_WAKE = pygame.event.custom_type()
+
+
+@dataclass(frozen=True, slots=True)
+class SendAction:
+    """Send ``action`` for this seat (the app stamps the view's version on deal moves)."""
+
+    action: Action
+
+
+@dataclass(frozen=True, slots=True)
+class SendTeam:
+    """Say ``text`` on the team channel."""
+
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class StartSolo:
+    """Start a solo game from the lobby."""
+
+    seat: str
+    difficulty: str
+    personalities: tuple[tuple[str, str | None], ...]
+    seed: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class JoinRoom:
+    """Join a classroom room from the lobby."""
+
+    url: str
+    seat: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class GoTo:
+    """Switch screens: 'lobby' or 'quit'."""
+
+    screen: str
+
+
+Intent = SendAction | SendTeam | StartSolo | JoinRoom | GoTo
+
+
+def post(intent: Intent) -> None:
+    """Put ``intent`` on pygame's event queue."""
+    pygame.event.post(pygame.event.Event(INTENT, intent=intent))
+
+
+def wake() -> None:
+    """Wake a loop sleeping on the event queue (called from network threads)."""
+    if pygame.display.get_init():
+        pygame.event.post(pygame.event.Event(NET_WAKE))

@@ -1,0 +1,150 @@
+"""Where views come from, behind one interface, so the UI never cares.
+
+A ``Connection`` takes actions (``send``) and puts what arrives on a thread-safe
+``inbox`` queue: a new view, events, an error, the connection's status, the
+phase timer. The render loop drains the inbox once per frame and never waits on
+it; a connection calls its ``waker`` after each put so a loop that sleeps on
+pygame's event queue wakes up at once instead of polling.
+
+Implementations: ``LocalConnection`` (game/client/local.py: the pure engine and
+bots in a thread), ``WebSocketConnection`` (game/client/ws.py: a server), and
+``StaticConnection`` here (one fixed view: screenshots and tests).
+"""
+
+from __future__ import annotations
+
+import queue
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Literal, Protocol
+
+from game.actions import Action
+from game.scenario import SCENARIO_DIR, Scenario, load_scenario
+from game.views import GameView
+
+LinkState = Literal["connecting", "connected", "reconnecting", "offline", "closed"]
+
+
+@dataclass(frozen=True, slots=True)
+class ViewUpdate:
+    """The latest view of the game for this client's seat.
+
+    ``your_turn`` is set by connections that play seats in a fixed order (the
+    local game); None means seats act in any order and the view says who waits.
+    """
+
+    view: GameView
+    your_turn: bool | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class EventLines:
+    """What just happened that this seat may see, as readable lines."""
+
+    lines: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ErrorNotice:
+    """An action was refused (a GameError on the other side) or the link failed."""
+
+    code: str
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class Status:
+    """The state of the link; ``attempt`` counts reconnection tries."""
+
+    state: LinkState
+    detail: str = ""
+    attempt: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class PhaseTimer:
+    """The facilitator's phase timer: ``ends_at`` on ``time.monotonic()``; None = off."""
+
+    ends_at: float | None
+
+    @classmethod
+    def seconds_from_now(cls, seconds: float | None) -> PhaseTimer:
+        return cls(None if seconds is None else time.monotonic() + seconds)
+
+
+@dataclass(frozen=True, slots=True)
+class TeamChat:
+    """A line on the seat's team channel (students sharing one seat)."""
+
+    sender: str
+    text: str
+
+
+Inbound = ViewUpdate | EventLines | ErrorNotice | Status | PhaseTimer | TeamChat
+
+
+class Connection(Protocol):
+    """What the client needs from wherever the game is played."""
+
+    inbox: queue.Queue[Inbound]
+
+    def send(self, action: Action) -> None:
+        """Submit an action for this client's seat; never blocks the caller."""
+
+    def send_team(self, text: str) -> None:
+        """Say something on the seat's team channel."""
+
+    def set_waker(self, wake: Callable[[], None]) -> None:
+        """Call ``wake`` (thread-safe) whenever something is put on the inbox."""
+
+    def start(self) -> None:
+        """Begin delivering to the inbox (threads and sockets start here, not in __init__)."""
+
+    def close(self) -> None:
+        """Stop; safe to call twice."""
+
+
+@dataclass
+class StaticConnection:
+    """One fixed view and a record of what was sent: screenshots and tests."""
+
+    first: list[Inbound] = field(default_factory=list)
+    inbox: queue.Queue[Inbound] = field(default_factory=queue.Queue)
+    sent: list[Action] = field(default_factory=list)
+    team: list[str] = field(default_factory=list)
+    _wake: Callable[[], None] | None = None
+
+    def send(self, action: Action) -> None:
+        self.sent.append(action)
+
+    def send_team(self, text: str) -> None:
+        self.team.append(text)
+        self.push(TeamChat("you", text))
+
+    def set_waker(self, wake: Callable[[], None]) -> None:
+        self._wake = wake
+
+    def start(self) -> None:
+        for item in self.first:
+            self.push(item)
+
+    def push(self, item: Inbound) -> None:
+        """Deliver ``item`` as if it came from the other side."""
+        self.inbox.put(item)
+        if self._wake is not None:
+            self._wake()
+
+    def close(self) -> None:
+        pass
+
+
+@cache
+def scenario_by_id(scenario_id: str) -> Scenario:
+    """The rules a view was made from (the client ships the rules files).
+
+    The view names its scenario; lever descriptions, term-sheet bounds and scope
+    names are in the rules, not in the view, so the client loads them once.
+    """
+    return load_scenario(SCENARIO_DIR / f"{scenario_id}.yaml")

@@ -1,0 +1,269 @@
+"""The action bar: this seat's levers, the composer and "Done for this phase".
+
+A lever button's tooltip says what the lever does to the public tracks (from
+its effects in the rules). A lever that takes a choice (a scope, a signed deal,
+a set of mitigations), and every official action, opens a small window to
+choose and confirm; a simple, repeatable lever (lobbying) acts at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pygame
+import pygame_gui
+from pygame_gui.elements import UIButton, UICheckBox, UIDropDownMenu, UITextBox, UIWindow
+
+from game.actions import Action, Pass, UseLever
+from game.client import intents, theme
+from game.client.describe import MITIGATION_NAMES, lever_tooltip, option_label
+from game.client.layout import centred
+from game.client.panels import oid
+from game.scenario import Scenario
+from game.types import Mitigation
+from game.views import GameView
+
+_RIGHT_W = 420
+
+
+def lever_uses(view: GameView) -> dict[str, list[UseLever]]:
+    """The legal uses of each lever, in the order the view lists them."""
+    out: dict[str, list[UseLever]] = {}
+    for a in view.legal:
+        if isinstance(a, UseLever):
+            out.setdefault(a.lever, []).append(a)
+    return out
+
+
+def fit(text: str, width: int, size: int = 13) -> str:
+    """``text`` cut with an ellipsis to fit a button ``width`` pixels wide."""
+    f = theme.font(size)
+    if f.size(text)[0] <= width:
+        return text
+    while text and f.size(text + "\u2026")[0] > width:
+        text = text[:-1]
+    return text.rstrip() + "\u2026"
+
+
+class ActionBar:
+    """Buttons along the bottom of the table screen."""
+
+    def __init__(
+        self, manager: pygame_gui.UIManager, rect: pygame.Rect, open_composer: Callable[[], None]
+    ) -> None:
+        self.manager = manager
+        self.rect = rect
+        self.open_composer = open_composer
+        y = rect.y + 14
+        right = rect.right - 12
+        self.pass_button = UIButton(
+            pygame.Rect(right - 210, y, 210, 36),
+            "Done for this phase (P)",
+            manager,
+            object_id=oid("@primary", "#pass"),
+            tool_tip_text="Pass: you are finished for this phase. "
+            "You can still send private messages.",
+        )
+        self.compose_button = UIButton(
+            pygame.Rect(right - 210 - 8 - 190, y, 190, 36),
+            "Compose term sheet (C)",
+            manager,
+            object_id=oid(None, "#compose"),
+            tool_tip_text="Write a new term sheet",
+        )
+        self.levers: dict[UIButton, tuple[str, list[UseLever]]] = {}
+        self._key: object = None
+        self.window: LeverWindow | None = None
+        self.scenario: Scenario | None = None
+        self.view: GameView | None = None
+
+    def show(self, view: GameView, scenario: Scenario, can_compose: bool) -> None:
+        self.view, self.scenario = view, scenario
+        for button, ok in (
+            (self.pass_button, any(isinstance(a, Pass) for a in view.legal)),
+            (self.compose_button, can_compose),
+        ):
+            if ok:
+                button.enable()  # type: ignore[no-untyped-call]
+            else:
+                button.disable()  # type: ignore[no-untyped-call]
+        uses = lever_uses(view)
+        key = tuple((k, tuple(v)) for k, v in uses.items())
+        if key == self._key:
+            return
+        self._key = key
+        for b in self.levers:
+            b.kill()  # type: ignore[no-untyped-call]
+        self.levers.clear()
+        if not uses:
+            return
+        x0 = self.rect.x + 130
+        room = self.rect.w - _RIGHT_W - x0 - 12
+        width = min(250, (room - 8 * (len(uses) - 1)) // len(uses))
+        for i, (lever_id, examples) in enumerate(uses.items()):
+            lever = scenario.levers[lever_id]
+            r = pygame.Rect(x0 + i * (width + 8), self.rect.y + 14, width, 36)
+            b = UIButton(
+                r,
+                fit(lever.name, width - 20),
+                self.manager,
+                tool_tip_text=lever_tooltip(scenario, lever),
+                object_id=oid("@lever", f"#lever_{lever_id}"),
+            )
+            self.levers[b] = (lever_id, examples)
+
+    def draw(self, surface: pygame.Surface) -> None:
+        """The bar's background and its caption (under the widgets)."""
+        pygame.draw.rect(surface, theme.BG_DEEP, self.rect)
+        pygame.draw.line(surface, theme.LINE, self.rect.topleft, self.rect.topright)
+        from game.client.draw import label
+
+        caption = "Your levers" if self.levers else "No levers now"
+        label(
+            surface,
+            caption.upper(),
+            (self.rect.x + 16, self.rect.y + 18),
+            11,
+            theme.TEXT_DIM,
+            bold=True,
+        )
+        if self.view is not None:
+            hint = self.view.phase.value.capitalize() + " phase"
+            label(surface, hint, (self.rect.x + 16, self.rect.y + 34), 12, theme.TEXT_FAINT)
+
+    def button_for_lever(self, lever_id: str) -> UIButton | None:
+        return next((b for b, (lid, _) in self.levers.items() if lid == lever_id), None)
+
+    def handle(self, event: pygame.event.Event) -> bool:
+        if self.window is not None and self.window.handle(event):
+            if self.window.done:
+                self.window.kill()
+                self.window = None
+            return True
+        if event.type != pygame_gui.UI_BUTTON_PRESSED:
+            return False
+        if event.ui_element is self.pass_button:
+            intents.post(intents.SendAction(Pass()))
+            return True
+        if event.ui_element is self.compose_button:
+            self.open_composer()
+            return True
+        if event.ui_element in self.levers and self.scenario is not None and self.view:
+            lever_id, examples = self.levers[event.ui_element]
+            lever = self.scenario.levers[lever_id]
+            simple = len(examples) == 1 and not lever.official and not lever.once
+            if simple:
+                intents.post(intents.SendAction(examples[0]))
+            else:
+                self.close_window()
+                self.window = LeverWindow(
+                    self.manager, self.scenario, self.view, lever_id, examples
+                )
+            return True
+        return False
+
+    def close_window(self) -> bool:
+        if self.window is None:
+            return False
+        self.window.kill()
+        self.window = None
+        return True
+
+    def kill(self) -> None:
+        self.close_window()
+        for b in (*self.levers, self.pass_button, self.compose_button):
+            b.kill()  # type: ignore[no-untyped-call]
+
+
+class LeverWindow:
+    """Choose how to use a lever (option, deal or mitigations) and confirm."""
+
+    def __init__(
+        self,
+        manager: pygame_gui.UIManager,
+        scenario: Scenario,
+        view: GameView,
+        lever_id: str,
+        examples: list[UseLever],
+    ) -> None:
+        self.lever_id = lever_id
+        self.examples = examples
+        self.done = False
+        lever = scenario.levers[lever_id]
+        self.mitigation_mode = lever.mechanic == "set_mitigations"
+        h = 330 if self.mitigation_mode else 260
+        rect = centred(manager.window_resolution, 520, h)
+        self.window = UIWindow(rect, manager, lever.name, object_id=oid(None, "#lever_window"))
+        box = self.window
+        UITextBox(
+            lever_tooltip(scenario, lever), pygame.Rect(10, 10, 480, 110), manager, container=box
+        )
+        self.checks: dict[Mitigation, UICheckBox] = {}
+        self.choice: UIDropDownMenu | None = None
+        y = 130
+        if self.mitigation_mode:
+            current = set(view.required_mitigations)
+            for i, m in enumerate(Mitigation):
+                self.checks[m] = UICheckBox(
+                    pygame.Rect(14 + (i % 2) * 240, y + (i // 2) * 32, 22, 22),
+                    MITIGATION_NAMES[m],
+                    manager,
+                    container=box,
+                    initial_state=m in current or not current,
+                )
+            y += 72
+        elif len(examples) > 1:
+            options: list[str | tuple[str, str]] = [
+                (option_label(scenario, view, e), str(i)) for i, e in enumerate(examples)
+            ]
+            self.choice = UIDropDownMenu(
+                options,
+                options[0],
+                pygame.Rect(10, y, 480, 32),
+                manager,
+                container=box,
+                object_id=oid(None, "#lever_choice"),
+            )
+            y += 44
+        self.cancel = UIButton(pygame.Rect(270, y + 8, 100, 34), "Cancel", manager, container=box)
+        self.use = UIButton(
+            pygame.Rect(380, y + 8, 110, 34),
+            "Use",
+            manager,
+            container=box,
+            object_id=oid("@primary", "#lever_use"),
+        )
+
+    def chosen(self) -> Action | None:
+        """The action the window's current choice makes (None if nothing is chosen)."""
+        if self.mitigation_mode:
+            picked = tuple(m for m, c in self.checks.items() if c.get_state() is True)
+            return UseLever(lever=self.lever_id, mitigations=picked) if picked else None
+        if self.choice is not None:
+            return self.examples[int(self.choice.selected_option[1])]
+        return self.examples[0]
+
+    def choose(self, index: int) -> None:
+        """Pick the ``index``-th use (autoplay and tests)."""
+        if self.choice is not None:
+            self.choice.selected_option = self.choice.options_list[index]  # type: ignore[assignment]
+
+    def handle(self, event: pygame.event.Event) -> bool:
+        if event.type == pygame_gui.UI_WINDOW_CLOSE and event.ui_element is self.window:
+            self.done = True
+            return True
+        if event.type != pygame_gui.UI_BUTTON_PRESSED:
+            return False
+        if event.ui_element is self.cancel:
+            self.done = True
+            return True
+        if event.ui_element is self.use:
+            action = self.chosen()
+            if action is not None:
+                intents.post(intents.SendAction(action))
+                self.done = True
+            return True
+        return False
+
+    def kill(self) -> None:
+        self.window.kill()  # type: ignore[no-untyped-call]

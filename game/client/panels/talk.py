@@ -1,0 +1,287 @@
+"""The public feed (with the statement box) and the private chat threads.
+
+Chat threads: one per other seat, plus the team channel (students sharing this
+seat). Enter in a text box sends, as the Send button does.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+import pygame
+import pygame_gui
+from pygame_gui.elements import UIButton, UITextBox, UITextEntryLine
+
+from game.actions import Message, Statement
+from game.client import intents
+from game.client.describe import thread_of
+from game.client.net import TeamChat
+from game.client.panels import oid
+from game.types import SeatId
+from game.views import GameView
+
+TEAM = "team"
+_FEED_LIMIT = 80
+
+
+def _seat_colours(view: GameView) -> dict[str, str]:
+    return {s.id: s.color for s in view.seats}
+
+
+def feed_html(view: GameView) -> str:
+    """The public feed, oldest first, each line marked with its seat's colour."""
+    colours = _seat_colours(view)
+    rows = []
+    last_round = 0
+    for item in view.feed[-_FEED_LIMIT:]:
+        if item.round != last_round:
+            last_round = item.round
+            day = view.round_name if item.round == view.round else f"Day {item.round}"
+            rows.append(f"<font color='#6B768C'><b>\u2014 {escape(day)} \u2014</b></font>")
+        dot = colours.get(item.seat or "", "#98A3B8")
+        text = escape(item.text)
+        if item.kind == "news":
+            text = f"<i>{text}</i>"
+        elif item.kind in ("official", "lever", "result", "deal"):
+            text = f"<b>{text}</b>"
+        rows.append(f"<font color='{dot}'>\u25cf</font> {text}")
+    return "<br>".join(rows) or "<font color='#6B768C'>Nothing public has happened yet.</font>"
+
+
+class FeedPanel:
+    """The feed of public statements and official actions, and a box to make one."""
+
+    def __init__(self, manager: pygame_gui.UIManager, rect: pygame.Rect) -> None:
+        self.rect = rect
+        inner = pygame.Rect(rect.x + 10, rect.y + 34, rect.w - 20, rect.h - 34 - 46)
+        self.box = UITextBox("", inner, manager, object_id=oid(None, "#feed"))
+        entry_rect = pygame.Rect(rect.x + 10, rect.bottom - 40, rect.w - 20 - 78, 32)
+        self.entry = UITextEntryLine(
+            entry_rect,
+            manager,
+            object_id=oid(None, "#statement"),
+            placeholder_text="A public statement\u2026",
+        )
+        self.say = UIButton(
+            pygame.Rect(entry_rect.right + 6, entry_rect.y, 72, 32),
+            "Say",
+            manager,
+            object_id=oid("@primary", "#say"),
+            tool_tip_text="Make a public statement everyone sees",
+        )
+        self._html = ""
+        self._can_speak = False
+
+    def show(self, view: GameView) -> None:
+        html = feed_html(view)
+        if html != self._html:
+            self._html = html
+            self.box.set_text(html)
+            _scroll_to_end(self.box)
+        self._can_speak = any(isinstance(a, Statement) for a in view.legal)
+        for w in (self.say, self.entry):
+            if self._can_speak:
+                w.enable()  # type: ignore[no-untyped-call]
+            else:
+                w.disable()  # type: ignore[no-untyped-call]
+
+    def handle(self, event: pygame.event.Event) -> bool:
+        sent = event.type == pygame_gui.UI_BUTTON_PRESSED and event.ui_element is self.say
+        sent |= event.type == pygame_gui.UI_TEXT_ENTRY_FINISHED and event.ui_element is self.entry
+        if not sent:
+            return False
+        text = self.entry.get_text().strip()
+        if text and self._can_speak:
+            intents.post(intents.SendAction(Statement(text=text)))
+            self.entry.set_text("")
+        return True
+
+    def kill(self) -> None:
+        for w in (self.box, self.entry, self.say):
+            w.kill()
+
+
+def _scroll_to_end(box: UITextBox) -> None:
+    if box.scroll_bar is not None:
+        box.scroll_bar.set_scroll_from_start_percentage(1.0)
+        box.scroll_bar.start_percentage = 1.0
+
+
+def short_name(name: str, width: int, px_per_char: float = 7.4) -> str:
+    """``name`` if it fits ``width`` pixels on a tab, else its initials."""
+    if len(name) * px_per_char <= width - 10:
+        return name
+    return "".join(w[0] for w in name.split()).upper()
+
+
+class ChatPanel:
+    """Private threads with each other seat and the team channel."""
+
+    def __init__(self, manager: pygame_gui.UIManager, rect: pygame.Rect, view: GameView) -> None:
+        self.manager = manager
+        self.rect = rect
+        self.me = view.viewer
+        self.others = [s for s in view.seats if s.id != self.me]
+        self.current = self.others[0].id if self.others else TEAM
+        self.team: list[TeamChat] = []
+        self.unread: dict[str, int] = {}
+        self._seen = 0
+        self.tabs: dict[str, UIButton] = {}
+        tab_y = rect.y + 34
+        names = [(s.id, s.name) for s in self.others] + [(TEAM, "Team")]
+        width = (rect.w - 20 - 4 * (len(names) - 1)) // len(names)
+        for i, (key, name) in enumerate(names):
+            r = pygame.Rect(rect.x + 10 + i * (width + 4), tab_y, width, 28)
+            tip = f"Private thread with {name}" if key != TEAM else "Your team channel"
+            self.tabs[key] = UIButton(
+                r,
+                short_name(name, width),
+                manager,
+                tool_tip_text=tip,
+                object_id=oid("@tab", f"#tab_{key}"),
+            )
+        self.tab_strip = pygame.Rect(rect.x + 10, tab_y + 29, rect.w - 20, 3)
+        body = pygame.Rect(rect.x + 10, tab_y + 36, rect.w - 20, rect.bottom - 46 - tab_y - 36)
+        self.box = UITextBox("", body, manager, object_id=oid(None, "#thread"))
+        entry_rect = pygame.Rect(rect.x + 10, rect.bottom - 40, rect.w - 20 - 78, 32)
+        self.entry = UITextEntryLine(
+            entry_rect,
+            manager,
+            object_id=oid(None, "#chat_entry"),
+            placeholder_text="Write privately\u2026",
+        )
+        self.send = UIButton(
+            pygame.Rect(entry_rect.right + 6, entry_rect.y, 72, 32),
+            "Send",
+            manager,
+            object_id=oid("@primary", "#send"),
+            tool_tip_text="Send (Enter)",
+        )
+        self.view = view
+        self._html = ""
+        self._select(self.current)
+
+    # -- content ---------------------------------------------------------------------------
+
+    def show(self, view: GameView) -> None:
+        self.view = view
+        for m in view.messages[self._seen :]:
+            if m.sender == self.me:
+                continue
+            for key in thread_of(self.me, m.sender, m.to):
+                if key != self.current:
+                    self.unread[key] = self.unread.get(key, 0) + 1
+        self._seen = len(view.messages)
+        self._refresh()
+
+    def add_team(self, line: TeamChat) -> None:
+        self.team.append(line)
+        if self.current != TEAM:
+            self.unread[TEAM] = self.unread.get(TEAM, 0) + 1
+        self._refresh()
+
+    def thread_html(self, key: str) -> str:
+        """One thread's lines, oldest first."""
+        colours = _seat_colours(self.view)
+        names: dict[str, str] = {s.id: s.name for s in self.view.seats}
+        rows = []
+        if key == TEAM:
+            for n in self.view.notes:
+                rows.append(f"<font color='#F0C86E'>\u2605 Note:</font> {escape(n)}")
+            for t in self.team:
+                rows.append(f"<b>{escape(t.sender)}:</b> {escape(t.text)}")
+            empty = "Your team channel. Due-diligence findings and notes appear here too."
+        else:
+            for m in self.view.messages:
+                if key not in thread_of(self.me, m.sender, m.to):
+                    continue
+                who = "You" if m.sender == self.me else names.get(m.sender, m.sender)
+                colour = colours.get(m.sender, "#E6EAF2")
+                tag = " <i>(briefing)</i>" if m.kind == "briefing" else ""
+                rows.append(
+                    f"<font color='{colour}'><b>{escape(who)}</b></font>{tag}: {escape(m.text)}"
+                )
+            empty = f"No messages with {escape(names.get(key, key))} yet."
+        return "<br>".join(rows) or f"<font color='#6B768C'>{empty}</font>"
+
+    def _refresh(self) -> None:
+        html = self.thread_html(self.current)
+        if html != self._html:
+            self._html = html
+            self.box.set_text(html)
+            _scroll_to_end(self.box)
+        for key, tab in self.tabs.items():
+            base = short_name(_tab_name(self.view, key), tab.rect.w)
+            count = self.unread.get(key, 0)
+            text = f"{base} \u2022{count}" if count and len(base) < 8 else base
+            if tab.text != text:
+                tab.set_text(text)
+        can = self._can_send()
+        for w in (self.entry, self.send):
+            if can:
+                w.enable()  # type: ignore[no-untyped-call]
+            else:
+                w.disable()  # type: ignore[no-untyped-call]
+
+    def _can_send(self) -> bool:
+        if self.current == TEAM:
+            return True
+        return any(isinstance(a, Message) and a.to == (self.current,) for a in self.view.legal)
+
+    def _select(self, key: str) -> None:
+        self.current = key
+        self.unread.pop(key, None)
+        for k, tab in self.tabs.items():
+            if k == key:
+                tab.select()  # type: ignore[no-untyped-call]
+            else:
+                tab.unselect()  # type: ignore[no-untyped-call]
+        self._refresh()
+
+    # -- input -----------------------------------------------------------------------------
+
+    def handle(self, event: pygame.event.Event) -> bool:
+        if event.type == pygame_gui.UI_BUTTON_PRESSED:
+            for key, tab in self.tabs.items():
+                if event.ui_element is tab:
+                    self._select(key)
+                    return True
+        sent = event.type == pygame_gui.UI_BUTTON_PRESSED and event.ui_element is self.send
+        sent |= event.type == pygame_gui.UI_TEXT_ENTRY_FINISHED and event.ui_element is self.entry
+        if not sent:
+            return False
+        self.submit(self.entry.get_text())
+        return True
+
+    def submit(self, text: str) -> bool:
+        """Send ``text`` on the current thread; False if there is nothing to send or no right."""
+        text = text.strip()
+        if not text or not self._can_send():
+            return False
+        if self.current == TEAM:
+            intents.post(intents.SendTeam(text))
+        else:
+            intents.post(intents.SendAction(Message(to=(SeatId(self.current),), text=text)))
+        self.entry.set_text("")
+        return True
+
+    def tab_colours(self) -> list[tuple[pygame.Rect, str]]:
+        """Where to draw each tab's seat-colour strip (drawn under the widgets)."""
+        colours = _seat_colours(self.view)
+        return [
+            (
+                pygame.Rect(tab.rect.x, tab.rect.bottom + 1, tab.rect.w, 3),
+                colours.get(key, "#98A3B8"),
+            )
+            for key, tab in self.tabs.items()
+        ]
+
+    def kill(self) -> None:
+        for w in (*self.tabs.values(), self.box, self.entry, self.send):
+            w.kill()  # type: ignore[no-untyped-call]
+
+
+def _tab_name(view: GameView, key: str) -> str:
+    if key == TEAM:
+        return "Team"
+    return next((s.name for s in view.seats if s.id == key), key)

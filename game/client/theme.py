@@ -1,0 +1,114 @@
+"""The client's look: the palette, the shipped fonts and the pygame_gui theme.
+
+Colours for widgets live in ``assets/theme.json``; the colours here are for what
+the client draws itself (the table, gauges, cards), chosen to sit with that file.
+Seat colours are never defined here: they come from the rules (Okabe-Ito, so a
+colour-blind player can tell the seats apart) and arrive in every view.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pygame
+import pygame_gui
+
+ASSETS = Path(__file__).resolve().parents[2] / "assets"
+FONTS = ASSETS / "fonts"
+THEME_FILE = ASSETS / "theme.json"
+FONT_NAME = "dejavu"
+
+Colour = tuple[int, int, int]
+
+BG: Colour = (17, 21, 29)
+BG_DEEP: Colour = (12, 15, 21)
+PANEL: Colour = (24, 30, 42)
+PANEL_HI: Colour = (32, 40, 57)
+CARD: Colour = (30, 38, 54)
+LINE: Colour = (47, 58, 80)
+LINE_HI: Colour = (86, 105, 143)
+TEXT: Colour = (230, 234, 242)
+TEXT_DIM: Colour = (152, 163, 184)
+TEXT_FAINT: Colour = (107, 118, 140)
+FELT: Colour = (24, 58, 50)
+FELT_HI: Colour = (33, 76, 65)
+RIM: Colour = (150, 118, 72)
+RIM_HI: Colour = (196, 160, 104)
+GOOD: Colour = (120, 200, 160)
+WARN: Colour = (240, 200, 110)
+BAD: Colour = (255, 158, 158)
+
+_FONT_FILES = {
+    (False, False): "DejaVuSans.ttf",
+    (True, False): "DejaVuSans-Bold.ttf",
+    (False, True): "DejaVuSans-Oblique.ttf",
+    (True, True): "DejaVuSans-BoldOblique.ttf",
+}
+
+
+def hex_colour(value: str) -> Colour:
+    """``#RRGGBB`` as an RGB tuple (seat colours come from the rules in this form)."""
+    v = value.lstrip("#")
+    return (int(v[0:2], 16), int(v[2:4], 16), int(v[4:6], 16))
+
+
+def mix(a: Colour, b: Colour, t: float) -> Colour:
+    """``a`` moved ``t`` of the way to ``b``: tints and shades of seat colours."""
+    return (
+        round(a[0] + (b[0] - a[0]) * t),
+        round(a[1] + (b[1] - a[1]) * t),
+        round(a[2] + (b[2] - a[2]) * t),
+    )
+
+
+def text_on(colour: Colour) -> Colour:
+    """Dark or light text, whichever reads better on ``colour``."""
+    luminance = 0.2126 * colour[0] + 0.7152 * colour[1] + 0.0722 * colour[2]
+    return (17, 23, 34) if luminance > 140 else TEXT
+
+
+@cache
+def font(size: int, bold: bool = False, italic: bool = False) -> pygame.font.Font:
+    """A shipped DejaVu font; cached, since opening a face costs far more than a frame."""
+    return pygame.font.Font(str(FONTS / _FONT_FILES[(bold, italic)]), size)
+
+
+def theme_data() -> dict[str, Any]:
+    """``assets/theme.json`` with its font paths made absolute.
+
+    pygame_gui resolves relative font paths against the working directory; the
+    client must work from anywhere, so the paths are anchored at ``assets/``.
+    """
+    data: dict[str, Any] = json.loads(THEME_FILE.read_text(encoding="utf-8"))
+    for block in data.values():
+        face = block.get("font") if isinstance(block, dict) else None
+        if isinstance(face, dict):
+            for key in ("regular_path", "bold_path", "italic_path", "bold_italic_path"):
+                if key in face:
+                    face[key] = str(ASSETS / face[key])
+    return data
+
+
+def make_manager(size: tuple[int, int]) -> pygame_gui.UIManager:
+    """A UIManager with the shipped fonts and the theme, fonts preloaded.
+
+    Preloading avoids pygame_gui's on-the-fly font loads (and their warnings)
+    the first time a panel uses a size.
+    """
+    manager = pygame_gui.UIManager(size, theme_path=theme_data(), enable_live_theme_updates=False)
+    manager.add_font_paths(
+        FONT_NAME,
+        str(FONTS / _FONT_FILES[(False, False)]),
+        str(FONTS / _FONT_FILES[(True, False)]),
+        str(FONTS / _FONT_FILES[(False, True)]),
+        str(FONTS / _FONT_FILES[(True, True)]),
+    )
+    wanted: list[dict[str, str | int | float]] = []
+    for size_pt in (12, 13, 14, 15):
+        for style in ("regular", "bold", "italic"):
+            wanted.append({"name": FONT_NAME, "point_size": size_pt, "style": style})
+    manager.preload_fonts(wanted)
+    return manager
