@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TypeVar
 
 from websockets.asyncio.client import ClientConnection, connect
@@ -132,6 +132,9 @@ class SeatClient:
     view: GameView | None = None
     reconnects: int = 0
     refused: int = 0
+    record: bool = False  # keep every frame received (tests read them)
+    frames: list[str] = field(default_factory=list)
+    acked: list[str] = field(default_factory=list)  # ids of this client's acknowledged actions
     _pending: Act | None = None
 
     async def play(self) -> GameView:
@@ -161,8 +164,10 @@ class SeatClient:
             if self._pending is not None:
                 await send(ws, self._pending)  # applied once, whether or not it got in before
             while True:
-                msg = await receive(ws)
-                done = await self._on(ws, msg)
+                frame = await ws.recv()
+                if self.record:
+                    self.frames.append(str(frame))
+                done = await self._on(ws, SERVER_ADAPTER.validate_json(frame))
                 if done is not None:
                     return done
         finally:
@@ -180,6 +185,7 @@ class SeatClient:
                 await self._move(ws)
         elif isinstance(msg, Ack):
             if self._pending is not None and msg.id == self._pending.id:
+                self.acked.append(msg.id)
                 self._pending = None
         elif isinstance(msg, ErrorMsg):
             if msg.id is None or self._pending is None or msg.id != self._pending.id:
