@@ -202,6 +202,8 @@ def serve(
     logging.basicConfig(
         level=log_level.upper(), format="%(asctime)s %(levelname)s %(message)s", datefmt="%H:%M:%S"
     )
+    if log_level != "debug":  # our own lines say who connected; the library's would repeat it
+        logging.getLogger("websockets").setLevel(logging.WARNING)
     try:
         run(host, port, data_dir or default_data_dir(), bot_delay)
     except OSError as e:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from game.scenario import Scenario
 from game.simulation import PlayerFactory, make_players
 from game.types import SeatId
-from server.client import SeatClient, create_room
+from server.client import DROPS, SeatClient, ServerGone, create_room, open_connection
 from server.protocol import RoomOptions
 
 
@@ -56,6 +56,11 @@ def play_remote_games(
     """Play the games one after another (each with one connection per seat)."""
 
     async def run() -> list[RemoteGame]:
+        try:  # a server that is not there at all is an error now, not after a minute
+            ws = await open_connection(url)
+        except DROPS as e:
+            raise ServerGone(f"nothing answers at {url} ({e})") from None
+        await ws.close()
         games = []
         for seed in seeds:
             games.append(await play_remote_game(url, scenario, seed, factory))

@@ -101,8 +101,8 @@ class Connection:
         self._out: asyncio.Queue[str | None] = asyncio.Queue()
         self._writer = asyncio.create_task(self._write())
 
-    def send(self, message: _Out) -> None:
-        self._out.put_nowait(message.model_dump_json())
+    def send(self, message: _Out | str) -> None:
+        self._out.put_nowait(message if isinstance(message, str) else message.model_dump_json())
 
     def error(self, code: str, message: str, action_id: str | None = None) -> None:
         version = self.room.state.version if self.room is not None else None

@@ -232,9 +232,5 @@ def schema() -> dict[str, object]:
     }
 
 
-def encode(message: _Out) -> str:
-    return message.model_dump_json(exclude_none=False)
-
-
 def schema_text() -> str:
     return json.dumps(schema(), indent=2, sort_keys=True)

@@ -49,8 +49,8 @@ class Member(Protocol):
     role: Role
     name: str
 
-    def send(self, message: _Out) -> None:
-        """Queue ``message`` for this connection; never waits."""
+    def send(self, message: _Out | str) -> None:
+        """Queue ``message`` (or its JSON, already encoded) for this connection; never waits."""
 
 
 @dataclass(eq=False)
@@ -271,17 +271,17 @@ class Room:
     def _publish(self, events: Iterable[Event]) -> None:
         """Send each member its own view and the new events it may see; one view per role."""
         events = tuple(events)
-        made: dict[str, ViewMsg] = {}
+        made: dict[str, str] = {}  # a team or thirty spectators share one encoded view
         for m in list(self.members):
-            msg = made.get(m.role)
-            if msg is None:
+            text = made.get(m.role)
+            if text is None:
                 viewer = m.role
-                msg = made[m.role] = ViewMsg(
+                text = made[m.role] = ViewMsg(
                     version=self.state.version,
                     view=view_for(self.state, viewer),
                     events=tuple(e.text for e in events if _shows(e, viewer)),
-                )
-            m.send(msg)
+                ).model_dump_json()
+            m.send(text)
 
     def _presence(self) -> None:
         spectators = sum(1 for m in self.members if m.role == SPECTATOR)

@@ -91,3 +91,47 @@ def test_play_tells_a_whole_game() -> None:
     assert "NEWS Monday" in result.output
     assert "OUTCOME: " in result.output
     assert "Scores" in result.output
+
+
+def test_protocol_schema_is_json_for_both_directions() -> None:
+    """`divest protocol --schema` prints a JSON Schema of every message, both ways."""
+    result = CliRunner().invoke(main, ["protocol", "--schema"])
+    assert result.exit_code == 0, result.output
+    schema = json.loads(result.output)
+    assert schema["protocol"] == 1 and schema["max_frame_bytes"] == 64 * 1024
+    client = json.dumps(schema["client_to_server"])
+    server = json.dumps(schema["server_to_client"])
+    assert all(f'"{t}"' in client for t in ("hello", "create_room", "join", "act", "resume"))
+    assert all(f'"{t}"' in server for t in ("welcome", "view", "ack", "error", "timer"))
+
+
+def test_simulate_server_with_nothing_listening_fails_fast() -> None:
+    """A --server URL where nothing listens is an error at once, not a hang."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    result = CliRunner().invoke(main, ["simulate", "--server", f"ws://127.0.0.1:{port}"])
+    assert result.exit_code == 1
+    assert "nothing answers" in result.output
+
+
+def test_simulate_server_needs_a_websocket_url() -> None:
+    """A --server value that is not ws://HOST:PORT is a usage error naming the flag."""
+    result = CliRunner().invoke(main, ["simulate", "--server", "http://example"])
+    assert result.exit_code == 2
+    assert "--server" in result.output
+
+
+def test_serve_on_a_port_in_use_says_so(tmp_path: Path) -> None:
+    """`divest serve` on a busy port exits 1 with a one-line error, not a traceback."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        s.listen()
+        port = s.getsockname()[1]
+        result = CliRunner().invoke(main, ["serve", "--port", str(port), "--data", str(tmp_path)])
+    assert result.exit_code == 1
+    assert f"cannot serve on 127.0.0.1:{port}" in result.output
