@@ -16,7 +16,7 @@ $(STAMP): $(BIN)/python pyproject.toml
 	@touch $(STAMP)
 
 play: $(STAMP)
-	$(BIN)/divest play
+	$(BIN)/divest solo
 
 test: lint types pytest
 

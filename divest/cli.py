@@ -13,6 +13,8 @@ from game.scenario import DEFAULT_SCENARIO, Scenario, ScenarioError, load_scenar
 from game.simulation import PlayerFactory, Summary
 from game.types import SeatId
 
+_STARTED = time.perf_counter()  # the first frame is timed from here
+
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 def main() -> None:
@@ -221,6 +223,95 @@ def protocol(schema: bool) -> None:
         click.echo(schema_text())
     else:
         click.echo(f"protocol {PROTOCOL_VERSION}; --schema prints the JSON Schema")
+
+
+@main.command()
+@click.option("--seat", help="Your seat (white_house, cfius, bytedance, microsoft, investors).")
+@click.option("--seed", type=int, default=None, help="Seed of the game (random if not given).")
+@click.option(
+    "--difficulty",
+    type=click.Choice(["easy", "normal", "hard"]),
+    default="normal",
+    show_default=True,
+)
+@click.option("--autoplay", is_flag=True, help="A bot plays your seat through the client.")
+@click.option("--headless", is_flag=True, help="No window (SDL's dummy video driver).")
+@scenario_option
+def solo(  # noqa: PLR0917 - one parameter per option
+    seat: str | None,
+    seed: int | None,
+    difficulty: str,
+    autoplay: bool,
+    headless: bool,
+    rules_path: Path,
+) -> None:
+    """Play against bots in a window (the lobby first, unless --seat is given)."""
+    from divest.client_cli import run_solo
+
+    run_solo(
+        _load(rules_path),
+        seat=seat,
+        seed=seed,
+        difficulty=difficulty,
+        autoplay=autoplay,
+        headless=headless,
+        started=_STARTED,
+    )
+
+
+@main.command()
+@click.argument("url")
+@click.option("--seat", help="The seat to take; the lobby asks if not given.")
+@click.option("--name", help="Your name at the table.")
+@scenario_option
+def join(url: str, seat: str | None, name: str | None, rules_path: Path) -> None:
+    """Join a classroom game: divest join ws://HOST:PORT/ROOM."""
+    from divest.client_cli import run_join
+
+    run_join(_load(rules_path), url, seat, name, _STARTED)
+
+
+def _size(value: str) -> tuple[int, int]:
+    w, sep, h = value.partition("x")
+    if not sep or not w.isdigit() or not h.isdigit() or int(w) < 1024 or int(h) < 700:
+        raise click.BadParameter(f"'{value}' is not WIDTHxHEIGHT of at least 1024x700")
+    return int(w), int(h)
+
+
+@main.command()
+@click.option("--seat", required=True, help="Whose screen to draw.")
+@click.option("--out", type=click.Path(path_type=Path, dir_okay=False), required=True)
+@click.option("--seed", type=int, default=1, show_default=True)
+@click.option("--round", "round_no", type=click.IntRange(1, 10), default=2, show_default=True)
+@click.option(
+    "--screen",
+    type=click.Choice(["table", "composer", "brief", "help", "lobby", "end"]),
+    default="table",
+    show_default=True,
+)
+@click.option("--size", default="1280x800", show_default=True, help="WIDTHxHEIGHT")
+@scenario_option
+def screenshot(  # noqa: PLR0917 - one parameter per option
+    seat: str,
+    out: Path,
+    seed: int,
+    round_no: int,
+    screen: str,
+    size: str,
+    rules_path: Path,
+) -> None:
+    """Draw a screen of a seeded bot game in mid-play to a PNG (no display needed)."""
+    from divest.client_cli import run_screenshot
+
+    run_screenshot(
+        _load(rules_path),
+        seat=seat,
+        out=out,
+        seed=seed,
+        round_no=round_no,
+        screen=screen,
+        size=_size(size),
+    )
 
 
 @main.command()

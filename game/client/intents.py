@@ -19,7 +19,12 @@ NET_WAKE = pygame.event.custom_type()
 
 @dataclass(frozen=True, slots=True)
 class SendAction:
-    """Send ``action`` for this seat (the app stamps the view's version on deal moves)."""
+    """Send ``action`` for this seat.
+
+    Sent without a state version: sheets are never edited in place (a counter is a
+    new sheet), so what a player signs is what it saw, and a busy table would
+    otherwise refuse every offer that took longer to write than a bot's move.
+    """
 
     action: Action
 

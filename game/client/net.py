@@ -6,9 +6,9 @@ phase timer. The render loop drains the inbox once per frame and never waits on
 it; a connection calls its ``waker`` after each put so a loop that sleeps on
 pygame's event queue wakes up at once instead of polling.
 
-Implementations: ``LocalConnection`` (game/client/local.py: the pure engine and
-bots in a thread), ``WebSocketConnection`` (game/client/ws.py: a server), and
-``StaticConnection`` here (one fixed view: screenshots and tests).
+Implementations: ``RemoteConnection`` (game/client/ws.py: a seat on a server, the
+embedded one of a solo game included) and ``StaticConnection`` here (fixed
+items and a record of what was sent: tests).
 """
 
 from __future__ import annotations
@@ -29,14 +29,9 @@ LinkState = Literal["connecting", "connected", "reconnecting", "offline", "close
 
 @dataclass(frozen=True, slots=True)
 class ViewUpdate:
-    """The latest view of the game for this client's seat.
-
-    ``your_turn`` is set by connections that play seats in a fixed order (the
-    local game); None means seats act in any order and the view says who waits.
-    """
+    """The latest view of the game for this client's seat (it says who still has to act)."""
 
     view: GameView
-    your_turn: bool | None = None
 
 
 @dataclass(frozen=True, slots=True)

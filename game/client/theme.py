@@ -9,7 +9,6 @@ colour-blind player can tell the seats apart) and arrive in every view.
 from __future__ import annotations
 
 import json
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -70,10 +69,20 @@ def text_on(colour: Colour) -> Colour:
     return (17, 23, 34) if luminance > 140 else TEXT
 
 
-@cache
+_fonts: dict[tuple[int, bool, bool], pygame.font.Font] = {}
+
+
 def font(size: int, bold: bool = False, italic: bool = False) -> pygame.font.Font:
-    """A shipped DejaVu font; cached, since opening a face costs far more than a frame."""
-    return pygame.font.Font(str(FONTS / _FONT_FILES[(bold, italic)]), size)
+    """A shipped DejaVu font; kept, since opening a face costs far more than a frame."""
+    key = (size, bold, italic)
+    face = _fonts.get(key)
+    if face is None:
+        if not _fonts:
+            # Faces die with pygame.quit(); forget them then (tests and screenshots
+            # start pygame more than once in a process).
+            pygame.register_quit(_fonts.clear)
+        face = _fonts[key] = pygame.font.Font(str(FONTS / _FONT_FILES[(bold, italic)]), size)
+    return face
 
 
 def theme_data() -> dict[str, Any]:
@@ -106,9 +115,16 @@ def make_manager(size: tuple[int, int]) -> pygame_gui.UIManager:
         str(FONTS / _FONT_FILES[(False, True)]),
         str(FONTS / _FONT_FILES[(True, True)]),
     )
+    fonts = manager.get_theme().get_font_dictionary()
     wanted: list[dict[str, str | int | float]] = []
     for size_pt in (12, 13, 14, 15):
-        for style in ("regular", "bold", "italic"):
-            wanted.append({"name": FONT_NAME, "point_size": size_pt, "style": style})
+        for bold, italic, style in (
+            (False, False, "regular"),
+            (True, False, "bold"),
+            (False, True, "italic"),
+        ):
+            font_id = fonts.create_font_id(size_pt, FONT_NAME, bold, italic)
+            if not fonts.check_font_preloaded(font_id):  # the theme loads some itself
+                wanted.append({"name": FONT_NAME, "point_size": size_pt, "style": style})
     manager.preload_fonts(wanted)
     return manager

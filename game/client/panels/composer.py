@@ -50,7 +50,7 @@ class Composer:
         self.view = view
         self.done = False
         title = f"Counter-offer to {draft.replaces}" if draft.replaces else "New term sheet"
-        rect = centred(manager.window_resolution, 700, 640)
+        rect = centred(manager.window_resolution, 700, 580)
         self.window = UIWindow(rect, manager, title, object_id=oid(None, "#composer"))
         self._build(draft)
         self.refresh()
@@ -127,7 +127,7 @@ class Composer:
             self.algo_options, draft.algorithm, fx, y, 300, name="algorithm"
         )
         y += 40
-        self._label("Data and governance", x, y, 160)
+        self._label("Safeguards", x, y, 150)
         self.mitigations: dict[Mitigation, UICheckBox] = {}
         for i, mit in enumerate(Mitigation):
             r = pygame.Rect(fx + (i % 2) * 250, y + 4 + (i // 2) * 30, 22, 22)

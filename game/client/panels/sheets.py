@@ -23,7 +23,7 @@ from game.state import TermSheet
 from game.types import SheetStatus
 from game.views import GameView
 
-CARD_H = 128
+CARD_H = 142  # six lines of 13 pt text and the padding, without a scroll bar
 GAP = 8
 BUTTON_W = 100
 _LIVE = (SheetStatus.OPEN, SheetStatus.SIGNED, SheetStatus.CLEARED)

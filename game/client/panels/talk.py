@@ -103,8 +103,9 @@ class FeedPanel:
 
 def _scroll_to_end(box: UITextBox) -> None:
     if box.scroll_bar is not None:
+        # The bar clamps 1.0 to the last full page (setting start_percentage directly
+        # would scroll past the end and show an empty box).
         box.scroll_bar.set_scroll_from_start_percentage(1.0)
-        box.scroll_bar.start_percentage = 1.0
 
 
 def short_name(name: str, width: int, px_per_char: float = 7.4) -> str:

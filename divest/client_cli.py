@@ -1,0 +1,124 @@
+"""The client's commands: ``solo``, ``join`` and ``screenshot``."""
+
+from __future__ import annotations
+
+import os
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import click
+
+from game.scenario import Scenario
+from game.types import SeatId
+
+
+def _headless() -> None:
+    os.environ["SDL_VIDEODRIVER"] = "dummy"
+    os.environ["SDL_AUDIODRIVER"] = "dummy"
+
+
+def run_solo(
+    scenario: Scenario,
+    *,
+    seat: str | None,
+    seed: int | None,
+    difficulty: str,
+    autoplay: bool,
+    headless: bool,
+    started: float,
+) -> None:
+    """Open the window on the lobby, or straight on a solo table when a seat is given."""
+    if headless:
+        _headless()
+    os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+    from platformdirs import user_data_path
+
+    from game.bots import make_bot
+    from game.client import intents
+    from game.client.app import ClientApp
+    from game.client.screens.lobby import LobbyDefaults
+
+    if autoplay and seat is None:
+        seat = random.Random(seed).choice(scenario.seat_ids)
+    if seat is not None and seat not in scenario.seat_ids:
+        raise click.BadParameter(
+            f"'{seat}' is not a seat (choose from {', '.join(scenario.seat_ids)})",
+            param_hint="'--seat'",
+        )
+    game_seed = seed if seed is not None else random.SystemRandom().randrange(2**31)
+    if autoplay:
+        data = Path(tempfile.mkdtemp(prefix="divest-autoplay-"))
+        bot_rng = random.Random(f"autoplay:{game_seed}")
+        player = lambda: make_bot(scenario, SeatId(str(seat)), bot_rng, None, difficulty)  # noqa: E731
+        app = ClientApp(scenario, data_dir=data, bot_delay=0, autoplayer=player, started=started)
+    else:
+        data = user_data_path("divestiture", appauthor=False) / "solo"
+        app = ClientApp(scenario, data_dir=data, started=started)
+    if seat is None:
+        app.show_lobby(LobbyDefaults(seat=SeatId(scenario.seat_ids[0]), seed=seed))
+    else:
+        intents.post(intents.StartSolo(seat, difficulty, (), game_seed))
+    code = app.run()
+    if autoplay:
+        final = app.final
+        if final is None:
+            click.echo("error: the game did not finish", err=True)
+            sys.exit(1)
+        view = final.view
+        mine = next(s for s in view.scores if s.seat == view.viewer)
+        click.echo(f"Seed {game_seed}: you played {view.viewer}. Outcome: {view.outcome_name}.")
+        click.echo(f"Your score: {mine.total:.1f} / 100")
+        click.echo(app.stats.summary())
+    sys.exit(code)
+
+
+def run_join(
+    scenario: Scenario, url: str, seat: str | None, name: str | None, started: float
+) -> None:
+    """Join a classroom room, or open the lobby's classroom form prefilled with it."""
+    os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+    from game.client import intents
+    from game.client.app import ClientApp
+    from game.client.screens.lobby import LobbyDefaults
+    from game.client.ws import parse_join_url
+
+    try:
+        server, room = parse_join_url(url)
+    except ValueError as e:
+        raise click.BadParameter(str(e), param_hint="'URL'") from None
+    app = ClientApp(scenario, started=started)
+    if seat is not None and name:
+        intents.post(intents.JoinRoom(url, seat, name))
+    else:
+        app.show_lobby(LobbyDefaults(seat=seat, url=server, room=room, name=name or ""))
+    sys.exit(app.run())
+
+
+def run_screenshot(
+    scenario: Scenario,
+    *,
+    seat: str,
+    out: Path,
+    seed: int,
+    round_no: int,
+    screen: str,
+    size: tuple[int, int],
+) -> None:
+    """Render one screen of a seeded bot game to a PNG."""
+    _headless()
+    from game.client.snapshot import render
+
+    if seat not in scenario.seat_ids:
+        raise click.BadParameter(
+            f"'{seat}' is not a seat (choose from {', '.join(scenario.seat_ids)})",
+            param_hint="'--seat'",
+        )
+    started = time.perf_counter()
+    view = render(
+        scenario, SeatId(seat), out, seed=seed, round_no=round_no, screen=screen, size=size
+    )
+    took = time.perf_counter() - started
+    click.echo(f"wrote {out}: {screen} for {seat}, {view.round_name} ({view.phase}), {took:.1f} s")

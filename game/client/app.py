@@ -1,0 +1,242 @@
+"""The client's main loop: one window, one screen at a time, one connection.
+
+Each frame: wait for an event (or a short timeout), give events to pygame_gui and
+the screen, turn intents into sends, drain the connection's inbox, and draw only
+if something changed. The connection lives on its own thread; a frame never
+waits on the network. After a burst of input the loop runs at 30 frames a
+second for a moment (hover, tooltips), then idles, waking twice a second.
+"""
+
+from __future__ import annotations
+
+import queue
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pygame
+
+from game.client import intents, theme
+from game.client.layout import DEFAULT_SIZE, MIN_SIZE
+from game.client.net import ErrorNotice, Inbound, Status, ViewUpdate
+from game.client.screens import Screen
+from game.client.screens.end import EndScreen
+from game.client.screens.lobby import LobbyDefaults, LobbyScreen
+from game.client.screens.table import TableScreen
+from game.client.screens.waiting import WaitingScreen
+from game.client.session import Session, join_room, start_solo
+from game.scenario import Scenario
+from game.simulation import Player
+
+ACTIVE_SECONDS = 2.0  # keep drawing this long after input (hover effects, tooltips)
+ACTIVE_FPS = 30
+IDLE_WAKE_MS = 500
+
+
+@dataclass
+class FrameStats:
+    """How long frames took to render, and when the first one was shown."""
+
+    started: float = field(default_factory=time.perf_counter)
+    first_frame: float | None = None
+    render_ms: list[float] = field(default_factory=list)
+
+    def percentile(self, q: float) -> float:
+        if not self.render_ms:
+            return 0.0
+        ordered = sorted(self.render_ms)
+        return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+    def summary(self) -> str:
+        first = f"{self.first_frame:.2f} s" if self.first_frame is not None else "none"
+        med = statistics.median(self.render_ms) if self.render_ms else 0.0
+        return (
+            f"{len(self.render_ms)} frames drawn; render p50 {med:.1f} ms, "
+            f"p90 {self.percentile(0.9):.1f} ms, p99 {self.percentile(0.99):.1f} ms; "
+            f"first frame {first} after launch"
+        )
+
+
+class ClientApp:
+    """The window and its loop."""
+
+    def __init__(
+        self,
+        scenario: Scenario,
+        *,
+        size: tuple[int, int] = DEFAULT_SIZE,
+        data_dir: Path | None = None,
+        bot_delay: float = 1.2,
+        autoplayer: Callable[[], Player] | None = None,
+        started: float | None = None,
+    ) -> None:
+        self.stats = FrameStats() if started is None else FrameStats(started=started)
+        pygame.init()
+        pygame.display.set_caption("Divestiture \u2014 the TikTok week")
+        self.surface = pygame.display.set_mode(size, pygame.RESIZABLE)
+        self.size = self.surface.get_size()
+        self.manager = theme.make_manager(self.size)
+        self.scenario = scenario
+        self.data_dir = data_dir
+        self.bot_delay = bot_delay
+        self.session: Session | None = None
+        self.screen: Screen = WaitingScreen(self.manager, "Starting\u2026", self.size)
+        self.autoplayer = autoplayer() if autoplayer is not None else None
+        self._acted_at: int | None = None  # the view version autoplay last acted on
+        self.running = True
+        self.final: ViewUpdate | None = None
+        self._active_until = 0.0
+
+    # -- screens -----------------------------------------------------------------------------
+
+    def show(self, screen: Screen) -> None:
+        self.screen.kill()
+        self.screen = screen
+
+    def show_lobby(self, defaults: LobbyDefaults | None = None, error: str = "") -> None:
+        self.close_session()
+        self.show(LobbyScreen(self.manager, self.scenario, self.size, defaults=defaults))
+        if error:
+            self.screen.receive(ErrorNotice("lobby", error))
+
+    def start(self, intent: intents.StartSolo | intents.JoinRoom) -> None:
+        """Open a solo game (an embedded server and bots) or join a classroom room."""
+        self.close_session()
+        try:
+            if isinstance(intent, intents.StartSolo):
+                self.session = start_solo(self.scenario, intent, self.data_dir, self.bot_delay)
+                where = "Setting up your table\u2026"
+            else:
+                self.session = join_room(intent)
+                where = f"Joining {intent.url}\u2026"
+        except (OSError, ValueError) as e:
+            self.show_lobby(error=str(e))
+            return
+        self.session.connection.set_waker(intents.wake)
+        self.session.connection.start()
+        self.show(WaitingScreen(self.manager, where, self.size))
+
+    def close_session(self) -> None:
+        if self.session is not None:
+            self.session.close()
+            self.session = None
+
+    # -- the loop ----------------------------------------------------------------------------
+
+    def run(self) -> int:
+        """Run until the window closes (or autoplay's game ends); the exit code."""
+        try:
+            while self.running:
+                self.frame()
+        finally:
+            self.close_session()
+            pygame.quit()
+        return 0
+
+    def frame(self) -> None:
+        now = time.monotonic()
+        if now < self._active_until:
+            pygame.time.wait(1000 // ACTIVE_FPS)
+            events = pygame.event.get()
+        else:
+            first = pygame.event.wait(IDLE_WAKE_MS)
+            events = ([first] if first.type != pygame.NOEVENT else []) + pygame.event.get()
+        for event in events:
+            self.dispatch(event)
+        self.drain()
+        self.screen.tick(time.monotonic())
+        self.manager.update(1 / ACTIVE_FPS)
+        if events and any(e.type != intents.NET_WAKE for e in events):
+            self._active_until = time.monotonic() + ACTIVE_SECONDS
+        if self.screen.dirty or time.monotonic() < self._active_until:
+            self.render()
+
+    def dispatch(self, event: pygame.event.Event) -> None:
+        if event.type == pygame.QUIT:
+            self.running = False
+        elif event.type == pygame.VIDEORESIZE:
+            self.resize((event.w, event.h))
+        elif event.type == intents.INTENT:
+            self.on_intent(event.intent)
+        elif event.type != intents.NET_WAKE:
+            self.manager.process_events(event)
+            self.screen.handle(event)
+
+    def on_intent(self, intent: intents.Intent) -> None:
+        if isinstance(intent, intents.SendAction):
+            if self.session is not None:
+                self.session.connection.send(intent.action)
+        elif isinstance(intent, intents.SendTeam):
+            if self.session is not None:
+                self.session.connection.send_team(intent.text)
+        elif isinstance(intent, intents.StartSolo | intents.JoinRoom):
+            self.start(intent)
+        elif intent.screen == "lobby":
+            self.show_lobby()
+        else:
+            self.running = False
+
+    def drain(self) -> None:
+        """Everything the connection delivered since the last frame, without waiting."""
+        if self.session is None:
+            return
+        inbox: queue.Queue[Inbound] = self.session.connection.inbox
+        while True:
+            try:
+                item = inbox.get_nowait()
+            except queue.Empty:
+                return
+            self.deliver(item)
+
+    def deliver(self, item: Inbound) -> None:
+        if isinstance(item, ViewUpdate):
+            view = item.view
+            if view.outcome is not None:
+                self.final = item
+                if not isinstance(self.screen, EndScreen):
+                    self.show(EndScreen(self.manager, self.scenario, view, self.size))
+                if self.autoplayer is not None:
+                    self.running = False
+                return
+            if not isinstance(self.screen, TableScreen):
+                self.show(TableScreen(self.manager, self.scenario, view, self.size))
+        elif (
+            isinstance(item, Status)
+            and item.state == "closed"
+            and not isinstance(self.screen, TableScreen | EndScreen)
+        ):
+            self.show_lobby(error=item.detail or "the server closed the connection")
+            return
+        self.screen.receive(item)
+        if isinstance(item, ViewUpdate | ErrorNotice):
+            self._autoplay(item)
+
+    def _autoplay(self, item: ViewUpdate | ErrorNotice) -> None:
+        """A bot plays this seat through the same intents a click posts."""
+        if self.autoplayer is None or not isinstance(self.screen, TableScreen):
+            return
+        view = self.screen.view
+        waiting = any(s.id == view.viewer and s.waiting for s in view.seats)
+        fresh = isinstance(item, ErrorNotice) or self._acted_at != view.version
+        if waiting and fresh and view.legal:
+            self._acted_at = view.version
+            intents.post(intents.SendAction(self.autoplayer.act(view)))
+
+    def resize(self, size: tuple[int, int]) -> None:
+        size = (max(size[0], MIN_SIZE[0]), max(size[1], MIN_SIZE[1]))
+        if size != self.surface.get_size():
+            self.surface = pygame.display.set_mode(size, pygame.RESIZABLE)
+        self.size = size
+        self.manager.set_window_resolution(size)
+        self.screen.resize(size)
+
+    def render(self) -> None:
+        started = time.perf_counter()
+        self.screen.draw(self.surface)
+        self.manager.draw_ui(self.surface)
+        pygame.display.flip()
+        self.stats.render_ms.append((time.perf_counter() - started) * 1000)
+        if self.stats.first_frame is None:
+            self.stats.first_frame = time.perf_counter() - self.stats.started

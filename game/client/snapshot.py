@@ -1,0 +1,101 @@
+"""Pictures of the client without a screen: a seeded bot game drawn to a PNG.
+
+``divest screenshot`` uses this to show any seat's table in mid-play, the
+composer, the brief, the lobby or the end screen, under SDL's dummy driver.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from game.engine import apply, start
+from game.events import Event
+from game.scenario import Scenario
+from game.simulation import play_game, player_factory
+from game.state import GameState
+from game.types import Phase, SeatId
+from game.views import GameView, view_for
+
+SCREENS = ("table", "composer", "brief", "help", "lobby", "end")
+
+
+def moment(
+    scenario: Scenario, seed: int, round_no: int, *, opening: bool = False
+) -> tuple[GameState, list[Event], GameState]:
+    """A seeded bot game at the end of round ``round_no``'s negotiation (or as late as it
+    went; at its start if ``opening``), the events up to then, and the final state."""
+    record = play_game(scenario, seed, player_factory(scenario))
+    step = start(scenario, seed)
+    state, events = step.state, list(step.events)
+    chosen, chosen_events = state, list(events)
+    for seat, action in record.log:
+        step = apply(state, seat, action)
+        state = step.state
+        events.extend(step.events)
+        if state.over:
+            break
+        if state.round <= round_no and state.phase == Phase.NEGOTIATE:
+            if opening and state.round == round_no and chosen.round == round_no:
+                continue  # keep the round's first state, when every seat may still move
+            chosen, chosen_events = state, list(events)
+    return chosen, chosen_events, record.state
+
+
+def render(
+    scenario: Scenario,
+    seat: SeatId,
+    out: Path,
+    *,
+    seed: int = 1,
+    round_no: int = 2,
+    screen: str = "table",
+    size: tuple[int, int] = (1280, 800),
+) -> GameView:
+    """Draw one screen to ``out`` (a PNG) and return the view it showed."""
+    os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+    os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
+    import pygame
+
+    from game.client import theme
+    from game.client.net import EventLines, TeamChat, ViewUpdate
+    from game.client.screens import Screen
+    from game.client.screens.end import EndScreen
+    from game.client.screens.lobby import LobbyDefaults, LobbyScreen
+    from game.client.screens.table import TableScreen
+
+    state, events, final = moment(scenario, seed, round_no, opening=screen == "composer")
+    view = view_for(state, seat)
+    pygame.init()
+    try:
+        surface = pygame.display.set_mode(size)
+        manager = theme.make_manager(size)
+        shown: Screen
+        if screen == "lobby":
+            shown = LobbyScreen(manager, scenario, size, defaults=LobbyDefaults(seat=seat))
+        elif screen == "end":
+            view = view_for(final, seat)
+            shown = EndScreen(manager, scenario, view, size)
+        else:
+            table = TableScreen(manager, scenario, view, size)
+            lines = tuple(e.text for e in events if e.visible(seat) and e.kind != "rationale")
+            table.receive(EventLines(lines[-12:]))
+            table.receive(ViewUpdate(view))
+            table.receive(TeamChat("Sam", "I'll watch the tracks; you take the chat."))
+            if screen == "composer":
+                from game.client import compose
+
+                table._open_draft(compose.fresh(view, scenario))
+            elif screen in ("brief", "help"):
+                table.toggle(screen)
+            shown = table
+        for _ in range(3):  # let pygame_gui settle its layout and text
+            manager.update(0.05)
+        shown.draw(surface)
+        manager.draw_ui(surface)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        pygame.image.save(surface, str(out))
+        shown.kill()
+    finally:
+        pygame.quit()
+    return view

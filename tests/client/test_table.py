@@ -1,0 +1,193 @@
+"""The table screen and the app under SDL's dummy driver: pixels, clicks, the composer."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pygame
+import pygame_gui
+import pytest
+
+from game import DEFAULT_SCENARIO, load_scenario, view_for
+from game.actions import Propose
+from game.client import compose, intents, theme
+from game.client.app import ClientApp
+from game.client.net import Status, ViewUpdate
+from game.client.screens.table import TableScreen
+from game.client.snapshot import moment
+from game.types import SeatId
+from game.views import GameView
+
+SC = load_scenario(DEFAULT_SCENARIO)
+
+
+def _view(seat: str, seed: int = 4, round_no: int = 1) -> GameView:
+    state, _, _ = moment(SC, seed, round_no)
+    return view_for(state, SeatId(seat))
+
+
+def _render(screen: TableScreen, manager: pygame_gui.UIManager, surface: pygame.Surface) -> None:
+    manager.update(0.05)
+    screen.draw(surface)
+    manager.draw_ui(surface)
+
+
+def _colours(surface: pygame.Surface, rect: pygame.Rect) -> set[tuple[int, int, int]]:
+    return {
+        tuple(surface.get_at((x, y)))[:3]  # type: ignore[misc]
+        for x in range(rect.x, rect.right, 4)
+        for y in range(rect.y, rect.bottom, 4)
+    }
+
+
+def _click(app: ClientApp, element: pygame_gui.core.UIElement) -> None:
+    """A real mouse click at the element's centre, through the app's own dispatch."""
+    pos = element.rect.center
+    app.dispatch(pygame.event.Event(pygame.MOUSEBUTTONDOWN, button=1, pos=pos))
+    app.dispatch(pygame.event.Event(pygame.MOUSEBUTTONUP, button=1, pos=pos))
+    for event in pygame.event.get():
+        app.dispatch(event)
+
+
+@pytest.mark.parametrize("seat", SC.seat_ids)
+def test_table_renders_for_every_seat(display: pygame.Surface, seat: str) -> None:
+    """Each seat's table draws its tracks, table and panels: many colours, no blank areas."""
+    manager = theme.make_manager(display.get_size())
+    screen = TableScreen(manager, SC, _view(seat), display.get_size())
+    _render(screen, manager, display)
+    lay = screen.layout
+    for region in (lay.tracks, lay.table, lay.news, lay.feed, lay.chat, lay.sheets):
+        assert len(_colours(display, region)) > 12, region
+    screen.kill()
+
+
+def test_table_lays_itself_out_again(display: pygame.Surface) -> None:
+    """A resize to the smallest window moves every panel inside it."""
+    manager = theme.make_manager(display.get_size())
+    screen = TableScreen(manager, SC, _view("cfius"), display.get_size())
+    small = (1024, 700)
+    surface = pygame.display.set_mode(small)
+    manager.set_window_resolution(small)
+    screen.resize(small)
+    _render(screen, manager, surface)
+    window = pygame.Rect((0, 0), small)
+    lay = screen.layout
+    for region in (lay.tracks, lay.table, lay.feed, lay.chat, lay.sheets, lay.actions):
+        assert window.contains(region), region
+    assert window.contains(screen.chat.send.rect)
+
+
+def test_reconnecting_shows_and_clears(display: pygame.Surface) -> None:
+    """The link pill turns amber and says so while reconnecting, and green again after."""
+    manager = theme.make_manager(display.get_size())
+    screen = TableScreen(manager, SC, _view("investors"), display.get_size())
+    screen.receive(Status("reconnecting", "the server went away", attempt=2))
+    _render(screen, manager, display)
+    warn = display.get_at((screen.link_rect.x + 4, screen.link_rect.centery))[:3]
+    assert tuple(warn) == theme.WARN
+    screen.receive(Status("connected"))
+    assert screen.dirty
+    _render(screen, manager, display)
+    good = display.get_at((screen.link_rect.x + 4, screen.link_rect.centery))[:3]
+    assert tuple(good) == theme.GOOD
+
+
+def test_composer_sends_a_valid_offer_and_explains_a_bad_one(display: pygame.Surface) -> None:
+    """An offer built in the composer goes out valid; a broken one is explained, not sent."""
+    manager = theme.make_manager(display.get_size())
+    from game.engine import start
+
+    view = view_for(start(SC, 4).state, SeatId("microsoft"))  # the first morning: all to play
+    screen = TableScreen(manager, SC, view, display.get_size())
+    screen.open_composer()
+    composer = screen.composer
+    assert composer is not None
+    pygame.event.clear()
+    composer.price.set_text("")
+    composer.refresh()
+    assert not composer.submit()
+    assert "price" in composer.problems_box.html_text.lower()
+    assert not pygame.event.get(intents.INTENT)
+    draft = compose.fresh(view, SC)
+    composer.fill(draft)
+    assert composer.submit()
+    sent = [e.intent for e in pygame.event.get(intents.INTENT)]
+    assert len(sent) == 1 and isinstance(sent[0].action, Propose)
+    assert sent[0].action.terms.price == int(draft.price)
+
+
+def test_click_on_pass_goes_over_the_wire(display: pygame.Surface, tmp_path: Path) -> None:
+    """A click on 'Done for this phase' reaches the embedded server as this seat's pass."""
+    app = ClientApp(SC, data_dir=tmp_path, bot_delay=30)
+    try:
+        app.on_intent(intents.StartSolo("white_house", "normal", (), 12))
+        deadline = time.monotonic() + 15
+        while not isinstance(app.screen, TableScreen):
+            assert time.monotonic() < deadline, "no table"
+            app.frame()
+        table = app.screen
+        _click(app, table.actions.pass_button)
+        assert app.session is not None and app.session.server is not None
+        lobby = app.session.server.lobby
+        assert lobby is not None
+        room = next(iter(lobby.rooms.values()))
+        while not any(seat == "white_house" for seat, _ in room.seen):
+            assert time.monotonic() < deadline, "the pass never arrived"
+            app.frame()
+        logged = [cid for (seat, cid) in room.seen if seat == "white_house"]
+        assert len(logged) == 1
+        while table.view.version < room.state.version:
+            app.frame()
+        me = next(s for s in table.view.seats if s.id == "white_house")
+        assert not me.waiting
+        assert room.state.seats[SeatId("white_house")].passed
+    finally:
+        app.close_session()
+
+
+def test_autoplay_plays_to_the_end_headless() -> None:
+    """`divest solo --autoplay --headless --seed 3` exits 0 and prints the outcome."""
+    exe = Path(sys.executable).parent / "divest"
+    result = subprocess.run(
+        [str(exe), "solo", "--autoplay", "--headless", "--seed", "3"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Outcome:" in result.stdout and "render p50" in result.stdout
+
+
+def test_screenshot_command_writes_a_png(tmp_path: Path) -> None:
+    """`divest screenshot` renders a seeded game's table to a PNG of the asked size."""
+    out = tmp_path / "table.png"
+    exe = Path(sys.executable).parent / "divest"
+    result = subprocess.run(
+        [str(exe), "screenshot", "--seat", "cfius", "--out", str(out), "--seed", "2"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    pygame.init()
+    try:
+        image = pygame.image.load(str(out))
+    finally:
+        pygame.quit()
+    assert image.get_size() == (1280, 800)
+
+
+def test_app_turns_a_finished_view_into_the_end_screen(display: pygame.Surface) -> None:
+    """When the view says the game is over, the app shows the end screen."""
+    from game.client.screens.end import EndScreen
+
+    app = ClientApp(SC)
+    _, _, final = moment(SC, 4, 1)
+    app.show(TableScreen(app.manager, SC, _view("bytedance"), app.size))
+    app.deliver(ViewUpdate(view_for(final, SeatId("bytedance"))))
+    assert isinstance(app.screen, EndScreen)

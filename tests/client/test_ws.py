@@ -1,0 +1,244 @@
+"""The client's server connection against a real (embedded) server, and room addresses."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import queue
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any, TypeVar
+
+import pytest
+from websockets.asyncio.server import ServerConnection, serve
+
+from game.actions import Pass, UseLever
+from game.client.embedded import EmbeddedServer
+from game.client.net import ErrorNotice, EventLines, Inbound, Status, TeamChat, ViewUpdate
+from game.client.ws import RemoteConnection, parse_join_url
+from game.types import SeatId
+from server.protocol import BotSpec, RoomOptions
+
+MS = SeatId("microsoft")
+OTHERS = ("white_house", "cfius", "bytedance", "investors")
+_I = TypeVar("_I", bound=Inbound)
+
+
+@pytest.fixture
+def embedded(tmp_path: Path) -> Iterator[EmbeddedServer]:
+    """A server on its own thread, stopped after the test."""
+    srv = EmbeddedServer(tmp_path / "data")
+    srv.start()
+    yield srv
+    srv.stop()
+
+
+@pytest.fixture
+def room(embedded: EmbeddedServer) -> str:
+    """A room where bots play every seat but Microsoft, at once."""
+    options = RoomOptions(seed=1, bots={SeatId(s): BotSpec() for s in OTHERS}, bot_delay=0)
+    code, _ = embedded.create_room(options)
+    return code
+
+
+@pytest.fixture
+def conn(embedded: EmbeddedServer, room: str) -> Iterator[RemoteConnection]:
+    """Microsoft's connection, closed after the test."""
+    c = RemoteConnection(embedded.url, room, MS, "Ann")
+    c.start()
+    yield c
+    c.close()
+
+
+def until(
+    c: RemoteConnection,
+    kind: type[_I],
+    test: Callable[[_I], bool] = lambda _: True,
+    log: list[Inbound] | None = None,
+) -> _I:
+    """The first inbox item of ``kind`` passing ``test`` within 8 s, skipping (and logging)
+    the rest."""
+    end = time.monotonic() + 8
+    while (left := end - time.monotonic()) > 0:
+        try:
+            item = c.inbox.get(timeout=left)
+        except queue.Empty:
+            break
+        if log is not None:
+            log.append(item)
+        if isinstance(item, kind) and test(item):
+            return item
+    raise AssertionError(f"no {kind.__name__} arrived")
+
+
+def waiting(view_update: ViewUpdate) -> bool:
+    return any(s.id == MS and s.waiting for s in view_update.view.seats)
+
+
+def moved_on(first: ViewUpdate) -> Callable[[ViewUpdate], bool]:
+    """A view where Microsoft has passed (or the phase ended, which waits on its pass)."""
+    return lambda u: not waiting(u) or u.view.phase != first.view.phase
+
+
+def seen_ids(embedded: EmbeddedServer, room: str) -> set[str]:
+    """The ids of Microsoft's actions the server stored, read on the server's loop."""
+
+    async def read() -> set[str]:
+        assert embedded.lobby is not None
+        return {cid for actor, cid in embedded.lobby.rooms[room].seen if actor == MS}
+
+    return embedded.run(read())
+
+
+def test_join_delivers_status_and_own_view(conn: RemoteConnection) -> None:
+    """Joining reports connected and delivers Microsoft's own view with its brief."""
+    assert until(conn, Status, lambda s: s.state == "connected")
+    update = until(conn, ViewUpdate)
+    assert update.view.viewer == MS
+    assert update.view.brief is not None and update.view.brief.seat == MS
+    assert conn.token
+
+
+def test_sent_action_reaches_the_server(
+    conn: RemoteConnection, embedded: EmbeddedServer, room: str
+) -> None:
+    """A pass sent from this thread is stored by the server, acknowledged and shown."""
+    first = until(conn, ViewUpdate, waiting)
+    conn.send(Pass())
+    until(conn, ViewUpdate, moved_on(first))
+    assert len(seen_ids(embedded, room)) == 1
+    end = time.monotonic() + 5
+    while conn.unacked and time.monotonic() < end:
+        time.sleep(0.01)
+    assert conn.unacked == ()
+
+
+def test_refused_action_keeps_the_connection(
+    conn: RemoteConnection, embedded: EmbeddedServer, room: str
+) -> None:
+    """A lever Microsoft does not hold is refused with not_your_turn; a pass still works."""
+    first = until(conn, ViewUpdate, waiting)
+    conn.send(UseLever(lever="open_review"))
+    error = until(conn, ErrorNotice)
+    assert error.code == "not_your_turn"
+    conn.send(Pass())
+    until(conn, ViewUpdate, moved_on(first))
+    assert len(seen_ids(embedded, room)) == 1
+    assert conn.unacked == ()
+
+
+def visible_lines(embedded: EmbeddedServer, room: str, version: int) -> list[str]:
+    """Every event line Microsoft may see up to ``version``, from the server's log."""
+
+    async def read() -> list[str]:
+        assert embedded.lobby is not None
+        events = embedded.lobby.rooms[room].events
+        return [
+            e.text for v, e in events if v <= version and e.visible(MS) and e.kind != "rationale"
+        ]
+
+    return embedded.run(read())
+
+
+def test_reconnects_after_the_server_restarts(
+    conn: RemoteConnection, embedded: EmbeddedServer, room: str
+) -> None:
+    """A restart shows reconnecting, then connected, a fresh view, and a queued pass lands once."""
+    log: list[Inbound] = []
+    first = until(conn, ViewUpdate, waiting, log)
+    embedded.stop()
+    until(conn, Status, lambda s: s.state == "reconnecting" and s.attempt >= 1, log)
+    conn.send(Pass())  # waits in the outbox while the server is away
+    embedded.start()  # the same port and data directory: the room is loaded back
+    until(conn, Status, lambda s: s.state == "connected", log)
+    until(conn, ViewUpdate, log=log)
+    last = until(conn, ViewUpdate, moved_on(first), log)
+    assert len(seen_ids(embedded, room)) == 1
+    # The resume's history view repeats nothing: each line arrived exactly once.
+    lines = [line for item in log[:-1] if isinstance(item, EventLines) for line in item.lines]
+    assert lines == visible_lines(embedded, room, last.view.version)
+
+
+def test_team_line_comes_back_from_the_server(conn: RemoteConnection) -> None:
+    """A team line goes through the server and returns as TeamChat under the seat's name."""
+    until(conn, Status, lambda s: s.state == "connected")
+    conn.send_team("  we can go to 28  ")
+    chat = until(conn, TeamChat)
+    assert (chat.sender, chat.text) == ("Ann", "we can go to 28")
+
+
+def test_refused_seat_closes(embedded: EmbeddedServer, room: str) -> None:
+    """A bot's seat is refused for good: an ErrorNotice, then closed, and no retrying."""
+    c = RemoteConnection(embedded.url, room, SeatId("cfius"), "Bo")
+    c.start()
+    try:
+        assert until(c, ErrorNotice).code == "seat_taken"
+        assert until(c, Status).state == "closed"
+    finally:
+        c.close()
+        c.close()  # twice is fine
+
+
+async def test_unacked_action_is_resent_with_its_id() -> None:
+    """After a drop before the ack, the action goes again under the same id, after a resume."""
+    got: list[dict[str, Any]] = []
+
+    async def handler(ws: ServerConnection) -> None:
+        async for frame in ws:
+            msg = json.loads(frame)
+            got.append(msg)
+            reply: dict[str, Any] = {"type": "welcome", "server": "fake"}
+            if msg["type"] in ("join", "resume"):
+                reply = {"type": "joined", "room": "ABCDE", "role": "microsoft", "name": "Ann"}
+                reply["token"] = "t0k"
+            elif msg["type"] == "act":
+                await ws.close()  # drop before the ack
+                return
+            await ws.send(json.dumps(reply))
+
+    async with serve(handler, "127.0.0.1", 0) as srv:
+        port = srv.sockets[0].getsockname()[1]
+        c = RemoteConnection(f"ws://127.0.0.1:{port}", "abcde", MS, "Ann")
+        c.start()
+        try:
+            await asyncio.to_thread(until, c, Status, lambda s: s.state == "connected")
+            c.send(Pass())
+            await asyncio.to_thread(until, c, Status, lambda s: s.state == "connected")
+            await asyncio.to_thread(until, c, Status, lambda s: s.state == "reconnecting")
+        finally:
+            await asyncio.to_thread(c.close)
+    kinds = [m["type"] for m in got]
+    assert kinds[:6] == ["hello", "join", "act", "hello", "resume", "act"]
+    assert got[4]["token"] == "t0k" and got[4]["room"] == "ABCDE"
+    assert got[2]["id"] == got[5]["id"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("ws://10.0.0.5:8765/g8h3f", ("ws://10.0.0.5:8765", "G8H3F")),
+        (" ws://host:1/ROOM7/ ", ("ws://host:1", "ROOM7")),
+        ("wss://example.org/ABCDE", ("wss://example.org", "ABCDE")),
+    ],
+)
+def test_parse_join_url(text: str, expected: tuple[str, str]) -> None:
+    """A room address splits into the server's URL and the upper-cased room code."""
+    assert parse_join_url(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        ("10.0.0.5:8765/G8H3F", "no ws://"),
+        ("http://10.0.0.5:8765/G8H3F", "http://"),
+        ("ws://10.0.0.5:8765", "no room code"),
+        ("ws://10.0.0.5:8765/", "no room code"),
+        ("ws://10.0.0.5:8765/a/b", "not a room code"),
+        ("", "no ws://"),
+    ],
+)
+def test_parse_join_url_refuses(text: str, says: str) -> None:
+    """Anything but ws(s)://HOST[:PORT]/ROOM is refused with a message that says why."""
+    with pytest.raises(ValueError, match=says):
+        parse_join_url(text)
