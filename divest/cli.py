@@ -13,8 +13,6 @@ from game.scenario import DEFAULT_SCENARIO, Scenario, ScenarioError, load_scenar
 from game.simulation import PlayerFactory, Summary
 from game.types import SeatId
 
-_STARTED = time.perf_counter()  # the first frame is timed from here
-
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 def main() -> None:
@@ -255,7 +253,6 @@ def solo(  # noqa: PLR0917 - one parameter per option
         difficulty=difficulty,
         autoplay=autoplay,
         headless=headless,
-        started=_STARTED,
     )
 
 
@@ -268,7 +265,7 @@ def join(url: str, seat: str | None, name: str | None, rules_path: Path) -> None
     """Join a classroom game: divest join ws://HOST:PORT/ROOM."""
     from divest.client_cli import run_join
 
-    run_join(_load(rules_path), url, seat, name, _STARTED)
+    run_join(_load(rules_path), url, seat, name)
 
 
 def _size(value: str) -> tuple[int, int]:

@@ -28,7 +28,6 @@ def run_solo(
     difficulty: str,
     autoplay: bool,
     headless: bool,
-    started: float,
 ) -> None:
     """Open the window on the lobby, or straight on a solo table when a seat is given."""
     if headless:
@@ -53,10 +52,10 @@ def run_solo(
         data = Path(tempfile.mkdtemp(prefix="divest-autoplay-"))
         bot_rng = random.Random(f"autoplay:{game_seed}")
         player = lambda: make_bot(scenario, SeatId(str(seat)), bot_rng, None, difficulty)  # noqa: E731
-        app = ClientApp(scenario, data_dir=data, bot_delay=0, autoplayer=player, started=started)
+        app = ClientApp(scenario, data_dir=data, bot_delay=0, autoplayer=player)
     else:
         data = user_data_path("divestiture", appauthor=False) / "solo"
-        app = ClientApp(scenario, data_dir=data, started=started)
+        app = ClientApp(scenario, data_dir=data)
     if seat is None:
         app.show_lobby(LobbyDefaults(seat=SeatId(scenario.seat_ids[0]), seed=seed))
     else:
@@ -75,9 +74,7 @@ def run_solo(
     sys.exit(code)
 
 
-def run_join(
-    scenario: Scenario, url: str, seat: str | None, name: str | None, started: float
-) -> None:
+def run_join(scenario: Scenario, url: str, seat: str | None, name: str | None) -> None:
     """Join a classroom room, or open the lobby's classroom form prefilled with it."""
     os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
     from game.client import intents
@@ -89,7 +86,7 @@ def run_join(
         server, room = parse_join_url(url)
     except ValueError as e:
         raise click.BadParameter(str(e), param_hint="'URL'") from None
-    app = ClientApp(scenario, started=started)
+    app = ClientApp(scenario)
     if seat is not None and name:
         intents.post(intents.JoinRoom(url, seat, name))
     else:

@@ -9,12 +9,15 @@ second for a moment (hover, tooltips), then idles, waking twice a second.
 
 from __future__ import annotations
 
+import os
 import queue
 import statistics
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pygame
 
@@ -26,20 +29,35 @@ from game.client.screens.end import EndScreen
 from game.client.screens.lobby import LobbyDefaults, LobbyScreen
 from game.client.screens.table import TableScreen
 from game.client.screens.waiting import WaitingScreen
-from game.client.session import Session, join_room, start_solo
 from game.scenario import Scenario
 from game.simulation import Player
+
+if TYPE_CHECKING:
+    from game.client.session import Session
 
 ACTIVE_SECONDS = 2.0  # keep drawing this long after input (hover effects, tooltips)
 ACTIVE_FPS = 30
 IDLE_WAKE_MS = 500
 
 
+def launch_time() -> float:
+    """When this process started, on the ``time.perf_counter`` clock (Linux: from /proc,
+    so the interpreter's own start-up counts; elsewhere: now)."""
+    now = time.perf_counter()
+    try:
+        stat = Path("/proc/self/stat").read_text().rsplit(")", 1)[1].split()
+        uptime = float(Path("/proc/uptime").read_text().split()[0])
+        ticks = os.sysconf("SC_CLK_TCK")
+        return now - max(0.0, uptime - int(stat[19]) / ticks)
+    except (OSError, ValueError, IndexError):
+        return now
+
+
 @dataclass
 class FrameStats:
     """How long frames took to render, and when the first one was shown."""
 
-    started: float = field(default_factory=time.perf_counter)
+    started: float = field(default_factory=launch_time)
     first_frame: float | None = None
     render_ms: list[float] = field(default_factory=list)
 
@@ -70,10 +88,11 @@ class ClientApp:
         data_dir: Path | None = None,
         bot_delay: float = 1.2,
         autoplayer: Callable[[], Player] | None = None,
-        started: float | None = None,
     ) -> None:
-        self.stats = FrameStats() if started is None else FrameStats(started=started)
-        pygame.init()
+        self.stats = FrameStats()
+        # Only what the client uses: no mixer, so no sound card is needed.
+        pygame.display.init()
+        pygame.font.init()
         pygame.display.set_caption("Divestiture \u2014 the TikTok week")
         self.surface = pygame.display.set_mode(size, pygame.RESIZABLE)
         self.size = self.surface.get_size()
@@ -87,6 +106,7 @@ class ClientApp:
         self._acted_at: int | None = None  # the view version autoplay last acted on
         self.running = True
         self.final: ViewUpdate | None = None
+        self._opened: queue.Queue[Session | Exception] = queue.Queue()
         self._active_until = 0.0
 
     # -- screens -----------------------------------------------------------------------------
@@ -102,21 +122,48 @@ class ClientApp:
             self.screen.receive(ErrorNotice("lobby", error))
 
     def start(self, intent: intents.StartSolo | intents.JoinRoom) -> None:
-        """Open a solo game (an embedded server and bots) or join a classroom room."""
+        """Open a solo game (an embedded server and bots) or join a classroom room.
+
+        Setting up (starting the embedded server, making the room) happens on a
+        worker thread; the window keeps drawing 'Setting up…' meanwhile.
+        """
         self.close_session()
-        try:
-            if isinstance(intent, intents.StartSolo):
-                self.session = start_solo(self.scenario, intent, self.data_dir, self.bot_delay)
-                where = "Setting up your table\u2026"
-            else:
-                self.session = join_room(intent)
-                where = f"Joining {intent.url}\u2026"
-        except (OSError, ValueError) as e:
-            self.show_lobby(error=str(e))
-            return
-        self.session.connection.set_waker(intents.wake)
-        self.session.connection.start()
+        if isinstance(intent, intents.StartSolo):
+            where = "Setting up your table\u2026"
+        else:
+            where = f"Joining {intent.url}\u2026"
         self.show(WaitingScreen(self.manager, where, self.size))
+
+        def build() -> None:
+            # Imported here: the server side is not needed for the first frame.
+            from game.client.session import join_room, start_solo
+
+            try:
+                if isinstance(intent, intents.StartSolo):
+                    made = start_solo(self.scenario, intent, self.data_dir, self.bot_delay)
+                else:
+                    made = join_room(intent)
+            except (OSError, ValueError) as e:
+                self._opened.put(e)
+            else:
+                self._opened.put(made)
+            intents.wake()
+
+        threading.Thread(target=build, name="session-setup", daemon=True).start()
+
+    def _take_session(self) -> None:
+        """Adopt a session the setup thread finished (or show why it failed)."""
+        try:
+            made = self._opened.get_nowait()
+        except queue.Empty:
+            return
+        if isinstance(made, Exception):
+            self.show_lobby(error=str(made))
+            return
+        self.close_session()
+        self.session = made
+        made.connection.set_waker(intents.wake)
+        made.connection.start()
 
     def close_session(self) -> None:
         if self.session is not None:
@@ -128,6 +175,7 @@ class ClientApp:
     def run(self) -> int:
         """Run until the window closes (or autoplay's game ends); the exit code."""
         try:
+            self.render()  # something on screen at once, before any setting up
             while self.running:
                 self.frame()
         finally:
@@ -145,6 +193,7 @@ class ClientApp:
             events = ([first] if first.type != pygame.NOEVENT else []) + pygame.event.get()
         for event in events:
             self.dispatch(event)
+        self._take_session()
         self.drain()
         self.screen.tick(time.monotonic())
         self.manager.update(1 / ACTIVE_FPS)

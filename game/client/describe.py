@@ -160,8 +160,8 @@ def sheet_title(view: GameView, sheet: TermSheet) -> str:
 
 
 def _day(view: GameView, round_no: int) -> str:
-    if round_no == view.round:
-        return "today"
+    # Absolute ("day 3", not "today"), so a card's text stays the same from day to day
+    # and the client need not remake it.
     if round_no == view.deadline:
         return view.deadline_name
     return f"day {round_no}"

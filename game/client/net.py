@@ -6,9 +6,8 @@ phase timer. The render loop drains the inbox once per frame and never waits on
 it; a connection calls its ``waker`` after each put so a loop that sleeps on
 pygame's event queue wakes up at once instead of polling.
 
-Implementations: ``RemoteConnection`` (game/client/ws.py: a seat on a server, the
-embedded one of a solo game included) and ``StaticConnection`` here (fixed
-items and a record of what was sent: tests).
+The implementation is ``RemoteConnection`` (game/client/ws.py): a seat on a
+server, the embedded one of a solo game included.
 """
 
 from __future__ import annotations
@@ -16,12 +15,10 @@ from __future__ import annotations
 import queue
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from functools import cache
+from dataclasses import dataclass
 from typing import Literal, Protocol
 
 from game.actions import Action
-from game.scenario import SCENARIO_DIR, Scenario, load_scenario
 from game.views import GameView
 
 LinkState = Literal["connecting", "connected", "reconnecting", "offline", "closed"]
@@ -99,47 +96,3 @@ class Connection(Protocol):
 
     def close(self) -> None:
         """Stop; safe to call twice."""
-
-
-@dataclass
-class StaticConnection:
-    """One fixed view and a record of what was sent: screenshots and tests."""
-
-    first: list[Inbound] = field(default_factory=list)
-    inbox: queue.Queue[Inbound] = field(default_factory=queue.Queue)
-    sent: list[Action] = field(default_factory=list)
-    team: list[str] = field(default_factory=list)
-    _wake: Callable[[], None] | None = None
-
-    def send(self, action: Action) -> None:
-        self.sent.append(action)
-
-    def send_team(self, text: str) -> None:
-        self.team.append(text)
-        self.push(TeamChat("you", text))
-
-    def set_waker(self, wake: Callable[[], None]) -> None:
-        self._wake = wake
-
-    def start(self) -> None:
-        for item in self.first:
-            self.push(item)
-
-    def push(self, item: Inbound) -> None:
-        """Deliver ``item`` as if it came from the other side."""
-        self.inbox.put(item)
-        if self._wake is not None:
-            self._wake()
-
-    def close(self) -> None:
-        pass
-
-
-@cache
-def scenario_by_id(scenario_id: str) -> Scenario:
-    """The rules a view was made from (the client ships the rules files).
-
-    The view names its scenario; lever descriptions, term-sheet bounds and scope
-    names are in the rules, not in the view, so the client loads them once.
-    """
-    return load_scenario(SCENARIO_DIR / f"{scenario_id}.yaml")

@@ -36,7 +36,7 @@ def feed_html(view: GameView) -> str:
     for item in view.feed[-_FEED_LIMIT:]:
         if item.round != last_round:
             last_round = item.round
-            day = view.round_name if item.round == view.round else f"Day {item.round}"
+            day = f"Day {item.round}"  # not the current day's name: old lines stay as they were
             rows.append(f"<font color='#6B768C'><b>\u2014 {escape(day)} \u2014</b></font>")
         dot = colours.get(item.seat or "", "#98A3B8")
         text = escape(item.text)
@@ -75,8 +75,13 @@ class FeedPanel:
     def show(self, view: GameView) -> None:
         html = feed_html(view)
         if html != self._html:
+            if self._html and html.startswith(self._html + "<br>"):
+                # Only new lines: appending lays out just them (a full set_text re-lays
+                # the whole feed, the dearest thing a new view made the client do).
+                self.box.append_html_text(html[len(self._html) :])
+            else:
+                self.box.set_text(html)
             self._html = html
-            self.box.set_text(html)
             _scroll_to_end(self.box)
         self._can_speak = any(isinstance(a, Statement) for a in view.legal)
         for w in (self.say, self.entry):
@@ -124,6 +129,11 @@ class ChatPanel:
         self.me = view.viewer
         self.others = [s for s in view.seats if s.id != self.me]
         self.current = self.others[0].id if self.others else TEAM
+        for m in reversed(view.messages):  # open on the latest conversation
+            threads = thread_of(self.me, m.sender, m.to)
+            if threads:
+                self.current = threads[0]
+                break
         self.team: list[TeamChat] = []
         self.unread: dict[str, int] = {}
         self._seen = 0

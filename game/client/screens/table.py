@@ -68,6 +68,7 @@ class TableScreen:
         self.dirty = True
         self._shown_seconds: int | None = None
         self.link_rect = pygame.Rect(0, 0, 0, 0)
+        self._painted: tuple[object, pygame.Surface] | None = None
         self._build(size)
 
     # -- widgets ----------------------------------------------------------------------------
@@ -216,6 +217,25 @@ class TableScreen:
     # -- drawing ------------------------------------------------------------------------------
 
     def draw(self, surface: pygame.Surface) -> None:
+        """Paint the screen; while nothing it shows has changed, reuse the last picture
+        (hover and tooltip frames repaint only the widgets on top)."""
+        key = (
+            self.view.version,
+            self.layout.size,
+            self.link,
+            self._shown_seconds,
+            self.toast,
+            len(self.recent),
+            self.chat.tab_colours(),
+        )
+        if self._painted is None or self._painted[0] != key:
+            picture = pygame.Surface(self.layout.size)
+            self._paint(picture)
+            self._painted = (key, picture)
+        surface.blit(self._painted[1], (0, 0))
+        self.dirty = False
+
+    def _paint(self, surface: pygame.Surface) -> None:
         surface.fill(theme.BG)
         lay = self.layout
         self._top_bar(surface, lay.top)
@@ -230,7 +250,6 @@ class TableScreen:
         self.actions.draw(surface)
         if self.toast is not None:
             self._toast(surface, self.toast[0])
-        self.dirty = False
 
     def _top_bar(self, surface: pygame.Surface, rect: pygame.Rect) -> None:
         v = self.view

@@ -1,0 +1,161 @@
+"""How fast the client draws, and how soon its window shows; writes docs/PERFORMANCE.md.
+
+    .venv/bin/python -m benchmarks.client_speed [--games N] [--launches L]
+
+Frames: the table screen at 1280x800 under SDL's dummy driver is fed one seat's
+view after every action of N seeded bot games; after each new view it draws a
+frame (the view's widgets rebuilt, counted in that frame) and two frames with
+nothing new (what hover and tooltips cost). The baseline, measured in the same
+run, is a frame that only clears the window and flips it.
+
+First frame: ``divest solo --autoplay --headless`` launched L times; each run
+reports how long after its process started the first frame was shown. The
+baseline is the launch of ``divest --help`` (the interpreter and the command
+line alone), timed from outside.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
+
+import pygame
+
+from benchmarks._doc import machine, write_section
+from game import DEFAULT_SCENARIO, load_scenario, view_for
+from game.client import theme
+from game.client.net import ViewUpdate
+from game.client.screens.table import TableScreen
+from game.engine import apply, start
+from game.simulation import game_seeds, play_game, player_factory
+from game.types import SeatId
+from game.views import GameView
+
+SIZE = (1280, 800)
+SEAT = SeatId("bytedance")
+
+
+def _views(games: int) -> list[list[GameView]]:
+    sc = load_scenario(DEFAULT_SCENARIO)
+    out = []
+    for seed in game_seeds(17, games):
+        record = play_game(sc, seed, player_factory(sc))
+        state = start(sc, seed).state
+        views = [view_for(state, SEAT)]
+        for seat, action in record.log:
+            state = apply(state, seat, action).state
+            if not state.over:
+                views.append(view_for(state, SEAT))
+        out.append(views)
+    return out
+
+
+def _q(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def measure_frames(games: int) -> dict[str, list[float]]:
+    """Milliseconds per frame: after a new view, with nothing new, and the blank baseline."""
+    sc = load_scenario(DEFAULT_SCENARIO)
+    pygame.display.init()
+    pygame.font.init()
+    surface = pygame.display.set_mode(SIZE)
+    manager = theme.make_manager(SIZE)
+    times: dict[str, list[float]] = {"new view": [], "nothing new": [], "blank (baseline)": []}
+    for views in _views(games):
+        screen = TableScreen(manager, sc, views[0], SIZE)
+        for _ in range(5):  # the first frames lay out fonts once per screen: not measured
+            manager.update(1 / 30)
+            screen.draw(surface)
+            manager.draw_ui(surface)
+        for view in views[1:]:
+            for kind in ("new view", "nothing new", "nothing new"):
+                t = time.perf_counter()
+                if kind == "new view":
+                    screen.receive(ViewUpdate(view))
+                manager.update(1 / 30)
+                screen.draw(surface)
+                manager.draw_ui(surface)
+                pygame.display.flip()
+                times[kind].append((time.perf_counter() - t) * 1000)
+            t = time.perf_counter()
+            surface.fill(theme.BG)
+            pygame.display.flip()
+            times["blank (baseline)"].append((time.perf_counter() - t) * 1000)
+        screen.kill()
+    pygame.quit()
+    return times
+
+
+def measure_launch(launches: int) -> tuple[list[float], list[float]]:
+    """Seconds to the first frame of a solo game, and to the end of ``divest --help``."""
+    exe = Path(sys.executable).parent / "divest"
+    first, bare = [], []
+    for n in range(launches):
+        run = subprocess.run(
+            [str(exe), "solo", "--autoplay", "--headless", "--seed", str(n + 1)],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        found = re.search(r"first frame ([0-9.]+) s", run.stdout)
+        assert found, run.stdout
+        first.append(float(found.group(1)))
+        t = time.perf_counter()
+        subprocess.run([str(exe), "--help"], capture_output=True, check=True)
+        bare.append(time.perf_counter() - t)
+    return first, bare
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--games", type=int, default=3)
+    parser.add_argument("--launches", type=int, default=5)
+    args = parser.parse_args()
+    frames = measure_frames(args.games)
+    first, bare = measure_launch(args.launches)
+    base = statistics.median(frames["blank (baseline)"])
+    lines = [
+        f"`.venv/bin/python -m benchmarks.client_speed --games {args.games} "
+        f"--launches {args.launches}` ({machine()}), SDL dummy driver, 1280x800.",
+        "Targets: frame render p99 at most 8 ms; first frame within 1.5 s of launch.",
+        "",
+        "| frame | frames | p50 ms | p99 ms | p50 vs blank |",
+        "| --- | ---: | ---: | ---: | ---: |",
+    ]
+    for kind, values in frames.items():
+        med = statistics.median(values)
+        lines.append(
+            f"| {kind} | {len(values)} | {med:.2f} | {_q(values, 0.99):.2f} | {med / base:.0f}x |"
+        )
+    lines += [
+        "",
+        "| launch | runs | median s | worst s |",
+        "| --- | ---: | ---: | ---: |",
+        f"| `divest --help`, whole process (baseline) | {len(bare)} | "
+        f"{statistics.median(bare):.2f} | {max(bare):.2f} |",
+        f"| first frame of `divest solo` after its process started | {len(first)} | "
+        f"{statistics.median(first):.2f} | {max(first):.2f} |",
+        "",
+        "The window shows its first frame before the embedded server starts (a worker",
+        "thread sets the table up), and the rules load with libyaml when PyYAML has it.",
+    ]
+    path = write_section(
+        "PERFORMANCE.md", "client", "## Client\n\n" + "\n".join(lines), "Performance"
+    )
+    print("\n".join(lines))
+    print(f"wrote {path}")
+
+
+if __name__ == "__main__":
+    main()
