@@ -212,6 +212,70 @@ def serve(
 
 
 @main.command()
+@click.option("--server", "server_url", default="ws://127.0.0.1:8765", show_default=True)
+@click.option("--rounds", type=click.IntRange(1, 10), help="Days before the deadline.")
+@click.option("--seed", type=int, help="Decides the briefs and the news (random if not given).")
+@click.option(
+    "--bot",
+    "bot_seats",
+    multiple=True,
+    metavar="SEAT[=PERSONALITY]",
+    help="A bot plays this seat. Repeatable.",
+)
+@click.option(
+    "--difficulty",
+    type=click.Choice(["easy", "normal", "hard"]),
+    default="normal",
+    show_default=True,
+)
+@click.option("--negotiate-seconds", type=click.FloatRange(min=1, max=3600), help="Phase timer.")
+@click.option("--government-seconds", type=click.FloatRange(min=1, max=3600), help="Phase timer.")
+def room(  # noqa: PLR0917 - one parameter per option
+    server_url: str,
+    rounds: int | None,
+    seed: int | None,
+    bot_seats: tuple[str, ...],
+    difficulty: str,
+    negotiate_seconds: float | None,
+    government_seconds: float | None,
+) -> None:
+    """Open a room on a running server and print the room code and the facilitator token."""
+    import asyncio
+
+    from pydantic import ValidationError
+
+    from server.client import DROPS, Refused, ServerGone, create_room
+    from server.protocol import BotSpec, RoomOptions
+
+    timers = {"negotiate": negotiate_seconds, "government": government_seconds}
+    try:
+        options = RoomOptions(
+            rounds=rounds,
+            seed=seed,
+            bots={
+                SeatId(seat): BotSpec(personality=personality or None, difficulty=difficulty)
+                for seat, _, personality in (b.partition("=") for b in bot_seats)
+            },
+            phase_seconds={k: v for k, v in timers.items() if v is not None},
+        )
+    except ValidationError as e:
+        raise click.BadParameter(str(e.errors()[0]["msg"])) from None
+    try:
+        made = asyncio.run(asyncio.wait_for(create_room(server_url, options), 15))
+    except Refused as e:
+        click.echo(f"error: {e.error.message}", err=True)
+        sys.exit(2)
+    except (ServerGone, ValueError, TimeoutError, *DROPS) as e:
+        why = str(e) or "nothing answered in 15 s"
+        click.echo(f"error: no server at {server_url} ({why})", err=True)
+        sys.exit(1)
+    click.echo(f"Room {made.room} is open on {server_url}.")
+    click.echo(f"Students: divest join {server_url.rstrip('/')}/{made.room}")
+    click.echo("   (or the lobby's Classroom card: that server, room code " + made.room + ")")
+    click.echo(f"Facilitator token (keep it to yourself): {made.facilitator_token}")
+
+
+@main.command()
 @click.option("--schema", is_flag=True, help="Print the JSON Schema of every message.")
 def protocol(schema: bool) -> None:
     """The wire protocol between clients and the server (docs/PROTOCOL.md explains it)."""

@@ -135,3 +135,42 @@ def test_serve_on_a_port_in_use_says_so(tmp_path: Path) -> None:
         result = CliRunner().invoke(main, ["serve", "--port", str(port), "--data", str(tmp_path)])
     assert result.exit_code == 1
     assert f"cannot serve on 127.0.0.1:{port}" in result.output
+
+
+def test_room_opens_a_room_on_a_running_server(tmp_path: Path) -> None:
+    """`divest room` prints a room code students can join and a facilitator token."""
+    import os
+    import re
+    import socket
+    import time
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    exe = Path(sys.executable).parent / "divest"
+    server = subprocess.Popen(
+        [str(exe), "serve", "--port", str(port), "--data", str(tmp_path)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    try:
+        url = f"ws://127.0.0.1:{port}"
+        for _ in range(100):
+            with socket.socket() as probe:
+                if probe.connect_ex(("127.0.0.1", port)) == 0:
+                    break
+            time.sleep(0.05)
+        result = CliRunner().invoke(
+            main, ["room", "--server", url, "--bot", "cfius=strict", "--negotiate-seconds", "300"]
+        )
+        assert result.exit_code == 0, result.output
+        code = re.search(r"Room ([A-Z0-9]{5}) is open", result.output)
+        assert code is not None
+        assert f"divest join {url}/{code.group(1)}" in result.output
+        assert "Facilitator token" in result.output
+        bad = CliRunner().invoke(main, ["room", "--server", url, "--bot", "cfius=nonsense"])
+        assert bad.exit_code == 2 and "not a personality" in bad.output
+    finally:
+        server.terminate()
+        server.wait(10)
