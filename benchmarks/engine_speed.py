@@ -39,6 +39,23 @@ def _games(
     return lambda: [play_game(sc, s, players) for s in seeds]
 
 
+def _loop_seconds() -> float:
+    """A fixed pure-Python loop: how fast this machine is today, to compare runs across days."""
+
+    def loop() -> int:
+        total = 0
+        for i in range(10_000_000):
+            total += i
+        return total
+
+    times = []
+    for _ in range(3):
+        started = time.perf_counter()
+        loop()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--games", type=int, default=300)
@@ -64,12 +81,14 @@ def main() -> None:
         random_players = player_factory(sc, "random")
         random_rate = _median_rate(args.games, args.repeats, _games(sc, seeds, random_players))
     actions = statistics.fmean(len(r.log) for r in records)
+    reference = _loop_seconds()
     lines = [
         f"`.venv/bin/python -m benchmarks.engine_speed --games {args.games} "
         f"--repeats {args.repeats}`, one process pinned to one core ({machine()}).",
         f"Median of {args.repeats} runs of {args.games} full games each; a scripted game at",
         f"normal difficulty takes {actions:.0f} actions on average. Target: 200 scripted",
-        "games a second on one core.",
+        "games a second on one core. Machine speed in the same run: a 10-million-step",
+        f"Python loop takes {reference:.2f} s (compare runs made on different days by it).",
         "",
         "| what | games/s | vs engine replay |",
         "| --- | ---: | ---: |",

@@ -191,3 +191,23 @@ def test_app_turns_a_finished_view_into_the_end_screen(display: pygame.Surface) 
     app.show(TableScreen(app.manager, SC, _view("bytedance"), app.size))
     app.deliver(ViewUpdate(view_for(final, SeatId("bytedance"))))
     assert isinstance(app.screen, EndScreen)
+
+
+def test_lobby_play_solo_reaches_the_table(display: pygame.Surface, tmp_path: Path) -> None:
+    """From the lobby, a click on 'Play solo' sets up the embedded server and opens the table."""
+    from game.client.screens.lobby import LobbyDefaults, LobbyScreen
+
+    app = ClientApp(SC, data_dir=tmp_path, bot_delay=30)
+    try:
+        app.show_lobby(LobbyDefaults(seat=SeatId("investors"), seed=5))
+        assert isinstance(app.screen, LobbyScreen)
+        app.render()
+        _click(app, app.screen.play)
+        deadline = time.monotonic() + 15
+        while not isinstance(app.screen, TableScreen):
+            assert time.monotonic() < deadline, "no table"
+            app.frame()
+        assert app.screen.view.viewer == "investors"
+        assert app.screen.view.brief is not None and app.screen.view.brief.seat == "investors"
+    finally:
+        app.close_session()
