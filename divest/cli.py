@@ -57,6 +57,15 @@ scenario_option = click.option(
 )
 
 
+difficulty_option = click.option(
+    "--difficulty",
+    type=click.Choice(["easy", "normal", "hard"]),
+    default="normal",
+    show_default=True,
+    help="How well the bots play.",
+)
+
+
 def _seat_kinds(values: tuple[str, ...]) -> dict[SeatId, str]:
     kinds: dict[SeatId, str] = {}
     for value in values:
@@ -88,12 +97,7 @@ def _seat_kinds(values: tuple[str, ...]) -> dict[SeatId, str]:
     metavar="SEAT=KIND",
     help="Play one seat another way: scripted, random, or one of its personalities. Repeatable.",
 )
-@click.option(
-    "--difficulty",
-    type=click.Choice(["easy", "normal", "hard"]),
-    default="normal",
-    show_default=True,
-)
+@difficulty_option
 @click.option(
     "--server",
     "server_url",
@@ -222,12 +226,7 @@ def serve(
     metavar="SEAT[=PERSONALITY]",
     help="A bot plays this seat. Repeatable.",
 )
-@click.option(
-    "--difficulty",
-    type=click.Choice(["easy", "normal", "hard"]),
-    default="normal",
-    show_default=True,
-)
+@difficulty_option
 @click.option("--negotiate-seconds", type=click.FloatRange(min=1, max=3600), help="Phase timer.")
 @click.option("--government-seconds", type=click.FloatRange(min=1, max=3600), help="Phase timer.")
 def room(  # noqa: PLR0917 - one parameter per option
@@ -270,9 +269,53 @@ def room(  # noqa: PLR0917 - one parameter per option
         click.echo(f"error: no server at {server_url} ({why})", err=True)
         sys.exit(1)
     click.echo(f"Room {made.room} is open on {server_url}.")
-    click.echo(f"Students: divest join {server_url.rstrip('/')}/{made.room}")
-    click.echo("   (or the lobby's Classroom card: that server, room code " + made.room + ")")
+    for url in _student_urls(server_url):
+        click.echo(f"Students: divest join {url}/{made.room}")
+    click.echo(f"   (or in the lobby's Classroom card: that server, and room code {made.room})")
     click.echo(f"Facilitator token (keep it to yourself): {made.facilitator_token}")
+
+
+def _student_urls(server_url: str) -> list[str]:
+    """The addresses students should use: this machine's network ones if the teacher
+    gave a loopback address (students cannot reach 127.0.0.1)."""
+    from urllib.parse import urlsplit
+
+    from divest.serve import lan_addresses
+
+    parts = urlsplit(server_url.rstrip("/"))
+    if parts.hostname not in ("127.0.0.1", "localhost") or parts.port is None:
+        return [server_url.rstrip("/")]
+    return [f"{parts.scheme}://{ip}:{parts.port}" for ip in lan_addresses()] or [
+        server_url.rstrip("/")
+    ]
+
+
+@main.command()
+@click.argument("url")
+@click.option("--token", required=True, help="The facilitator token `divest room` printed.")
+@click.option("--end-phase", is_flag=True, help="End the current phase: seats still to act pass.")
+@click.option("--add-bots", is_flag=True, help="Bots take every seat nobody is in.")
+def facilitate(url: str, token: str, end_phase: bool, add_bots: bool) -> None:
+    """Look at a room as its facilitator (ws://HOST:PORT/ROOM), end a phase, add bots."""
+    from divest.facilitate import run
+    from game.client.ws import parse_join_url
+    from server.client import DROPS, Refused
+
+    try:
+        server, room_code = parse_join_url(url)
+    except ValueError as e:
+        raise click.BadParameter(str(e), param_hint="'URL'") from None
+    try:
+        click.echo(run(server, room_code, token, end_phase=end_phase, add_bots=add_bots))
+    except Refused as e:
+        click.echo(f"error: {e.error.message}", err=True)
+        sys.exit(2)
+    except ValueError as e:
+        click.echo(f"error: {e}", err=True)
+        sys.exit(2)
+    except (TimeoutError, *DROPS) as e:
+        click.echo(f"error: no server at {server} ({e or 'nothing answered'})", err=True)
+        sys.exit(1)
 
 
 @main.command()
@@ -290,12 +333,7 @@ def protocol(schema: bool) -> None:
 @main.command()
 @click.option("--seat", help="Your seat (white_house, cfius, bytedance, microsoft, investors).")
 @click.option("--seed", type=int, default=None, help="Seed of the game (random if not given).")
-@click.option(
-    "--difficulty",
-    type=click.Choice(["easy", "normal", "hard"]),
-    default="normal",
-    show_default=True,
-)
+@difficulty_option
 @click.option("--autoplay", is_flag=True, help="A bot plays your seat through the client.")
 @click.option("--headless", is_flag=True, help="No window (SDL's dummy video driver).")
 @scenario_option

@@ -6,9 +6,9 @@ import asyncio
 import contextlib
 import logging
 import signal
-import socket
 from pathlib import Path
 
+import ifaddr
 from platformdirs import user_data_path
 
 from server.app import start_server, stop_server
@@ -22,12 +22,15 @@ def default_data_dir() -> Path:
 
 
 def lan_addresses() -> list[str]:
-    """This machine's IPv4 addresses other than loopback, for students to type in."""
-    try:
-        _, _, addresses = socket.gethostbyname_ex(socket.gethostname())
-    except OSError:
-        return []
-    return sorted({a for a in addresses if not a.startswith("127.")})
+    """This machine's IPv4 addresses other than loopback and link-local, for students
+    to type in (read from the network interfaces; nothing is sent anywhere)."""
+    found = {
+        ip.ip
+        for adapter in ifaddr.get_adapters()
+        for ip in adapter.ips
+        if ip.is_IPv4 and isinstance(ip.ip, str)
+    }
+    return sorted(a for a in found if not a.startswith(("127.", "169.254.")))
 
 
 def run(host: str, port: int, data_dir: Path, bot_delay: float | None) -> None:

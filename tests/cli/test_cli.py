@@ -137,8 +137,9 @@ def test_serve_on_a_port_in_use_says_so(tmp_path: Path) -> None:
     assert f"cannot serve on 127.0.0.1:{port}" in result.output
 
 
-def test_room_opens_a_room_on_a_running_server(tmp_path: Path) -> None:
-    """`divest room` prints a room code students can join and a facilitator token."""
+def test_room_and_facilitate_on_a_running_server(tmp_path: Path) -> None:
+    """`divest room` prints a room code and a facilitator token that `divest facilitate`
+    then uses to end the phase; a wrong token is refused."""
     import os
     import re
     import socket
@@ -167,10 +168,17 @@ def test_room_opens_a_room_on_a_running_server(tmp_path: Path) -> None:
         assert result.exit_code == 0, result.output
         code = re.search(r"Room ([A-Z0-9]{5}) is open", result.output)
         assert code is not None
-        assert f"divest join {url}/{code.group(1)}" in result.output
+        assert re.search(rf"divest join ws://[0-9.]+:{port}/{code.group(1)}", result.output)
         assert "Facilitator token" in result.output
         bad = CliRunner().invoke(main, ["room", "--server", url, "--bot", "cfius=nonsense"])
         assert bad.exit_code == 2 and "not a personality" in bad.output
+        token = result.output.split("Facilitator token (keep it to yourself): ")[1].split()[0]
+        room_url = f"{url}/{code.group(1)}"
+        ended = CliRunner().invoke(main, ["facilitate", room_url, "--token", token, "--end-phase"])
+        assert ended.exit_code == 0, ended.output
+        assert "government phase" in ended.output and "ended the phase" in ended.output
+        wrong = CliRunner().invoke(main, ["facilitate", room_url, "--token", "nope"])
+        assert wrong.exit_code == 2 and "not valid" in wrong.output
     finally:
         server.terminate()
         server.wait(10)

@@ -55,19 +55,11 @@ class FeedPanel:
         self.rect = rect
         inner = pygame.Rect(rect.x + 10, rect.y + 34, rect.w - 20, rect.h - 34 - 46)
         self.box = UITextBox("", inner, manager, object_id=oid(None, "#feed"))
-        entry_rect = pygame.Rect(rect.x + 10, rect.bottom - 40, rect.w - 20 - 78, 32)
-        self.entry = UITextEntryLine(
-            entry_rect,
+        self.entry, self.say = _entry_row(
             manager,
-            object_id=oid(None, "#statement"),
-            placeholder_text="A public statement\u2026",
-        )
-        self.say = UIButton(
-            pygame.Rect(entry_rect.right + 6, entry_rect.y, 72, 32),
-            "Say",
-            manager,
-            object_id=oid("@primary", "#say"),
-            tool_tip_text="Make a public statement everyone sees",
+            rect,
+            ("#statement", "A public statement\u2026"),
+            ("#say", "Say", "Make a public statement everyone sees"),
         )
         self._html = ""
         self._can_speak = False
@@ -104,6 +96,28 @@ class FeedPanel:
     def kill(self) -> None:
         for w in (self.box, self.entry, self.say):
             w.kill()
+
+
+def _entry_row(
+    manager: pygame_gui.UIManager,
+    rect: pygame.Rect,
+    entry: tuple[str, str],
+    button: tuple[str, str, str],
+) -> tuple[UITextEntryLine, UIButton]:
+    """A text entry and its button along the bottom of a panel: (id, placeholder) and
+    (id, label, tooltip)."""
+    entry_rect = pygame.Rect(rect.x + 10, rect.bottom - 40, rect.w - 20 - 78, 32)
+    line = UITextEntryLine(
+        entry_rect, manager, object_id=oid(None, entry[0]), placeholder_text=entry[1]
+    )
+    press = UIButton(
+        pygame.Rect(entry_rect.right + 6, entry_rect.y, 72, 32),
+        button[1],
+        manager,
+        object_id=oid("@primary", button[0]),
+        tool_tip_text=button[2],
+    )
+    return line, press
 
 
 def _scroll_to_end(box: UITextBox) -> None:
@@ -154,19 +168,11 @@ class ChatPanel:
         self.tab_strip = pygame.Rect(rect.x + 10, tab_y + 29, rect.w - 20, 3)
         body = pygame.Rect(rect.x + 10, tab_y + 36, rect.w - 20, rect.bottom - 46 - tab_y - 36)
         self.box = UITextBox("", body, manager, object_id=oid(None, "#thread"))
-        entry_rect = pygame.Rect(rect.x + 10, rect.bottom - 40, rect.w - 20 - 78, 32)
-        self.entry = UITextEntryLine(
-            entry_rect,
+        self.entry, self.send = _entry_row(
             manager,
-            object_id=oid(None, "#chat_entry"),
-            placeholder_text="Write privately\u2026",
-        )
-        self.send = UIButton(
-            pygame.Rect(entry_rect.right + 6, entry_rect.y, 72, 32),
-            "Send",
-            manager,
-            object_id=oid("@primary", "#send"),
-            tool_tip_text="Send (Enter)",
+            rect,
+            ("#chat_entry", "Write privately\u2026"),
+            ("#send", "Send", "Send (Enter)"),
         )
         self.view = view
         self._html = ""
