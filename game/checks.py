@@ -7,6 +7,8 @@ not allowed in this phase -> the rule's own check. ``check`` raises a
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from game.actions import (
     Action,
     Message,
@@ -21,11 +23,43 @@ from game.actions import (
     Withdraw,
 )
 from game.errors import GameError, GameOver, IllegalAction, InvalidAction, NotYourTurn, StaleVersion
+from game.frozen import FrozenMap
 from game.scenario import Lever, Move
 from game.state import GameState, TermSheet
 from game.types import FACILITATOR, Phase, SeatId, SheetStatus
 
 Actor = SeatId | str
+
+
+class SheetFacts(NamedTuple):
+    """What several rules ask of the whole list of sheets, worked out once per list."""
+
+    pending: bool  # a signed deal is before CFIUS (or cleared and not yet closed)
+    open_by: FrozenMap[SeatId, int]  # how many open sheets each seat has proposed
+
+
+_facts: list[tuple[object, SheetFacts]] = []
+
+
+def sheet_facts(state: GameState) -> SheetFacts:
+    """The facts of ``state.sheets``; kept while the same tuple is asked about again
+    (legal moves ask for every sheet, and most actions leave the sheets alone)."""
+    sheets = state.sheets
+    if _facts and _facts[0][0] is sheets:
+        return _facts[0][1]
+    open_by: dict[SeatId, int] = {}
+    pending = False
+    for s in sheets:
+        if s.status == SheetStatus.OPEN:
+            open_by[s.proposer] = open_by.get(s.proposer, 0) + 1
+        elif s.status in _BEFORE_CFIUS:
+            pending = True
+    facts = SheetFacts(pending, FrozenMap(open_by))
+    _facts[:] = [(sheets, facts)]
+    return facts
+
+
+_BEFORE_CFIUS = (SheetStatus.SIGNED, SheetStatus.CLEARED)
 
 
 def describe(action: Action) -> str:
@@ -151,28 +185,39 @@ def check_terms(state: GameState, proposer: SeatId, terms: Terms) -> None:
 
 
 def check_proposal(state: GameState, seat: SeatId, action: Propose) -> None:
-    check_terms(state, seat, action.terms)
-    live = [s for s in state.sheets if s.proposer == seat and s.status == SheetStatus.OPEN]
+    old = _sheet(state, action.replaces) if action.replaces is not None else None
+    check_offer(state, seat, action.terms, old)
+
+
+def check_offer(state: GameState, seat: SeatId, terms: Terms, old: TermSheet | None) -> None:
+    """A proposal of ``terms`` by ``seat``, countering ``old`` if given."""
+    check_terms(state, seat, terms)
+    live = sheet_facts(state).open_by.get(seat, 0)
     limit = state.scenario.term_sheets.max_live_per_proposer
-    if action.replaces is not None:
-        old = _sheet(state, action.replaces)
+    if old is not None:
         if seat not in old.parties:
             raise IllegalAction(f"{seat} is not party to {old.id}")
         if old.status != SheetStatus.OPEN:
             raise IllegalAction(f"{old.id} is {old.status}, not open")
         if old.proposer == seat:
-            live = [s for s in live if s.id != old.id]
-    if len(live) >= limit:
+            live -= 1  # the counter replaces it
+    if live >= limit:
         raise IllegalAction(f"{seat} already has {limit} open term sheets")
 
 
 def check_sheet_move(state: GameState, seat: SeatId, action: Sign | Reject | Withdraw) -> None:
-    sheet = _sheet(state, action.sheet)
+    check_move_on(state, seat, action, _sheet(state, action.sheet))
+
+
+def check_move_on(
+    state: GameState, seat: SeatId, action: Sign | Reject | Withdraw, sheet: TermSheet
+) -> None:
+    """A sign, reject or withdraw of ``sheet`` (the sheet the action names)."""
     if seat not in sheet.parties:
         raise IllegalAction(f"{seat} is not party to {sheet.id}")
     if sheet.status != SheetStatus.OPEN:
         raise IllegalAction(f"{sheet.id} is {sheet.status}, not open")
-    if isinstance(action, Sign):
+    if action.type == "sign":
         if seat in sheet.signatures:
             raise IllegalAction(f"{seat} has already signed {sheet.id}")
         if sheet.terms.scope.rank > state.for_sale.rank:
@@ -180,13 +225,11 @@ def check_sheet_move(state: GameState, seat: SeatId, action: Sign | Reject | Wit
         completes = set(sheet.parties) <= {*sheet.signatures, seat}
         # One deal at a time goes to CFIUS: a signature that would complete a second
         # sheet is refused, whoever gives it (the proposer's own signature is automatic).
-        if completes and any(
-            s.status in (SheetStatus.SIGNED, SheetStatus.CLEARED) for s in state.sheets
-        ):
+        if completes and sheet_facts(state).pending:
             raise IllegalAction(
                 f"{state.scenario.roles.seller} already has a signed deal before CFIUS"
             )
-    elif isinstance(action, Reject):
+    elif action.type == "reject":
         if seat == sheet.proposer:
             raise IllegalAction(f"{seat} proposed {sheet.id}; withdraw it instead")
     elif seat != sheet.proposer:
@@ -301,12 +344,16 @@ def _check_sheet_lever(state: GameState, mechanic: str, sheet: TermSheet) -> Non
 
 
 __all__ = [
+    "SheetFacts",
     "check",
     "check_lever_use",
+    "check_move_on",
+    "check_offer",
     "check_proposal",
     "check_sheet_move",
     "check_terms",
     "describe",
     "lever_gate",
     "move_gate",
+    "sheet_facts",
 ]

@@ -16,10 +16,11 @@ from pydantic import BaseModel, ConfigDict
 
 from game.actions import Action
 from game.briefs import brief_text
+from game.frozen import FrozenMap
 from game.legal import legal_actions
-from game.scenario import Scenario, Seat
+from game.scenario import Scenario
 from game.scoring import scores
-from game.state import ChatMessage, FeedItem, GameState, TermSheet
+from game.state import BriefValue, ChatMessage, FeedItem, GameState, TermSheet
 from game.types import FACILITATOR, SPECTATOR, Mitigation, Phase, Scope, SeatId, Viewer
 
 
@@ -27,7 +28,7 @@ class _View(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
-_V = TypeVar("_V", bound=_View)
+_T = TypeVar("_T")
 
 
 class SeatInfo(_View):
@@ -125,93 +126,89 @@ def view_for(state: GameState, viewer: Viewer, *, with_legal: bool = True) -> Ga
         raise KeyError(f"'{viewer}' is not a seat in this game")
     seat = SeatId(viewer) if is_seat else None
     everything = viewer == FACILITATOR
-    reveal = everything or state.over
+    over = state.phase == Phase.OVER
     outcome = sc.outcome(state.outcome) if state.outcome else None
-    own_sheets, own_messages = _private_parts(state, viewer, seat, everything)
+    sheets = state.sheets
+    messages = state.messages
+    # Every field is given, in GameView's order: see _assemble.
     return _assemble(
-        viewer=viewer,
-        scenario=sc.id,
-        title=sc.title,
-        version=state.version,
-        round=state.round,
-        round_name=state.round_name(),
-        deadline=state.deadline,
-        deadline_name=state.round_name(state.deadline),
-        rounds_left=state.rounds_left,
-        phase=state.phase,
-        tracks=_by_identity(
-            state.tracks, "tracks", lambda: tuple(_track(state, tid) for tid in sc.tracks)
-        ),
-        flags=_sorted(state.flags),
-        for_sale=state.for_sale,
-        divestiture_scope=state.divestiture_scope,
-        required_mitigations=_sorted(state.required_mitigations),
-        seats=_by_identity(
-            state.seats,
-            "seats",
-            lambda: tuple(
-                _seat_info(s, not state.seats[s.id].passed) for s in sc.seats if s.id in state.seats
-            ),
-        ),
-        news=_news_list(state),
-        brief=_brief(state, seat) if seat else None,
-        notes=state.seats[seat].notes if seat else (),
-        sheets=own_sheets,
-        endorsed=_sorted(state.endorsed),
-        opposed=_sorted(state.opposed),
-        messages=own_messages,
-        feed=state.feed,
-        legal=tuple(legal_actions(state, seat)) if seat and with_legal else (),
-        outcome=state.outcome,
-        outcome_name=outcome.name if outcome else None,
-        scores=tuple(
-            ScoreView(
-                seat=s.seat,
-                total=s.total,
-                objectives=tuple(
-                    ObjectiveView(label=o.label, public=o.public, weight=o.weight, value=o.value)
-                    for o in s.objectives
-                ),
+        {
+            "viewer": viewer,
+            "scenario": sc.id,
+            "title": sc.title,
+            "version": state.version,
+            "round": state.round,
+            "round_name": state.round_name(),
+            "deadline": state.deadline,
+            "deadline_name": state.round_name(state.deadline),
+            "rounds_left": state.rounds_left,
+            "phase": state.phase,
+            "tracks": _part("tracks", state.tracks, _tracks, sc),
+            "flags": _part("flags", state.flags, _sorted),
+            "for_sale": state.for_sale,
+            "divestiture_scope": state.divestiture_scope,
+            "required_mitigations": _part("required", state.required_mitigations, _sorted),
+            "seats": _seat_infos(sc, state),
+            "news": _part("news", state.news, _news_list, sc),
+            "brief": _part(("brief", seat), state.seats[seat].brief, _brief, sc, seat)
+            if seat
+            else None,
+            "notes": state.seats[seat].notes if seat else (),
+            "sheets": sheets
+            if everything
+            else _part(("sheets", viewer), sheets, _sheets_seen_by, seat),
+            "endorsed": _part("endorsed", state.endorsed, _sorted),
+            "opposed": _part("opposed", state.opposed, _sorted),
+            "messages": messages
+            if everything
+            else _part(("messages", viewer), messages, _messages_seen_by, seat),
+            "feed": state.feed,
+            "legal": tuple(legal_actions(state, seat)) if seat and with_legal else (),
+            "outcome": state.outcome,
+            "outcome_name": outcome.name if outcome else None,
+            "scores": _scores(state) if over else (),
+            "briefs": tuple(
+                _part(("brief", s), st.brief, _brief, sc, s) for s, st in state.seats.items()
             )
-            for s in scores(state).values()
-        )
-        if state.over
-        else (),
-        briefs=tuple(_brief(state, s) for s in state.seats) if reveal else (),
-        timeline=tuple(TimelineView(date=t.date, event=t.event) for t in sc.timeline)
-        if state.over
-        else (),
-        seed=state.seed if everything else None,
+            if everything or over
+            else (),
+            "timeline": tuple(TimelineView(date=t.date, event=t.event) for t in sc.timeline)
+            if over
+            else (),
+            "seed": state.seed if everything else None,
+        }
     )
 
 
-# Views are rebuilt for every move a bot makes, and most of their parts only
-# change with a value from a small range. These memos hold the rules object
-# they were made from, so its id cannot be reused while the entry lives.
-_memo: dict[tuple[int, object], tuple[object, _View]] = {}
+# --- parts, each built once while its source is the same object ---------------------------
+#
+# Views are rebuilt at every move (a bot's, or one per connection on the server), and
+# consecutive states share every part an action did not change: the same tracks map,
+# the same tuple of sheets. Each kind of part keeps the last one built, with the source
+# it was built from; the entry holds the source, so its identity cannot be reused while
+# the entry lives. One entry per kind of part (and per viewer for private parts), so
+# nothing grows. Everything built here is immutable.
+_built: dict[object, tuple[object, Any]] = {}
+_S = TypeVar("_S")
 
 
-def _memoised(source: object, key: object, make: Callable[[], _V]) -> _V:
-    hit = _memo.get((id(source), key))
-    if hit is None:
-        if len(_memo) > 50_000:
-            _memo.clear()
-        hit = (source, make())
-        _memo[(id(source), key)] = hit
-    return hit[1]  # type: ignore[return-value]
+def _part(key: object, source: _S, build: Callable[..., _T], *args: Any) -> _T:
+    hit = _built.get(key)
+    if hit is not None and hit[0] is source:
+        return hit[1]  # type: ignore[no-any-return]
+    made = build(source, *args)
+    _built[key] = (source, made)
+    return made
 
 
-_VIEW_FIELDS = frozenset(GameView.model_fields)
-
-
-def _assemble(**fields: object) -> GameView:
+def _assemble(fields: dict[str, object]) -> GameView:
     """A GameView from parts that are all valid already, without validating them again.
 
-    Every part comes from the validated state or from memoised views, and bots ask
-    for a view at every move: checking the long tuples item by item would cost more
-    than building them. This is what ``model_construct`` does, without its per-field
-    default handling (every field is given). tests/game/test_views.py checks that the
-    result equals a validated model.
+    Every part comes from the validated state or from views made here, and bots ask for
+    a view at every move: checking the long tuples item by item would cost more than
+    building them. This is what ``model_construct`` does, without its per-field default
+    handling (every field is given). tests/game/test_views.py checks that the result
+    equals a validated model.
     """
     view = GameView.__new__(GameView)
     object.__setattr__(view, "__dict__", fields)
@@ -221,10 +218,76 @@ def _assemble(**fields: object) -> GameView:
     return view
 
 
-def _track(state: GameState, tid: str) -> TrackView:
-    t = state.scenario.tracks[tid]
-    value = state.tracks[tid]
-    return _memoised(
+_VIEW_FIELDS = frozenset(GameView.model_fields)
+
+
+def _tracks(tracks: FrozenMap[str, int], sc: Scenario) -> tuple[TrackView, ...]:
+    return tuple(_track(sc, tid, tracks[tid]) for tid in sc.tracks)
+
+
+def _seat_infos(sc: Scenario, state: GameState) -> tuple[SeatInfo, ...]:
+    """The seats around the table, and which of them the game is waiting for."""
+    waiting = tuple(not st.passed for st in state.seats.values())
+    return _kept(
+        sc, ("seats", waiting), lambda: tuple(_seat_info(sc, s, state) for s in state.seats)
+    )
+
+
+def _seat_info(sc: Scenario, seat: SeatId, state: GameState) -> SeatInfo:
+    s = sc.seat(seat)
+    return SeatInfo(
+        id=s.id,
+        name=s.name,
+        who=s.who,
+        wants=s.wants,
+        color=s.color,
+        waiting=not state.seats[seat].passed,
+    )
+
+
+def _sheets_seen_by(sheets: tuple[TermSheet, ...], seat: SeatId | None) -> tuple[TermSheet, ...]:
+    return tuple(sh for sh in sheets if sh.public or (seat is not None and seat in sh.parties))
+
+
+def _messages_seen_by(
+    messages: tuple[ChatMessage, ...], seat: SeatId | None
+) -> tuple[ChatMessage, ...]:
+    if seat is None:
+        return ()
+    return tuple(m for m in messages if seat == m.sender or seat in m.to)
+
+
+def _scores(state: GameState) -> tuple[ScoreView, ...]:
+    return tuple(
+        ScoreView(
+            seat=s.seat,
+            total=s.total,
+            objectives=tuple(
+                ObjectiveView(label=o.label, public=o.public, weight=o.weight, value=o.value)
+                for o in s.objectives
+            ),
+        )
+        for s in scores(state).values()
+    )
+
+
+# Parts that depend only on the rules and a small value (a track's value, a card's
+# round) are kept per rules object; the entry holds it, so its id cannot be reused.
+_memo: dict[tuple[int, object], tuple[object, Any]] = {}
+
+
+def _kept(owner: object, key: object, make: Callable[[], _T]) -> _T:
+    hit = _memo.get((id(owner), key))
+    if hit is None or hit[0] is not owner:
+        if len(_memo) > 50_000:
+            _memo.clear()
+        hit = _memo[(id(owner), key)] = (owner, make())
+    return hit[1]
+
+
+def _track(sc: Scenario, tid: str, value: int) -> TrackView:
+    t = sc.tracks[tid]
+    return _kept(
         t,
         value,
         lambda: TrackView(
@@ -240,88 +303,27 @@ def _track(state: GameState, tid: str) -> TrackView:
     )
 
 
-def _seat_info(s: Seat, waiting: bool) -> SeatInfo:
-    return _memoised(
-        s,
-        waiting,
-        lambda: SeatInfo(
-            id=s.id, name=s.name, who=s.who, wants=s.wants, color=s.color, waiting=waiting
-        ),
-    )
+_Str = TypeVar("_Str", bound=str)
 
 
-# Consecutive states share the parts an action did not change (the same tracks
-# map, the same tuple of drawn cards): what is built from such a part is kept by
-# the part's identity, holding the part so its id cannot be reused.
-_by_part: dict[tuple[int, str], tuple[object, object]] = {}
-_T = TypeVar("_T")
-_S = TypeVar("_S", bound=str)
+def _sorted(items: frozenset[_Str]) -> tuple[_Str, ...]:
+    return tuple(sorted(items))
 
 
-def _by_identity(part: object, what: str, make: Callable[[], _T]) -> _T:
-    hit = _by_part.get((id(part), what))
-    if hit is None or hit[0] is not part:
-        # Only consecutive states share parts: a small memo is enough, and a large
-        # one would keep many old states alive for the garbage collector to scan.
-        if len(_by_part) > 512:
-            _by_part.clear()
-        hit = _by_part[(id(part), what)] = (part, make())
-    return hit[1]  # type: ignore[return-value]
-
-
-_private: dict[tuple[int, str, str], tuple[object, tuple[Any, ...]]] = {}
-
-
-def _private_parts(
-    state: GameState, viewer: str, seat: SeatId | None, everything: bool
-) -> tuple[tuple[TermSheet, ...], tuple[ChatMessage, ...]]:
-    """The sheets and messages ``viewer`` may see, each kept while its tuple is the same."""
-    key_s = (id(state.sheets), "sheets", viewer)
-    hit_s = _private.get(key_s)
-    if hit_s is None or hit_s[0] is not state.sheets:
-        shown = tuple(sh for sh in state.sheets if everything or sh.public or (seat in sh.parties))
-        hit_s = _private[key_s] = (state.sheets, shown)
-    key_m = (id(state.messages), "messages", viewer)
-    hit_m = _private.get(key_m)
-    if hit_m is None or hit_m[0] is not state.messages:
-        said = tuple(
-            m
-            for m in state.messages
-            if everything or (seat is not None and (seat == m.sender or seat in m.to))
-        )
-        hit_m = _private[key_m] = (state.messages, said)
-    if len(_private) > 512:
-        _private.clear()
-    return hit_s[1], hit_m[1]
-
-
-def _sorted(items: frozenset[_S]) -> tuple[_S, ...]:
-    return _by_identity(items, "sorted", lambda: tuple(sorted(items)))
-
-
-def _news_list(state: GameState) -> tuple[NewsView, ...]:
-    """The drawn cards."""
-    return _by_identity(
-        state.news,
-        "news",
-        lambda: tuple(_news(state.scenario, c, i + 1) for i, c in enumerate(state.news)),
-    )
+def _news_list(news: tuple[str, ...], sc: Scenario) -> tuple[NewsView, ...]:
+    """The drawn cards, in the order they were drawn (one a round)."""
+    return tuple(_news(sc, card_id, i + 1) for i, card_id in enumerate(news))
 
 
 def _news(sc: Scenario, card_id: str, round_no: int) -> NewsView:
     card = next(c for c in sc.news.cards if c.id == card_id)
-    return _memoised(
+    return _kept(
         card,
         round_no,
         lambda: NewsView(id=card.id, headline=card.headline, quote=card.quote, round=round_no),
     )
 
 
-def _brief(state: GameState, seat: SeatId) -> BriefView:
-    brief = state.seats[seat].brief
-    return _memoised(brief, seat, lambda: _make_brief(state, seat))
-
-
-def _make_brief(state: GameState, seat: SeatId) -> BriefView:
-    values = dict(state.seats[seat].brief)
-    return BriefView(seat=seat, values=values, text=brief_text(state.scenario, seat, values))
+def _brief(brief: FrozenMap[str, BriefValue], sc: Scenario, seat: SeatId) -> BriefView:
+    values = dict(brief)
+    return BriefView(seat=seat, values=values, text=brief_text(sc, seat, values))
