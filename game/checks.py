@@ -127,7 +127,13 @@ def move_gate(state: GameState, seat: SeatId, move_name: str) -> None:
         return
     if me.passed:
         raise NotYourTurn(f"{seat} has passed for this phase")
-    if move_name != "statement" and me.deal_moves >= sc.rounds.negotiate_actions_per_seat:
+    if move_name == "statement":
+        if me.statements >= sc.rounds.statements_per_phase:
+            raise IllegalAction(
+                f"{seat} has made {me.statements} public statements this phase, the limit"
+            )
+        return
+    if me.deal_moves >= sc.rounds.negotiate_actions_per_seat:
         raise IllegalAction(f"{seat} has used all {me.deal_moves} deal moves this phase")
 
 
@@ -185,7 +191,7 @@ def check_terms(state: GameState, proposer: SeatId, terms: Terms) -> None:
 
 
 def check_proposal(state: GameState, seat: SeatId, action: Propose) -> None:
-    old = _sheet(state, action.replaces) if action.replaces is not None else None
+    old = _sheet(state, seat, action.replaces) if action.replaces is not None else None
     check_offer(state, seat, action.terms, old)
 
 
@@ -206,7 +212,7 @@ def check_offer(state: GameState, seat: SeatId, terms: Terms, old: TermSheet | N
 
 
 def check_sheet_move(state: GameState, seat: SeatId, action: Sign | Reject | Withdraw) -> None:
-    check_move_on(state, seat, action, _sheet(state, action.sheet))
+    check_move_on(state, seat, action, _sheet(state, seat, action.sheet))
 
 
 def check_move_on(
@@ -236,9 +242,11 @@ def check_move_on(
         raise IllegalAction(f"only {sheet.proposer}, who proposed it, can withdraw")
 
 
-def _sheet(state: GameState, sheet_id: str) -> TermSheet:
+def _sheet(state: GameState, seat: SeatId, sheet_id: str) -> TermSheet:
+    """The sheet ``seat`` names, if it may know of it: a private sheet of other seats is
+    answered as if it did not exist, so a refusal never tells what it is or how it stands."""
     sheet = state.sheet(sheet_id)  # type: ignore[arg-type]
-    if sheet is None:
+    if sheet is None or not (sheet.public or seat in sheet.parties):
         raise InvalidAction(f"there is no term sheet '{sheet_id}'")
     return sheet
 
@@ -272,12 +280,12 @@ def lever_gate(state: GameState, seat: SeatId, lever_id: str) -> Lever:
 
 def _check_lever(state: GameState, seat: SeatId, action: UseLever) -> None:
     lever = lever_gate(state, seat, action.lever)
-    _check_mechanic(state, lever, action)
+    _check_mechanic(state, seat, lever, action)
 
 
-def check_lever_use(state: GameState, lever: Lever, action: UseLever) -> None:
+def check_lever_use(state: GameState, seat: SeatId, lever: Lever, action: UseLever) -> None:
     """The lever's own parameter checks, once its gate is open."""
-    _check_mechanic(state, lever, action)
+    _check_mechanic(state, seat, lever, action)
 
 
 def _check_requirements(state: GameState, lever: Lever) -> None:
@@ -296,7 +304,7 @@ def _check_requirements(state: GameState, lever: Lever) -> None:
             raise IllegalAction(f"needs {track} at most {bounds.max}, it is {value}")
 
 
-def _check_mechanic(state: GameState, lever: Lever, action: UseLever) -> None:
+def _check_mechanic(state: GameState, seat: SeatId, lever: Lever, action: UseLever) -> None:
     m = lever.mechanic
     if m in ("order_divestiture", "brief_president", "put_up_for_sale"):
         if action.option not in lever.options:
@@ -314,7 +322,7 @@ def _check_mechanic(state: GameState, lever: Lever, action: UseLever) -> None:
     if m in ("endorse_deal", "oppose_deal", "clear_deal", "block_deal"):
         if action.sheet is None:
             raise InvalidAction("name the term sheet")
-        sheet = _sheet(state, action.sheet)
+        sheet = _sheet(state, seat, action.sheet)
         _check_sheet_lever(state, m, sheet)
 
 

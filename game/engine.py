@@ -109,6 +109,7 @@ def _execute(state: GameState, seat: SeatId, action: Action, events: list[Event]
     if isinstance(action, Statement):
         name = state.scenario.seat(seat).name
         events.append(Event("statement", f'{name}: "{action.text}"', seat=seat))
+        state = _set_seat(state, seat, statements=state.seats[seat].statements + 1)
         return _feed(state, "statement", f'{name}: "{action.text}"', seat)
     if isinstance(action, Pass):
         events.append(Event("pass", f"{_name(state, seat)} passes", seat=seat))
@@ -336,7 +337,7 @@ def _enter(state: GameState, phase: Phase, events: list[Event]) -> GameState:
     actors = _actors(state, phase)
     seats = FrozenMap(
         {
-            s: st.evolve(passed=s not in actors, deal_moves=0, messages=0)
+            s: st.evolve(passed=s not in actors, deal_moves=0, messages=0, statements=0)
             for s, st in state.seats.items()
         }
     )

@@ -77,7 +77,7 @@ def legal_actions(state: GameState, seat: SeatId) -> list[Action]:
             continue
         if lever.mechanic in SHEET_MECHANICS:
             examples = _sheet_lever_examples(state, lever_id)  # noqa: PLW2901 - per state
-        out += [u for u in examples if _ok(check_lever_use, state, lever, u)]
+        out += [u for u in examples if _ok(check_lever_use, state, seat, lever, u)]
     return out
 
 

@@ -120,6 +120,9 @@ class Rounds(Model):
     phases: dict[Phase, str] = Field(description="What happens in each phase, for players")
     negotiate_actions_per_seat: int = Field(ge=1, le=50)
     messages_per_phase: int = Field(ge=0, le=200)
+    statements_per_phase: int = Field(
+        default=3, ge=0, le=50, description="Public statements a seat may make in one phase"
+    )
     official_actions_per_round: int = Field(ge=1, le=5)
     drift: dict[str, TrackChange] = Field(default_factory=dict)
     source: str = ""

@@ -107,6 +107,7 @@ class SeatState:
     passed: bool = False
     deal_moves: int = 0
     messages: int = 0
+    statements: int = 0
     officials: int = 0
     notes: tuple[str, ...] = ()
 

@@ -10,7 +10,7 @@ from pydantic import ValidationError
 import game
 from game import GameError, GameState, Message, Pass, Propose, Scenario, Sign, Stake
 from game.actions import Reject, Statement, Terms, Timeout, UseLever, Withdraw
-from game.types import Phase, SeatId, SheetStatus, Viewer
+from game.types import Phase, SeatId, SheetId, SheetStatus, Viewer
 
 SEATS = tuple(SeatId(s) for s in ("white_house", "cfius", "bytedance", "microsoft", "investors"))
 WH, CFIUS, BD, MS, INV = SEATS
@@ -274,8 +274,11 @@ def test_proposer_signs_then_other_party_makes_it_signed_and_public(g: GameState
 
 
 def test_non_party_cannot_sign(g: GameState) -> None:
-    """A seat that is not party to a sheet cannot sign it."""
-    refused(propose(g, MS), INV, Sign(sheet="ts-1"), "illegal_action")
+    """A seat that is not party to a sheet cannot sign it: a private sheet is unknown to it,
+    a public deal is not its own."""
+    refused(propose(g, MS), INV, Sign(sheet="ts-1"), "invalid_action")
+    err = refused(signed(g), INV, Sign(sheet="ts-1"), "illegal_action")
+    assert "investors is not party to ts-1" in err.message
 
 
 def test_signing_twice_is_refused(g: GameState) -> None:
@@ -612,6 +615,38 @@ def test_messages_per_phase_limit(sc: Scenario, g: GameState) -> None:
         state = act(state, MS, Message(to=(BD,), text=f"message {i}"))
     refused(state, MS, Message(to=(BD,), text="one more"), "illegal_action")
     assert act(state, INV, Message(to=(BD,), text="mine")).messages[-1].sender == INV
+
+
+def test_statements_per_phase_limit(sc: Scenario, g: GameState) -> None:
+    """A seat may make at most statements_per_phase (3) public statements in a phase; the
+    count starts again in the next negotiation."""
+    state = g
+    for i in range(sc.rounds.statements_per_phase):
+        state = act(state, MS, Statement(text=f"statement {i}"))
+    err = refused(state, MS, Statement(text="one more"), "illegal_action")
+    assert "3 public statements" in err.message
+    assert act(state, BD, Statement(text="mine")).feed[-1].seat == BD
+    later = next_round(state)
+    assert act(later, MS, Statement(text="a new day")).feed[-1].text.endswith('"a new day"')
+
+
+def test_refusals_do_not_tell_of_private_sheets(g: GameState) -> None:
+    """A seat that is not party to a private sheet is answered as if it did not exist: the
+    refusal says neither that it exists nor how it stands."""
+    state = propose(g, MS)  # ts-1: Microsoft and ByteDance only
+    state = act(state, MS, Withdraw(sheet=SheetId("ts-1")))
+    for sheet_id in ("ts-1", "ts-9"):
+        err = refused(state, INV, Sign(sheet=SheetId(sheet_id)), "invalid_action")
+        assert err.message.endswith(f"there is no term sheet '{sheet_id}'")
+        counter = Propose(terms=terms(buyers=INV_ONLY), replaces=SheetId(sheet_id))
+        err = refused(state, INV, counter, "invalid_action")
+        assert err.message.endswith(f"there is no term sheet '{sheet_id}'")
+    state = pass_all(state)  # into the government phase
+    err = refused(state, WH, lever("endorse_deal", sheet="ts-1"), "invalid_action")
+    assert err.message.endswith("there is no term sheet 'ts-1'")
+    # Its parties are still told how it stands.
+    err = refused(g.evolve(sheets=state.sheets), BD, Sign(sheet=SheetId("ts-1")), "illegal_action")
+    assert "withdrawn" in err.message
 
 
 # --- due diligence --------------------------------------------------------------------------
