@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import cached_property
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, model_validator
 
@@ -58,10 +59,21 @@ class Terms(_Model):
         fields = self.__dict__
         return frozenset(m for m, name in _MITIGATION_FIELDS if fields[name])
 
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Terms:
+        """A copy with ``update``; what was worked out from the old fields is not kept."""
+        copied = super().model_copy(update=update, deep=deep)
+        for name in _DERIVED:
+            copied.__dict__.pop(name, None)
+        return copied
+
     def stake_of(self, seat: SeatId) -> int:
         return next((b.percent for b in self.buyers if b.seat == seat), 0)
 
     def __str__(self) -> str:
+        return self._text
+
+    @cached_property
+    def _text(self) -> str:
         buyers = " + ".join(f"{b.seat} {b.percent}%" for b in self.buyers)
         terms = ", ".join(sorted(m.value for m in self.mitigations)) or "no data terms"
         return (
@@ -71,6 +83,7 @@ class Terms(_Model):
 
 
 _MITIGATION_FIELDS = tuple((m, m.value) for m in Mitigation)
+_DERIVED = tuple(n for n, v in vars(Terms).items() if isinstance(v, cached_property))
 
 
 class _Action(_Model):

@@ -140,7 +140,7 @@ def _deal_move(
 
 def _message(state: GameState, seat: SeatId, action: Message, events: list[Event]) -> GameState:
     to = frozenset(action.to)
-    msg = ChatMessage(sender=seat, to=tuple(sorted(to)), text=action.text, round=state.round)
+    msg = ChatMessage.made(sender=seat, to=tuple(sorted(to)), text=action.text, round=state.round)
     names = ", ".join(_name(state, s) for s in sorted(to))
     text = f"{_name(state, seat)} to {names}: {action.text}"
     events.append(Event("message", text, to | {seat}, seat))
@@ -156,7 +156,7 @@ def _note(
     if not note:
         return state
     to = tuple(p for p in _get_sheet(state, sheet_id).parties if p != seat)
-    msg = ChatMessage(sender=seat, to=to, text=note, round=state.round)
+    msg = ChatMessage.made(sender=seat, to=to, text=note, round=state.round)
     names = ", ".join(_name(state, p) for p in to)
     text = f"{_name(state, seat)} to {names} (on {sheet_id}): {note}"
     events.append(Event("message", text, frozenset((*to, seat)), seat, sheet_id))
@@ -251,7 +251,7 @@ def _mechanic(
     if m == "brief_president":
         president = sc.roles.president
         text = f"Recommendation: {action.option}."
-        note = ChatMessage(
+        note = ChatMessage.made(
             sender=seat, to=(president,), text=text, round=state.round, kind="briefing"
         )
         line = f"{_name(state, seat)} briefs {_name(state, president)}: {text}"
@@ -327,19 +327,22 @@ def _actors(state: GameState, phase: Phase) -> frozenset[SeatId]:
     """The seats that must act (or pass) before ``phase`` can end."""
     if phase == Phase.NEGOTIATE:
         return frozenset(state.seats)
-    levers = [lv for lv in state.scenario.levers.values() if lv.phase == phase]
     if phase == Phase.RESOLVE and not any(s.status == SheetStatus.SIGNED for s in state.sheets):
         return frozenset()
-    return frozenset(s for lv in levers for s in lv.seats if s in state.seats)
+    return state.scenario.lever_holders(phase)
 
 
-def _enter(state: GameState, phase: Phase, events: list[Event]) -> GameState:
+def _enter(
+    state: GameState, phase: Phase, events: list[Event], new_round: bool = False
+) -> GameState:
+    """Start ``phase``: every seat's moves this phase start again from nothing (and its
+    official actions too, in a new round)."""
     actors = _actors(state, phase)
+    fresh = {"deal_moves": 0, "messages": 0, "statements": 0}
+    if new_round:
+        fresh["officials"] = 0
     seats = FrozenMap(
-        {
-            s: st.evolve(passed=s not in actors, deal_moves=0, messages=0, statements=0)
-            for s, st in state.seats.items()
-        }
+        {s: st.evolve(passed=s not in actors, **fresh) for s, st in state.seats.items()}
     )
     events.append(Event("phase", f"{state.round_name()}: {phase} phase."))
     return state.evolve(phase=phase, seats=seats)
@@ -347,18 +350,15 @@ def _enter(state: GameState, phase: Phase, events: list[Event]) -> GameState:
 
 def _start_round(state: GameState, events: list[Event]) -> GameState:
     state = state.evolve(phase=Phase.NEWS, used_this_round=())
-    state = state.evolve(
-        seats=FrozenMap({s: st.evolve(officials=0) for s, st in state.seats.items()})
-    )
     if state.deck:
         card_id, rest = state.deck[0], state.deck[1:]
-        card = next(c for c in state.scenario.news.cards if c.id == card_id)
+        card = state.scenario.card(card_id)
         text = f"{card.headline}. \u201c{card.quote}\u201d"
         events.append(Event("news", f"{state.round_name()}: {text}"))
         state = state.evolve(deck=rest, news=(*state.news, card_id))
         state = _feed(state, "news", text, None)
         state = _apply_effects(state, card.effects, events)
-    return _enter(state, Phase.NEGOTIATE, events)
+    return _enter(state, Phase.NEGOTIATE, events, new_round=True)
 
 
 def _settle(state: GameState, events: list[Event]) -> GameState:
@@ -458,7 +458,7 @@ def _set_seat(state: GameState, seat: SeatId, **changes: object) -> GameState:
 
 
 def _feed(state: GameState, kind: str, text: str, seat: SeatId | None) -> GameState:
-    item = FeedItem(round=state.round, kind=kind, text=text, seat=seat)
+    item = FeedItem.made(round=state.round, kind=kind, text=text, seat=seat)
     return state.evolve(feed=(*state.feed, item))
 
 

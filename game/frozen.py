@@ -37,15 +37,15 @@ class FrozenMap(dict[K, V]):
 
     def set(self, key: K, value: V) -> FrozenMap[K, V]:
         """A copy with ``key`` set to ``value``."""
-        d = dict(self)
-        d[key] = value
-        return FrozenMap(d)
+        new = FrozenMap(self)
+        dict.__setitem__(new, key, value)
+        return new
 
     def update_copy(self, changes: Mapping[K, V]) -> FrozenMap[K, V]:
         """A copy with every key of ``changes`` set."""
-        d = dict(self)
-        d.update(changes)
-        return FrozenMap(d)
+        new = FrozenMap(self)
+        dict.update(new, changes)
+        return new
 
     def _immutable(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise TypeError("FrozenMap is immutable; use set() for a changed copy")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
 
@@ -361,16 +362,47 @@ class Scenario(Model):
         return (*self.roles.buyers, self.roles.seller)
 
     def seat(self, seat_id: SeatId) -> Seat:
-        for s in self.seats:
-            if s.id == seat_id:
-                return s
-        raise KeyError(seat_id)
+        """The seat with this id (KeyError if there is none)."""
+        return self._seats_by_id[seat_id]
 
     def outcome(self, outcome_id: str) -> Outcome:
-        for o in self.outcomes:
-            if o.id == outcome_id:
-                return o
-        raise KeyError(outcome_id)
+        """The outcome class with this id (KeyError if there is none)."""
+        return self._outcomes_by_id[outcome_id]
+
+    def card(self, card_id: str) -> NewsCard:
+        """The news card with this id (KeyError if there is none)."""
+        return self._cards_by_id[card_id]
+
+    def lever_holders(self, phase: Phase) -> frozenset[SeatId]:
+        """The seats in play that hold a lever of ``phase``."""
+        return self._holders[phase]
+
+    # Looked up at every action: indexed once (the model is frozen, so they stay right).
+    @cached_property
+    def _holders(self) -> dict[Phase, frozenset[SeatId]]:
+        in_play = set(self.seat_ids)
+        return {
+            phase: frozenset(
+                s
+                for lv in self.levers.values()
+                if lv.phase == phase
+                for s in lv.seats
+                if s in in_play
+            )
+            for phase in Phase
+        }
+
+    @cached_property
+    def _seats_by_id(self) -> dict[SeatId, Seat]:
+        return {s.id: s for s in self.seats}
+
+    @cached_property
+    def _outcomes_by_id(self) -> dict[str, Outcome]:
+        return {o.id: o for o in self.outcomes}
+
+    @cached_property
+    def _cards_by_id(self) -> dict[str, NewsCard]:
+        return {c.id: c for c in self.news.cards}
 
     # -- cross-reference checks ----------------------------------------------------------
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any, Self
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from game.actions import Terms
 from game.frozen import FrozenMap
+from game.records import trusted
 from game.scenario import Scenario
 from game.types import LIVE_STATUSES, Mitigation, Phase, Scope, SeatId, SheetId, SheetStatus
 
@@ -20,6 +22,16 @@ PUBLIC_STATUSES = frozenset(
 class _Record(BaseModel):
     # Pydantic models, not dataclasses: views hand these very objects to the wire.
     model_config = ConfigDict(frozen=True, extra="forbid")
+
+    @classmethod
+    def made(cls, **fields: Any) -> Self:
+        """A record of values the engine has checked already (see ``game.records``)."""
+        return trusted(cls, fields)
+
+    def but(self, **changes: Any) -> Self:
+        """A copy with ``changes``, values the engine has checked already."""
+        # The records here have no cached properties: __dict__ holds just the fields.
+        return trusted(type(self), {**self.__dict__, **changes}, in_order=True)
 
 
 class TermSheet(_Record):
@@ -47,7 +59,7 @@ class TermSheet(_Record):
         replaces: SheetId | None = None,
     ) -> TermSheet:
         """A freshly proposed sheet, signed by its proposer."""
-        return cls(
+        return cls.made(
             id=sheet_id,
             proposer=proposer,
             terms=terms,
@@ -61,10 +73,10 @@ class TermSheet(_Record):
         )
 
     def with_status(self, status: SheetStatus) -> TermSheet:
-        return self.model_copy(update={"status": status})
+        return self.but(status=status)
 
     def signed_by(self, seat: SeatId) -> TermSheet:
-        return self.model_copy(update={"signatures": tuple(sorted({*self.signatures, seat}))})
+        return self.but(signatures=tuple(sorted({*self.signatures, seat})))
 
     @property
     def fully_signed(self) -> bool:

@@ -18,6 +18,7 @@ from game.actions import Action
 from game.briefs import brief_text
 from game.frozen import FrozenMap
 from game.legal import legal_actions
+from game.records import trusted
 from game.scenario import Scenario
 from game.scoring import scores
 from game.state import BriefValue, ChatMessage, FeedItem, GameState, TermSheet
@@ -159,9 +160,7 @@ def view_for(state: GameState, viewer: Viewer, *, with_legal: bool = True) -> Ga
             else _part(("sheets", viewer), sheets, _sheets_seen_by, seat),
             "endorsed": _part("endorsed", state.endorsed, _sorted),
             "opposed": _part("opposed", state.opposed, _sorted),
-            "messages": messages
-            if everything
-            else _part(("messages", viewer), messages, _messages_seen_by, seat),
+            "messages": messages if everything else _messages_seen_by(viewer, seat, messages),
             "feed": state.feed,
             "legal": tuple(legal_actions(state, seat)) if seat and with_legal else (),
             "outcome": state.outcome,
@@ -206,19 +205,10 @@ def _assemble(fields: dict[str, object]) -> GameView:
 
     Every part comes from the validated state or from views made here, and bots ask for
     a view at every move: checking the long tuples item by item would cost more than
-    building them. This is what ``model_construct`` does, without its per-field default
-    handling (every field is given). tests/game/test_views.py checks that the result
+    building them (``game.records``). tests/game/test_views.py checks that the result
     equals a validated model.
     """
-    view = GameView.__new__(GameView)
-    object.__setattr__(view, "__dict__", fields)
-    object.__setattr__(view, "__pydantic_fields_set__", set(_VIEW_FIELDS))
-    object.__setattr__(view, "__pydantic_extra__", None)
-    object.__setattr__(view, "__pydantic_private__", None)
-    return view
-
-
-_VIEW_FIELDS = frozenset(GameView.model_fields)
+    return trusted(GameView, fields, in_order=True)
 
 
 def _tracks(tracks: FrozenMap[str, int], sc: Scenario) -> tuple[TrackView, ...]:
@@ -249,12 +239,34 @@ def _sheets_seen_by(sheets: tuple[TermSheet, ...], seat: SeatId | None) -> tuple
     return tuple(sh for sh in sheets if sh.public or (seat is not None and seat in sh.parties))
 
 
+_seen_messages: dict[str, tuple[tuple[ChatMessage, ...], tuple[ChatMessage, ...]]] = {}
+
+
 def _messages_seen_by(
-    messages: tuple[ChatMessage, ...], seat: SeatId | None
+    viewer: str, seat: SeatId | None, messages: tuple[ChatMessage, ...]
 ) -> tuple[ChatMessage, ...]:
+    """The messages ``seat`` sent or received.
+
+    The engine only ever appends to a game's tuple of messages, and makes each message
+    once: when the tuple has grown since this viewer's last view and still holds that
+    view's last message in the same place, it continues it, and only the new messages
+    are read.
+    """
     if seat is None:
         return ()
-    return tuple(m for m in messages if seat == m.sender or seat in m.to)
+    hit = _seen_messages.get(viewer)
+    if hit is not None:
+        before, seen = hit
+        if before is messages:
+            return seen
+        n = len(before)
+        if 0 < n < len(messages) and messages[n - 1] is before[-1]:
+            seen += tuple(m for m in messages[n:] if seat == m.sender or seat in m.to)
+            _seen_messages[viewer] = (messages, seen)
+            return seen
+    seen = tuple(m for m in messages if seat == m.sender or seat in m.to)
+    _seen_messages[viewer] = (messages, seen)
+    return seen
 
 
 def _scores(state: GameState) -> tuple[ScoreView, ...]:
@@ -316,7 +328,7 @@ def _news_list(news: tuple[str, ...], sc: Scenario) -> tuple[NewsView, ...]:
 
 
 def _news(sc: Scenario, card_id: str, round_no: int) -> NewsView:
-    card = next(c for c in sc.news.cards if c.id == card_id)
+    card = sc.card(card_id)
     return _kept(
         card,
         round_no,

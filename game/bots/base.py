@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import random
 import re
+from operator import attrgetter
 
-from game.actions import Action, Message, Pass, Statement, UseLever
+from game.actions import Action, Message, Pass, Propose, Sign, Statement, UseLever
 from game.bot_rules import Curve, Difficulty, Personality
 from game.bots.deals import BriefValues
 from game.scenario import Scenario
@@ -22,6 +23,7 @@ from game.views import GameView
 # Where in a round each phase sits, for the clock a bot concedes against.
 _PHASE_TIME = {Phase.NEGOTIATE: 0.0, Phase.GOVERNMENT: 0.5, Phase.RESOLVE: 0.8}
 _ESTIMATE = re.compile(r"\$(\d+)B and \$(\d+)B")
+_TAG = attrgetter("type")
 
 
 class ScriptedBot:
@@ -52,6 +54,7 @@ class ScriptedBot:
         self.queue: list[Action] = []  # words to follow a move, sent on the next turn
         self._kinds: set[str] = set()  # the kinds of legal action in the view being read
         self._tracks: dict[str, int] = {}  # the tracks of the view being read
+        self._tracks_of: object = None  # ... read from this tuple of track views
         self._signable: set[str] = set()  # the sheets this seat may sign now
         self._counterable: set[str] = set()  # the sheets this seat may counter now
         self._passes: dict[str, Pass] = {}
@@ -62,7 +65,9 @@ class ScriptedBot:
     def act(self, view: GameView) -> Action:
         """Choose this seat's next action from its own view."""
         self._read_legal(view)
-        self._tracks = {t.id: t.value for t in view.tracks}
+        if view.tracks is not self._tracks_of:  # views share the tuple while no track moves
+            self._tracks = {t.id: t.value for t in view.tracks}
+            self._tracks_of = view.tracks
         self._conceded = None
         here = (view.round, view.phase)
         if here != self._phase:
@@ -84,21 +89,24 @@ class ScriptedBot:
     def _read_legal(self, view: GameView) -> None:
         """Sort the view's legal actions into kinds, signable and counterable sheets.
 
-        Dispatches on the ``type`` tag (a string compare) rather than isinstance:
-        this runs at every move of every bot.
+        This runs at every move of every bot: the tags are read in one pass at C speed,
+        and the rarer kinds looked at only when there are some.
         """
-        kinds: set[str] = set()
+        legal = view.legal
+        tags = list(map(_TAG, legal))
+        kinds = set(tags)
         signable: set[str] = set()
         counterable: set[str] = set()
-        for a in view.legal:
-            if a.type == "lever":
-                kinds.add(a.lever)
-            elif a.type == "propose" and a.replaces is not None:
-                counterable.add(a.replaces)  # a counter is not a new offer
-            else:
-                kinds.add(a.type)
-                if a.type == "sign":
-                    signable.add(a.sheet)
+        if "lever" in kinds:
+            kinds.discard("lever")
+            kinds.update(a.lever for a in legal if isinstance(a, UseLever))
+        if "sign" in kinds:
+            signable.update(a.sheet for a in legal if isinstance(a, Sign))
+        if "propose" in kinds:
+            proposals = [a for a in legal if isinstance(a, Propose)]
+            counterable.update(a.replaces for a in proposals if a.replaces is not None)
+            if all(a.replaces is not None for a in proposals):
+                kinds.discard("propose")  # a counter is not a new offer
         self._kinds, self._signable, self._counterable = kinds, signable, counterable
 
     def negotiate(self, view: GameView) -> Action:
@@ -145,8 +153,6 @@ class ScriptedBot:
 
     def allowed(self, view: GameView, kind: str) -> bool:
         """Whether some legal action of this kind (a move type or a lever id) is open."""
-        if view.legal and not self._kinds:
-            self._kinds = {a.lever if isinstance(a, UseLever) else a.type for a in view.legal}
         return kind in self._kinds
 
     def lever_ok(self, view: GameView, lever: str, **params: object) -> bool:
