@@ -11,14 +11,10 @@ from typing import NamedTuple
 
 from game.actions import (
     Action,
-    Message,
-    Pass,
     Propose,
     Reject,
     Sign,
-    Statement,
     Terms,
-    Timeout,
     UseLever,
     Withdraw,
 )
@@ -64,14 +60,15 @@ _BEFORE_CFIUS = (SheetStatus.SIGNED, SheetStatus.CLEARED)
 
 def describe(action: Action) -> str:
     """A short name for an action, for messages and logs."""
-    if isinstance(action, UseLever):
+    # Tags, not isinstance: see engine.apply.
+    if action.type == "lever":
         extra = action.sheet or action.option or ",".join(action.mitigations)
         return f"lever {action.lever}" + (f" ({extra})" if extra else "")
-    if isinstance(action, Sign | Reject | Withdraw):
+    if action.type in ("sign", "reject", "withdraw"):
         return f"{action.type} {action.sheet}"
-    if isinstance(action, Propose):
+    if action.type == "propose":
         return "propose" + (f" (countering {action.replaces})" if action.replaces else "")
-    if isinstance(action, Message):
+    if action.type == "message":
         return f"message to {', '.join(action.to)}"
     return action.type
 
@@ -95,16 +92,16 @@ def _check(state: GameState, seat: Actor, action: Action) -> None:
         raise StaleVersion(
             f"made against version {action.version}, the game is at version {state.version}"
         )
-    if isinstance(action, Timeout):
+    if action.type == "timeout":
         if seat != FACILITATOR:
             raise NotYourTurn("only the facilitator's clock can end a phase")
         return
     if seat not in state.seats:
         raise InvalidAction(f"'{seat}' is not a seat in this game")
     sid = SeatId(seat)
-    if isinstance(action, UseLever):
+    if action.type == "lever":
         _check_lever(state, sid, action)
-    elif isinstance(action, Pass):
+    elif action.type == "pass":
         if state.seats[sid].passed:
             raise NotYourTurn(f"{sid} has nothing to do in the {state.phase} phase")
     else:
@@ -139,7 +136,7 @@ def move_gate(state: GameState, seat: SeatId, move_name: str) -> None:
 
 def _check_move(state: GameState, seat: SeatId, action: Action) -> None:
     move_gate(state, seat, action.type)
-    if isinstance(action, Message):
+    if action.type == "message":
         _check_text(state, action.text)
         for to in action.to:
             if to not in state.seats:
@@ -148,12 +145,12 @@ def _check_move(state: GameState, seat: SeatId, action: Action) -> None:
                 raise InvalidAction("a seat cannot message itself")
         if len(set(action.to)) != len(action.to):
             raise InvalidAction("a recipient is listed twice")
-    elif isinstance(action, Statement):
+    elif action.type == "statement":
         _check_text(state, action.text)
-    elif isinstance(action, Propose | Sign | Reject | Withdraw):
+    elif action.type in ("propose", "sign", "reject", "withdraw"):
         if action.note:
             _check_text(state, action.note)
-        if isinstance(action, Propose):
+        if action.type == "propose":
             check_proposal(state, seat, action)
         else:
             check_sheet_move(state, seat, action)

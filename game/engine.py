@@ -14,12 +14,9 @@ from typing import NamedTuple
 from game.actions import (
     Action,
     Message,
-    Pass,
     Propose,
     Reject,
     Sign,
-    Statement,
-    Timeout,
     UseLever,
     Withdraw,
 )
@@ -91,12 +88,16 @@ def apply(state: GameState, seat: Actor, action: Action) -> Step:
         # Kept for the facilitator and the debrief; other seats never see it.
         text = f"{_name(state, SeatId(seat))} ({describe(action)}): {action.rationale}"
         events.append(Event("rationale", text, frozenset({SeatId(seat)}), SeatId(seat)))
-    if isinstance(action, Timeout):
-        state = _timeout(state, events)
-    else:
-        state = _execute(state, SeatId(seat), action, events)
-    state = state.evolve(version=state.version + 1)
-    state = _advance(state, events)
+    # Dispatch on the action's tag: a string compare, where isinstance against a pydantic
+    # model class that does not match goes through ABCMeta's Python __instancecheck__.
+    if action.type == "timeout":
+        state = _timeout(state, events).evolve(version=state.version + 1)
+        return Step(_advance(state, events), tuple(events))
+    state = _execute(state, SeatId(seat), action, events).evolve(version=state.version + 1)
+    if state.seats[SeatId(seat)].passed:
+        # Only an action that leaves its seat passed can have finished the phase: while
+        # the acting seat is still to act, the phase goes on.
+        state = _advance(state, events)
     return Step(state, tuple(events))
 
 
@@ -104,19 +105,19 @@ def apply(state: GameState, seat: Actor, action: Action) -> Step:
 
 
 def _execute(state: GameState, seat: SeatId, action: Action, events: list[Event]) -> GameState:
-    if isinstance(action, Message):
-        return _message(state, seat, action, events)
-    if isinstance(action, Statement):
-        name = state.scenario.seat(seat).name
+    if action.type == "pass":
+        events.append(Event("pass", f"{_name(state, seat)} passes", seat=seat))
+        return _set_seat(state, seat, passed=True)
+    if action.type == "statement":
+        name = _name(state, seat)
         events.append(Event("statement", f'{name}: "{action.text}"', seat=seat))
         state = _set_seat(state, seat, statements=state.seats[seat].statements + 1)
         return _feed(state, "statement", f'{name}: "{action.text}"', seat)
-    if isinstance(action, Pass):
-        events.append(Event("pass", f"{_name(state, seat)} passes", seat=seat))
-        return _set_seat(state, seat, passed=True)
-    if isinstance(action, UseLever):
+    if action.type == "message":
+        return _message(state, seat, action, events)
+    if action.type == "lever":
         return _lever(state, seat, action, events)
-    if isinstance(action, Propose | Sign | Reject | Withdraw):
+    if action.type in ("propose", "sign", "reject", "withdraw"):
         return _deal_move(state, seat, action, events)
     raise AssertionError(f"unhandled action {action!r}")  # pragma: no cover
 
@@ -125,13 +126,13 @@ def _deal_move(
     state: GameState, seat: SeatId, action: Propose | Sign | Reject | Withdraw, events: list[Event]
 ) -> GameState:
     state = _count_deal_move(state, seat)
-    if isinstance(action, Propose):
+    if action.type == "propose":
         state = _propose(state, seat, action, events)
         return _note(state, seat, action.note, state.sheets[-1].id, events)
     state = _note(state, seat, action.note, action.sheet, events)
-    if isinstance(action, Sign):
+    if action.type == "sign":
         return _sign(state, seat, action.sheet, events)
-    status = SheetStatus.REJECTED if isinstance(action, Reject) else SheetStatus.WITHDRAWN
+    status = SheetStatus.REJECTED if action.type == "reject" else SheetStatus.WITHDRAWN
     sheet = _get_sheet(state, action.sheet)
     text = f"{_name(state, seat)}: {describe(action)}"
     events.append(Event(action.type, text, frozenset(sheet.parties), seat, sheet.id))

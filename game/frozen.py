@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -17,16 +17,21 @@ class FrozenMap(dict[K, V]):
     Every mutating method is blocked.
     """
 
+    # No __init__ of its own: dict's, in C, makes one (and copies) at C speed. The hash
+    # is worked out on first use and kept.
     __slots__ = ("_h",)
+    _h: int
 
-    def __init__(self, items: Mapping[K, V] | Iterable[tuple[K, V]] = ()) -> None:
-        super().__init__(items)
-        self._h: int | None = None
+    if TYPE_CHECKING:
+
+        def __init__(self, items: Mapping[K, V] | Iterable[tuple[K, V]] = ()) -> None: ...
 
     def __hash__(self) -> int:  # type: ignore[override]
-        if self._h is None:
+        try:
+            return self._h
+        except AttributeError:
             self._h = hash(frozenset(self.items()))
-        return self._h
+            return self._h
 
     def __repr__(self) -> str:
         return f"FrozenMap({dict.__repr__(self)})"

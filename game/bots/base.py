@@ -12,7 +12,7 @@ import random
 import re
 from operator import attrgetter
 
-from game.actions import Action, Message, Pass, Propose, Sign, Statement, UseLever
+from game.actions import Action, Message, Pass, Statement
 from game.bot_rules import Curve, Difficulty, Personality
 from game.bots.deals import BriefValues
 from game.scenario import Scenario
@@ -78,7 +78,7 @@ class ScriptedBot:
                 return queued
         if self.d.slip and view.legal and self.rng.random() < self.d.slip:
             slip = self.rng.choice(view.legal)
-            if not isinstance(slip, Message | Statement):
+            if slip.type not in ("message", "statement"):
                 return slip.model_copy(update={"rationale": "an unplanned move (difficulty)"})
         if view.phase == Phase.NEGOTIATE:
             return self.negotiate(view)
@@ -99,11 +99,11 @@ class ScriptedBot:
         counterable: set[str] = set()
         if "lever" in kinds:
             kinds.discard("lever")
-            kinds.update(a.lever for a in legal if isinstance(a, UseLever))
+            kinds.update(a.lever for a in legal if a.type == "lever")
         if "sign" in kinds:
-            signable.update(a.sheet for a in legal if isinstance(a, Sign))
+            signable.update(a.sheet for a in legal if a.type == "sign")
         if "propose" in kinds:
-            proposals = [a for a in legal if isinstance(a, Propose)]
+            proposals = [a for a in legal if a.type == "propose"]
             counterable.update(a.replaces for a in proposals if a.replaces is not None)
             if all(a.replaces is not None for a in proposals):
                 kinds.discard("propose")  # a counter is not a new offer
@@ -158,7 +158,7 @@ class ScriptedBot:
     def lever_ok(self, view: GameView, lever: str, **params: object) -> bool:
         """Whether this exact lever use is among the legal ones."""
         return any(
-            isinstance(a, UseLever)
+            a.type == "lever"
             and a.lever == lever
             and all(getattr(a, k) == v for k, v in params.items())
             for a in view.legal
