@@ -9,6 +9,7 @@ from websockets.asyncio.client import ClientConnection
 
 from server.client import Refused, open_connection, receive, send
 from server.protocol import (
+    Ack,
     AddBots,
     EndPhase,
     ErrorMsg,
@@ -38,9 +39,17 @@ async def facilitate(url: str, room: str, token: str, *, end_phase: bool, add_bo
         presence = await _next(ws, Presence)
         done: list[str] = []
         if end_phase:
-            await send(ws, EndPhase())
+            # The version seen: if that phase has ended meanwhile, the next is left alone.
+            await send(ws, EndPhase(version=view.version))
+            try:
+                await _next(ws, Ack)
+            except Refused as e:
+                if e.error.code != "stale_version":
+                    raise
+                done.append("the phase had already ended, so nothing was ended")
+            else:
+                done.append("ended the phase")
             view = (await _next(ws, ViewMsg)).view
-            done.append("ended the phase")
         if add_bots:
             await send(ws, AddBots())
             presence = await _next(ws, Presence)

@@ -1,17 +1,19 @@
 """The websockets handler: parse, authorise, route to the room, reply.
 
 One ``Connection`` per socket, with an outbound queue and a writer task, so a
-room sending to thirty members never waits on a slow one. Every bad frame gets
-a typed error and changes nothing; only a flood (1008) or an oversized frame
-(1009, from the websockets library) closes the connection.
+room sending to thirty members never waits on a slow one. The queue is bounded:
+a connection that falls behind gets only the latest view (what it missed is
+merged into it), and one that falls far behind is closed (1013) and resumes.
+Every bad frame gets a typed error and changes nothing; only a flood (1008) or
+an oversized frame (1009, from the websockets library) closes the connection.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
-import logging
 import time
+from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,27 +23,34 @@ from websockets.asyncio.server import Server, ServerConnection, serve
 from websockets.exceptions import ConnectionClosed
 from websockets.frames import CloseCode
 
-from game.actions import Timeout
 from game.errors import GameError
 from game.types import FACILITATOR, SPECTATOR, SeatId
 from server.lobby import Lobby, LobbyError
+from server.logs import log
 from server.protocol import (
     CLIENT_ADAPTER,
     MAX_FRAME_BYTES,
     PROTOCOL_VERSION,
+    RATE_BURST,
+    RATE_PER_SECOND,
     Act,
     AddBots,
     ClientMessage,
     CreateRoom,
+    Encoded,
     EndPhase,
     ErrorMsg,
     Hello,
     Join,
     Joined,
+    Presence,
+    Refusal,
     Resume,
     Role,
     RoomCreated,
     TeamSay,
+    Timer,
+    ViewMsg,
     Watch,
     Welcome,
     _Out,
@@ -49,12 +58,15 @@ from server.protocol import (
 from server.rooms import Room
 from server.store import AsyncStore, StoreError
 
-log = logging.getLogger("divest.server")
-
 SERVER_NAME = "divestiture/0.1"
-RATE_PER_SECOND = 20.0  # sustained messages a connection may send
-RATE_BURST = 40.0  # and in one burst
 FLOOD = 3 * RATE_BURST  # messages of debt before the connection is closed
+BEHIND = 32  # unsent messages past which superseded views, timers and presences are merged
+# Unsent messages past which the connection is closed (it resumes): well above what
+# entering a room sends at once (a view and each seat's last TEAM_REPLAY team lines).
+FAR_BEHIND = 5000
+# What a later message of the same type replaces: the latest view (with the
+# events of those it replaces), the latest timer, the latest presence.
+_SUPERSEDED = (ViewMsg, Timer, Presence)
 _KNOWN_TYPES = {
     "hello",
     "create_room",
@@ -98,11 +110,31 @@ class Connection:
         self.name = ""
         self.room: Room | None = None
         self.greeted = False
-        self._out: asyncio.Queue[str | None] = asyncio.Queue()
+        self._out: deque[Encoded] = deque()
+        self._merge_at = BEHIND
+        self._ready = asyncio.Event()
+        self._closed = False
+        self._closing: asyncio.Task[None] | None = None
         self._writer = asyncio.create_task(self._write())
 
-    def send(self, message: _Out | str) -> None:
-        self._out.put_nowait(message if isinstance(message, str) else message.model_dump_json())
+    @property
+    def behind(self) -> int:
+        """How many messages are waiting to be sent."""
+        return len(self._out)
+
+    def send(self, message: _Out | Encoded) -> None:
+        if self._closed:
+            return
+        self._out.append(message if isinstance(message, Encoded) else Encoded.of(message))
+        if len(self._out) > self._merge_at:
+            self._catch_up()
+            # Not again until the queue has doubled: merging stays O(1) a message even
+            # while a burst that cannot be merged (a room's team history) is queued.
+            self._merge_at = max(BEHIND, 2 * len(self._out))
+            if len(self._out) > FAR_BEHIND:
+                self._give_up()
+                return
+        self._ready.set()
 
     def error(self, code: str, message: str, action_id: str | None = None) -> None:
         version = self.room.state.version if self.room is not None else None
@@ -111,19 +143,68 @@ class Connection:
 
     async def drop(self) -> None:
         """Stop sending at once, dropping what is queued (the connection is being closed)."""
+        self._closed = True
         self._writer.cancel()
         await asyncio.gather(self._writer, return_exceptions=True)
 
     async def close(self) -> None:
-        self._out.put_nowait(None)
+        """Send what is queued, then stop."""
+        self._closed = True
+        self._ready.set()
         await asyncio.gather(self._writer, return_exceptions=True)
+        if self._closing is not None:
+            await asyncio.gather(self._closing, return_exceptions=True)
 
     async def _write(self) -> None:
-        while (text := await self._out.get()) is not None:
+        while True:
+            while not self._out:
+                if self._closed:
+                    return
+                self._ready.clear()
+                await self._ready.wait()
+            text = self._out.popleft().text
+            if len(self._out) < BEHIND:
+                self._merge_at = BEHIND
             try:
                 await self.ws.send(text)
             except ConnectionClosed:
                 return
+
+    def _catch_up(self) -> None:
+        """Merge what later messages supersede: views into the latest (with every event
+        line of the ones it replaces; a history view replaces all before it), and keep
+        the latest timer and presence. Acks, errors and team lines all stay, in order."""
+        last: dict[type[_Out], int] = {}
+        for n, item in enumerate(self._out):
+            last[type(item.message)] = n
+        views: list[ViewMsg] = []
+        kept: deque[Encoded] = deque()
+        for n, item in enumerate(self._out):
+            message, latest = item.message, n == last[type(item.message)]
+            if isinstance(message, ViewMsg):
+                views = [message] if message.history else [*views, message]
+                if latest:
+                    kept.append(item if len(views) == 1 else Encoded.of(_merged(views)))
+            elif latest or not isinstance(message, _SUPERSEDED):
+                kept.append(item)
+        self._out = kept
+
+    def _give_up(self) -> None:
+        """Far behind even so (it reads nothing, and keeps being sent acks and team
+        lines): close it; a client resumes and gets the whole story again."""
+        log.info("closing %s: %d messages behind", self.peer, len(self._out))
+        self._closed = True
+        self._out.clear()
+        self._writer.cancel()
+        self._closing = asyncio.create_task(
+            self.ws.close(CloseCode.TRY_AGAIN_LATER, "too far behind; resume")
+        )
+
+
+def _merged(views: list[ViewMsg]) -> ViewMsg:
+    """The last view, with the event lines of all of them, in order."""
+    lines = tuple(line for v in views for line in v.events)
+    return views[-1].model_copy(update={"events": lines, "history": views[0].history})
 
 
 class App:
@@ -144,11 +225,13 @@ class App:
                         log.info("closing %s: flooding", conn.peer)
                         await ws.close(CloseCode.POLICY_VIOLATION, "too many messages")
                         break
-                    conn.error("rate_limited", f"more than {RATE_PER_SECOND:.0f} messages a second")
+                    conn.error(
+                        "rate_limited",
+                        f"more than {RATE_PER_SECOND:.0f} messages a second; this one was dropped",
+                        _peek_id(frame),
+                    )
                     continue
-                message = self._parse(conn, frame)
-                if message is not None:
-                    await self._route(conn, message)
+                await self._handle(conn, frame)
         except ConnectionClosed:
             pass
         finally:
@@ -156,6 +239,20 @@ class App:
                 conn.room.leave(conn)
             await conn.close()
             log.info("disconnect %s (%s)", conn.peer, conn.role if conn.room else "no room")
+
+    async def _handle(self, conn: Connection, frame: str | bytes) -> None:
+        """Parse and route one frame; whatever goes wrong, the connection stays open."""
+        message: ClientMessage | None = None
+        try:
+            message = self._parse(conn, frame)
+            if message is not None:
+                await self._route(conn, message)
+        except ConnectionClosed:
+            raise
+        except Exception:  # a bug of ours: say so, log it, and keep the connection
+            log.exception("internal error on a message from %s", conn.peer)
+            action_id = getattr(message, "id", None) if message is not None else _peek_id(frame)
+            conn.error("internal_error", "the server failed on that message", action_id)
 
     def _parse(self, conn: Connection, frame: str | bytes) -> ClientMessage | None:
         if isinstance(frame, bytes):
@@ -166,17 +263,24 @@ class App:
         except json.JSONDecodeError as e:
             conn.error("bad_json", f"the frame is not JSON: {e.msg} at character {e.pos}")
             return None
+        except RecursionError:
+            conn.error("bad_json", "the frame is nested too deeply")
+            return None
+        except ValueError as e:  # e.g. an integer of more digits than Python converts
+            conn.error("bad_json", f"the frame is not JSON this server reads: {e}"[:200])
+            return None
         kind = data.get("type") if isinstance(data, dict) else None
         if not isinstance(kind, str):
             conn.error("bad_message", "a message is a JSON object with a 'type'")
             return None
         if kind not in _KNOWN_TYPES:
-            conn.error("unknown_type", f"'{kind}' is not a message type")
+            conn.error("unknown_type", f"'{kind[:40]}' is not a message type")
             return None
         try:
             return CLIENT_ADAPTER.validate_python(data)
         except ValidationError as e:
-            conn.error("bad_message", f"{kind}: {_problems(e)}", _action_id(data))
+            code = "invalid_options" if kind == "create_room" and _in_options(e) else "bad_message"
+            conn.error(code, f"{kind}: {_problems(e)}", _action_id(data))
             return None
 
     async def _route(self, conn: Connection, msg: ClientMessage) -> None:
@@ -193,15 +297,18 @@ class App:
         if not conn.greeted:
             conn.error("hello_first", f"say hello with protocol {PROTOCOL_VERSION} first")
             return
+        action_id = msg.id if isinstance(msg, Act) else None
         try:
             await self._dispatch(conn, msg)
-        except LobbyError as e:
-            conn.error(e.code, e.message)
+        except Refusal as e:
+            conn.error(e.code, e.message, action_id)
         except GameError as e:
-            conn.error(e.code, e.message, getattr(msg, "id", None))
+            conn.error(e.code, e.message, action_id)
         except StoreError as e:
             log.error("store failed: %s", e)
-            conn.error("storage_failed", "the server could not store that; nothing changed")
+            conn.error(
+                "storage_failed", "the server could not store that; nothing changed", action_id
+            )
 
     async def _dispatch(self, conn: Connection, msg: ClientMessage) -> None:
         match msg:
@@ -218,7 +325,7 @@ class App:
             case TeamSay():
                 await self._team(conn, msg)
             case EndPhase():
-                await self._end_phase(conn)
+                await self._end_phase(conn, msg)
             case AddBots():
                 await self._add_bots(conn, msg)
             case Hello():  # answered before dispatch
@@ -240,7 +347,9 @@ class App:
     async def _join(self, conn: Connection, msg: Join) -> None:
         seated, token = await self.lobby.join(msg.room, msg.seat, msg.name)
         self._seat(conn, seated.room, seated.role, seated.name, token)
-        log.info("room %s: %s joined %s from %s", seated.room.code, msg.name, msg.seat, conn.peer)
+        log.info(
+            "room %s: %s joined %s from %s", seated.room.code, seated.name, seated.role, conn.peer
+        )
 
     async def _watch(self, conn: Connection, msg: Watch) -> None:
         room = await self.lobby.get(msg.room)
@@ -276,11 +385,13 @@ class App:
             return
         await room.say_to_team(SeatId(conn.role), conn.name, msg.text)
 
-    async def _end_phase(self, conn: Connection) -> None:
+    async def _end_phase(self, conn: Connection, msg: EndPhase) -> None:
         room = self._facilitated(conn)
         if room is not None:
-            version = room.state.version
-            await room.submit(FACILITATOR, Timeout(), f"end-phase:{version}", reply_to=conn)
+            # The phase the facilitator saw: the version it names, or (without one)
+            # the room's as the message arrives, before waiting for the room's lock.
+            seen = msg.version if msg.version is not None else room.state.version
+            await room.end_phase(seen, reply_to=conn)
 
     async def _add_bots(self, conn: Connection, msg: AddBots) -> None:
         room = self._facilitated(conn)
@@ -331,9 +442,23 @@ def _problems(e: ValidationError) -> str:
     return "; ".join(parts) + (f" (and {more} more)" if more > 0 else "")
 
 
+def _in_options(e: ValidationError) -> bool:
+    """Whether every problem is in ``create_room.options``."""
+    return all(err["loc"][:2] == ("create_room", "options") for err in e.errors())
+
+
 def _action_id(data: dict[str, Any]) -> str | None:
     value = data.get("id")
     return value if isinstance(value, str) and len(value) <= 64 else None
+
+
+def _peek_id(frame: str | bytes) -> str | None:
+    """The action id in a frame that is not otherwise read (it is being refused)."""
+    try:
+        data = json.loads(frame)
+    except (ValueError, RecursionError):
+        return None
+    return _action_id(data) if isinstance(data, dict) and data.get("type") == "act" else None
 
 
 async def start_server(

@@ -4,6 +4,11 @@ Used by ``divest simulate --server`` (bots over real sockets) and by the tests.
 A ``SeatClient`` keeps its seat token and the one action it has in flight; after
 a drop it reconnects, resumes with the token and sends that action again under
 the same id, which the server applies once.
+
+Each action carries the version of the view it was decided on. If the game moved
+on meanwhile (``stale_version``), the player goes back to what it knew before
+that decision and decides again on the newest view; only an action refused at
+the very version it was decided on is the player's own mistake, and becomes a pass.
 """
 
 from __future__ import annotations
@@ -21,9 +26,12 @@ from game.actions import Action, Pass
 from game.simulation import Player
 from game.types import SeatId
 from game.views import GameView
+from server.memory import remember
 from server.protocol import (
     MAX_FRAME_BYTES,
     PROTOCOL_VERSION,
+    RATE_BURST,
+    RATE_PER_SECOND,
     SERVER_ADAPTER,
     Ack,
     Act,
@@ -119,6 +127,31 @@ async def _retrying(make: Callable[[], Awaitable[_T]], patience: float) -> _T:
 
 
 @dataclass
+class Pace:
+    """The client's own token bucket, a little under the server's rate limit, so that
+    deciding again after every ``stale_version`` never gets it ``rate_limited``."""
+
+    rate: float = 0.9 * RATE_PER_SECOND
+    burst: float = 0.9 * RATE_BURST - 3  # hello, join or resume, and a resent action
+    tokens: float = 0.9 * RATE_BURST - 3
+    last: float | None = None
+
+    def wait(self, now: float) -> float:
+        """Seconds until one message may be sent (0: now)."""
+        if self.last is not None:
+            self.tokens = min(self.burst, self.tokens + (now - self.last) * self.rate)
+        self.last = now
+        return 0.0 if self.tokens >= 1 else (1 - self.tokens) / self.rate
+
+    def spend(self) -> None:
+        self.tokens -= 1
+
+    def empty(self) -> None:
+        """The server said rate_limited: start again from nothing."""
+        self.tokens = min(self.tokens, 0.0)
+
+
+@dataclass
 class SeatClient:
     """Plays one seat of a room with ``player`` until the game is over."""
 
@@ -135,27 +168,36 @@ class SeatClient:
     record: bool = False  # keep every frame received (tests read them)
     frames: list[str] = field(default_factory=list)
     acked: list[str] = field(default_factory=list)  # ids of this client's acknowledged actions
+    redecided: int = 0  # decisions made again because the game moved on meanwhile
     _pending: Act | None = None
+    _before: Player | None = None  # the player before it decided the pending action
+    _heard: float = 0.0  # when the server was last heard from (loop time)
+    _pace: Pace = field(default_factory=Pace)
+    _due: float | None = None  # when a move put off by the pace may be made (loop time)
 
     async def play(self) -> GameView:
-        """Play to the end and return the last view (outcome, scores, revealed briefs)."""
+        """Play to the end and return the last view (outcome, scores, revealed briefs).
+
+        Raises:
+            ServerGone: nothing was heard from the server for ``patience`` seconds.
+        """
         loop = asyncio.get_running_loop()
-        last_seen = loop.time()
+        self._heard = loop.time()
         while True:
             try:
                 final = await self._session()
                 if final is not None:
                     return final
             except DROPS:
-                if loop.time() - last_seen > self.patience:
+                if loop.time() - self._heard > self.patience:
                     raise ServerGone(f"{self.seat}: no server for {self.patience:.0f} s") from None
                 self.reconnects += 1
                 await asyncio.sleep(min(0.1 * self.reconnects, 1.0))
-                continue
-            last_seen = loop.time()
 
     async def _session(self) -> GameView | None:
+        loop = asyncio.get_running_loop()
         ws = await open_connection(self.url)
+        self._heard = loop.time()
         try:
             if self.token is None:
                 await send(ws, Join(room=self.room, seat=self.seat, name=self.name))
@@ -164,7 +206,17 @@ class SeatClient:
             if self._pending is not None:
                 await send(ws, self._pending)  # applied once, whether or not it got in before
             while True:
-                frame = await ws.recv()
+                try:
+                    # A move put off by the pace is made when it is due, on the newest
+                    # view: frames are read meanwhile.
+                    wait = None if self._due is None else max(0.0, self._due - loop.time())
+                    frame = await asyncio.wait_for(ws.recv(), wait)
+                except TimeoutError:
+                    self._due = None
+                    if self._pending is None:
+                        await self._move(ws)
+                    continue
+                self._heard = loop.time()  # patience counts from the last frame, not the start
                 if self.record:
                     self.frames.append(str(frame))
                 done = await self._on(ws, SERVER_ADAPTER.validate_json(frame))
@@ -186,34 +238,71 @@ class SeatClient:
         elif isinstance(msg, Ack):
             if self._pending is not None and msg.id == self._pending.id:
                 self.acked.append(msg.id)
-                self._pending = None
+                self._pending, self._before = None, None
+                seen = self.view.version if self.view is not None else -1
+                if msg.duplicate and seen >= (msg.version or 0):
+                    # Acknowledged before a drop: the view showing it is already here
+                    # (the one sent on resuming), and may be the last for a while.
+                    await self._move(ws)
         elif isinstance(msg, ErrorMsg):
             if msg.id is None or self._pending is None or msg.id != self._pending.id:
                 raise Refused(msg)
-            failed = self._pending
-            self._pending = None
-            if msg.code != "stale_version":
-                # The player's mistake must not stall the table: pass instead.
-                self.refused += 1
-                if not isinstance(failed.action, Pass):
-                    await self._submit(
-                        ws, Pass(rationale=f"fell back to pass: {msg.message}"[:300])
-                    )
-                    return None
-            await self._move(ws)  # act again on the newest view
+            await self._refused(ws, msg, self._pending)
         return None
+
+    async def _refused(self, ws: ClientConnection, msg: ErrorMsg, failed: Act) -> None:
+        self._pending = None
+        if self._before is not None:
+            self.player, self._before = self._before, None  # that decision never happened
+        decided_on = failed.action.version
+        newest = self.view.version if self.view is not None else None
+        if msg.code == "rate_limited":  # dropped unread: not a decision the rules judged
+            self._pace.empty()
+            await self._move(ws)
+            return
+        if msg.code == "stale_version" or newest != decided_on:
+            # The game moved on while the player decided: not its mistake. It decides
+            # again on the newest view (now, or when that view comes).
+            self.redecided += 1
+            if newest != decided_on:
+                await self._move(ws)
+            return
+        # Refused at the very version it was decided on: the player's own mistake.
+        # It must not stall the table: it passes instead.
+        self.refused += 1
+        if not isinstance(failed.action, Pass):
+            fallback = Pass(rationale=f"fell back to pass: {msg.message}"[:300])
+            await self._submit(ws, fallback, decided_on)
+            return
+        await self._move(ws)
 
     async def _move(self, ws: ClientConnection) -> None:
         view = self.view
         if view is None or view.outcome is not None or not _waiting(view, self.seat):
             return
-        await self._submit(ws, self.player.act(view))
+        now = asyncio.get_running_loop().time()
+        wait = self._pace.wait(now)
+        if wait > 0:
+            self._due = now + wait  # decide then, on the newest view by then
+            return
+        self._due = None
+        before = remember(self.player)
+        action = self.player.act(view)
+        await self._submit(ws, action, view.version, before)
 
-    async def _submit(self, ws: ClientConnection, action: Action) -> None:
-        # Sent without a version: a bot remembers what it planned as soon as it decides,
-        # so a refusal for staleness would cost it the move. The engine still checks
-        # the action against the state it lands on.
-        self._pending = Act(id=uuid.uuid4().hex, action=action, seat=self.seat)
+    async def _submit(
+        self,
+        ws: ClientConnection,
+        action: Action,
+        version: int | None,
+        before: Player | None = None,
+    ) -> None:
+        # Sent with the version it was decided on: if the game has moved on, the
+        # server says stale_version and the player decides again.
+        versioned = action.model_copy(update={"version": version})
+        self._pending = Act(id=uuid.uuid4().hex, action=versioned, seat=self.seat)
+        self._before = before
+        self._pace.spend()
         await send(ws, self._pending)
 
 

@@ -7,7 +7,6 @@ a server that restarts after a crash resumes every game where it was.
 from __future__ import annotations
 
 import asyncio
-import logging
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,24 +16,18 @@ from game.events import Event
 from game.scenario import SCENARIO_DIR, Scenario, ScenarioError, load_scenario
 from game.state import GameState
 from game.types import FACILITATOR, SPECTATOR, SeatId
-from server.protocol import BotSpec, Role, RoomOptions
-from server.rooms import Room
-from server.store import AsyncStore, RoomRecord, Store, unpickle_state
-
-log = logging.getLogger("divest.server")
+from server.logs import has_control, log
+from server.protocol import BotSpec, Refusal, Role, RoomOptions
+from server.rooms import Room, check_bot
+from server.store import AsyncStore, NewRoom, RoomRecord, Store, unpickle_state
 
 # Easy to read aloud and to type: no 0/O, no 1/I/L.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 5
 
 
-class LobbyError(Exception):
+class LobbyError(Refusal):
     """A request about rooms that cannot be met; ``code`` is the wire's error code."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
 
 
 def new_token() -> str:
@@ -63,6 +56,7 @@ class Lobby:
         self.rooms: dict[str, Room] = {}
         self._scenarios: dict[str, Scenario] = {}
         self._loading: dict[str, asyncio.Future[Room | None]] = {}
+        self.broken: dict[str, str] = {}  # rooms that could not be loaded, and why
 
     async def scenario(self, scenario_id: str) -> Scenario:
         """The rules of ``scenario_id``, loaded once (off the event loop)."""
@@ -90,10 +84,6 @@ class Lobby:
         seed = options.seed if options.seed is not None else secrets.randbits(32)
         code = await self._free_code()
         opening = start(sc, seed, options.rounds)
-        await self.store.run(Store.create_room, code, scenario_id, seed, options.model_dump_json())
-        await self.store.run(Store.opening, code, opening.events)
-        token = new_token()
-        await self.store.run(Store.add_token, token, code, FACILITATOR, "facilitator")
         room = Room(
             code=code,
             scenario_id=scenario_id,
@@ -103,10 +93,16 @@ class Lobby:
             store=self.store,
             state=opening.state,
             events=[(0, e) for e in opening.events],
+            bots=dict(options.bots),
         )
+        room.make_players()  # every bot made before anything is stored
+        token = new_token()
+        bots = {seat: spec.model_dump_json() for seat, spec in options.bots.items()}
+        new = NewRoom(
+            code, scenario_id, seed, options.model_dump_json(), opening.events, token, bots
+        )
+        await self.store.run(Store.create_room, new)
         self.rooms[code] = room
-        if options.bots:
-            await room.add_bots(dict(options.bots))
         room.start()
         log.info(
             "room %s created (%s, seed %d, bots: %s)",
@@ -127,13 +123,17 @@ class Lobby:
         room = self.rooms.get(code)
         if room is not None:
             return room
+        if code in self.broken:
+            raise _unavailable(code)
         pending = self._loading.get(code)
         if pending is None:
-            pending = self._loading[code] = asyncio.ensure_future(self._load(code))
+            pending = self._loading[code] = asyncio.ensure_future(self._load_or_note(code))
         try:
             loaded = await asyncio.shield(pending)
         finally:
             self._loading.pop(code, None)
+        if code in self.broken:
+            raise _unavailable(code)
         if loaded is None:
             raise LobbyError("unknown_room", f"there is no room '{code}'")
         return loaded
@@ -155,8 +155,14 @@ class Lobby:
         """Take ``seat`` (alone or with a team already in it) and get a token for it.
 
         Raises:
-            LobbyError: no such room or seat, or a bot plays the seat.
+            LobbyError: no such room or seat, a bot plays the seat, or the name is
+                not one line of printable text.
         """
+        name = name.strip()
+        if not name or has_control(name):
+            raise LobbyError(
+                "invalid_name", "a name is 1 to 40 characters of text, with no control characters"
+            )
         room = await self.get(code)
         if seat not in room.state.seats:
             seats = ", ".join(room.state.seats)
@@ -168,11 +174,18 @@ class Lobby:
         return Seated(room, seat, name), token
 
     async def load_unfinished(self) -> int:
-        """Load every game that was still being played (after a restart); how many."""
+        """Load every game that was still being played (after a restart); how many.
+
+        A room that cannot be loaded (its log no longer replays, a stored option or
+        bot the rules no longer have...) is skipped with a line in the log saying
+        why; its data stays in the store, and every other room is served.
+        """
         codes = await self.store.run(Store.unfinished_rooms)
+        loaded = 0
         for code in codes:
-            await self.get(code)
-        return len(codes)
+            if await self._load_or_note(code) is not None:
+                loaded += 1
+        return loaded
 
     async def close(self) -> None:
         for room in list(self.rooms.values()):
@@ -183,6 +196,19 @@ class Lobby:
             code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
             if code not in self.rooms and not await self.store.run(Store.room_exists, code):
                 return code
+
+    async def _load_or_note(self, code: str) -> Room | None:
+        """``_load``; a room that fails to load is noted in ``broken`` and logged."""
+        try:
+            return await self._load(code)
+        except Exception as e:  # whatever is wrong with one room must not stop the others
+            reason = f"{type(e).__name__}: {e}"
+            self.broken[code] = reason
+            log.error(
+                "room %s could not be loaded and is skipped (its data is kept): %s", code, reason
+            )
+            log.debug("room %s: why it could not be loaded", code, exc_info=True)
+            return None
 
     async def _load(self, code: str) -> Room | None:
         record = await self.store.run(Store.load, code)
@@ -202,10 +228,11 @@ class Lobby:
             store=self.store,
             state=state,
             events=list(record.events),
-            seen={(a.actor, a.client_id): a.version for a in record.actions},
+            seen={(a.actor, a.client_id): (a.version, a.action) for a in record.actions},
             bots={s: BotSpec.model_validate_json(spec) for s, spec in record.bots.items()},
             team_lines=list(record.team_lines),
         )
+        room.make_players()  # before the room is served: a bad bot fails the load
         self.rooms[code] = room
         room.start()
         log.info(
@@ -239,19 +266,16 @@ def replay_events(sc: Scenario, record: RoomRecord, rounds: int | None) -> list[
     return events
 
 
-def _check_options(sc: Scenario, options: RoomOptions) -> None:
-    from game.bots import personalities
+def _unavailable(code: str) -> LobbyError:
+    return LobbyError(
+        "room_unavailable",
+        f"room {code} could not be loaded on this server (the server's log says why)",
+    )
 
+
+def _check_options(sc: Scenario, options: RoomOptions) -> None:
     for seat, spec in options.bots.items():
-        if seat not in sc.seat_ids:
-            raise LobbyError(
-                "invalid_options",
-                f"options.bots: '{seat}' is not a seat (choose from {', '.join(sc.seat_ids)})",
-            )
-        if spec.personality is not None and spec.personality not in personalities(sc, seat):
-            choices = ", ".join(personalities(sc, seat))
-            raise LobbyError(
-                "invalid_options",
-                f"options.bots.{seat}: '{spec.personality}' is not a personality"
-                f" (choose from {choices})",
-            )
+        try:
+            check_bot(sc, seat, spec, "invalid_options")
+        except Refusal as e:
+            raise LobbyError(e.code, f"options.bots.{seat}: {e.message}") from None

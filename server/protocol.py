@@ -10,6 +10,7 @@ docs/PROTOCOL.md explains each message with an example session.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
@@ -20,9 +21,21 @@ from game.views import GameView
 
 PROTOCOL_VERSION = 1
 MAX_FRAME_BYTES = 64 * 1024
+RATE_PER_SECOND = 20.0  # sustained messages a connection may send
+RATE_BURST = 40.0  # and in one burst
 
+SEED_LIMIT = 2**63  # a seed is stored as SQLite's signed 64-bit INTEGER
 Seconds = Annotated[float, Field(gt=0, le=3600)]
 Role = SeatId | Literal["spectator", "facilitator"]
+
+
+class Refusal(Exception):
+    """A request the server refuses; ``code`` is the wire's error code. Nothing changed."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
 
 
 class _Msg(BaseModel):
@@ -43,7 +56,12 @@ class RoomOptions(_Msg):
     """What a facilitator chooses when creating a room."""
 
     rounds: int | None = Field(default=None, ge=1, le=10, description="Days before the deadline")
-    seed: int | None = Field(default=None, description="Decides briefs and news; random if None")
+    seed: int | None = Field(
+        default=None,
+        ge=0,
+        lt=SEED_LIMIT,
+        description="Decides briefs and news; random if None",
+    )
     bots: dict[SeatId, BotSpec] = Field(default_factory=dict, description="Seats bots play")
     bot_delay: float = Field(default=1.5, ge=0, le=30, description="Seconds between bot moves")
     phase_seconds: dict[Literal["negotiate", "government"], Seconds] = Field(
@@ -109,9 +127,15 @@ class TeamSay(_Msg):
 
 
 class EndPhase(_Msg):
-    """Facilitator: end the current phase now (every seat still to act passes)."""
+    """Facilitator: end the phase now (every seat still to act passes).
+
+    ``version`` is the state version the facilitator saw: if the phase it was in
+    has ended since, nothing happens and the answer is ``stale_version``. Without
+    it, the phase the room is in when the message arrives is the one ended.
+    """
 
     type: Literal["end_phase"] = "end_phase"
+    version: int | None = Field(default=None, ge=0, description="The version the facilitator saw")
 
 
 class AddBots(_Msg):
@@ -213,6 +237,18 @@ class Presence(_Out):
     seats: dict[SeatId, tuple[str, ...]]
     bots: tuple[SeatId, ...]
     spectators: int
+
+
+@dataclass(frozen=True, slots=True)
+class Encoded:
+    """A server message and its JSON, encoded once for every member who gets the same."""
+
+    message: _Out
+    text: str
+
+    @classmethod
+    def of(cls, message: _Out) -> Encoded:
+        return cls(message, message.model_dump_json())
 
 
 ServerMessage = Annotated[

@@ -4,33 +4,40 @@
 alike: under the room's lock it applies the action, stores it with its events,
 acknowledges it, and sends every member its own view. Nothing is acknowledged
 before it is stored.
+
+Bots and the clock decide under the same lock, on the state their action is
+applied to, with nothing awaited in between: the game cannot move on while
+they think, so a refusal is always their own mistake and never a race.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import logging
 import random
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Protocol
 
 from game.actions import Action, Pass, Timeout
-from game.bots import make_bot
+from game.bots import make_bot, personalities
 from game.checks import describe
 from game.engine import apply
-from game.errors import GameError
+from game.errors import GameError, StaleVersion
 from game.events import Event
 from game.scenario import Scenario
 from game.simulation import Player
 from game.state import GameState
 from game.types import FACILITATOR, SPECTATOR, Phase, SeatId
 from game.views import view_for
+from server.logs import log
+from server.memory import remember
 from server.protocol import (
     Ack,
     BotSpec,
+    Encoded,
     Presence,
+    Refusal,
     Role,
     RoomOptions,
     TeamLine,
@@ -40,7 +47,8 @@ from server.protocol import (
 )
 from server.store import SNAPSHOT_EVERY, AsyncStore, LoggedAction, Store
 
-log = logging.getLogger("divest.server")
+TEAM_REPLAY = 200  # team lines per seat sent again on entering a room (all are stored)
+RETRY_FIRST, RETRY_MOST = 1.0, 30.0  # seconds a bot or the timer waits after a failure
 
 
 class Member(Protocol):
@@ -49,8 +57,9 @@ class Member(Protocol):
     role: Role
     name: str
 
-    def send(self, message: _Out | str) -> None:
-        """Queue ``message`` (or its JSON, already encoded) for this connection; never waits."""
+    def send(self, message: _Out | Encoded) -> None:
+        """Queue ``message`` (or it and its JSON, already encoded) for this connection;
+        never waits."""
 
 
 @dataclass(eq=False)
@@ -65,7 +74,8 @@ class Room:
     store: AsyncStore
     state: GameState
     events: list[tuple[int, Event]]
-    seen: dict[tuple[str, str], int] = field(default_factory=dict)  # (actor, id) -> version
+    # (actor, client id) -> the version the action made, and the action
+    seen: dict[tuple[str, str], tuple[int, Action]] = field(default_factory=dict)
     bots: dict[SeatId, BotSpec] = field(default_factory=dict)
     team_lines: list[tuple[SeatId, str, str]] = field(default_factory=list)
     members: set[Member] = field(default_factory=set)
@@ -76,6 +86,13 @@ class Room:
     _timed: tuple[int, Phase] | None = None
     _timer_ends: float | None = None
     _timer_task: asyncio.Task[None] | None = None
+    # The version the current round and phase began at (after a restart: the loaded
+    # version, which is no earlier than the real start).
+    phase_began: int = 0
+
+    def __post_init__(self) -> None:
+        self.phase_began = self.state.version
+        self._trim_team_lines()
 
     # -- the one way in -------------------------------------------------------------------
 
@@ -86,32 +103,69 @@ class Room:
 
         Raises:
             GameError: the engine refused the action; nothing changed.
+            Refusal: ``client_id`` was used before for another action (``id_reused``).
             StoreError: it could not be stored; nothing changed.
         """
         async with self.lock:
-            done = self.seen.get((actor, client_id))
-            if done is not None:
-                ack = Ack(id=client_id, version=done, duplicate=True)
-                if reply_to is not None:
-                    reply_to.send(ack)
-                return ack
-            step = apply(self.state, actor, action)
-            new = step.state
-            entry = LoggedAction(new.version, actor, client_id, action)
-            snapshot = new if new.version % SNAPSHOT_EVERY == 0 else None
-            await self.store.run(Store.append, self.code, entry, step.events, snapshot, new.outcome)
-            self.state = new
-            self.seen[(actor, client_id)] = new.version
-            self.events.extend((new.version, e) for e in step.events)
-            ack = Ack(id=client_id, version=new.version)
+            return await self._commit(actor, action, client_id, reply_to)
+
+    async def end_phase(self, seen: int, reply_to: Member | None = None) -> Ack:
+        """The facilitator ends the phase it saw at version ``seen``, if it is still on.
+
+        Raises:
+            StaleVersion: that phase had already ended (or ``seen`` is from the future).
+            GameError, StoreError: as ``submit``.
+        """
+        async with self.lock:
+            state = self.state
+            if not state.over and not self.phase_began <= seen <= state.version:
+                raise StaleVersion(
+                    f"end phase refused: the phase seen at version {seen} had already ended"
+                    f" (the game is at version {state.version}, {state.round_name()}"
+                    f" {state.phase.value} phase); nothing was done"
+                )
+            timeout = Timeout(version=state.version)
+            return await self._commit(FACILITATOR, timeout, f"end-phase:{state.version}", reply_to)
+
+    async def _commit(
+        self, actor: str, action: Action, client_id: str, reply_to: Member | None
+    ) -> Ack:
+        """``submit`` with the lock held: nothing awaited but the store."""
+        assert self.lock.locked()
+        done = self.seen.get((actor, client_id))
+        if done is not None:
+            version, stored = done
+            if stored.model_dump() != action.model_dump():
+                raise Refusal(
+                    "id_reused",
+                    f"id '{client_id}' was already used by {actor} for another action"
+                    f" ({describe(stored)}); choose a new id for a new action",
+                )
+            ack = Ack(id=client_id, version=version, duplicate=True)
             if reply_to is not None:
                 reply_to.send(ack)
-            log.info("room %s v%d: %s %s", self.code, new.version, actor, describe(action))
-            if new.over:
-                log.info("room %s: game over, %s", self.code, new.outcome)
-            self._publish(step.events)
-            self._changed()
+                reply_to.send(self._view(reply_to.role))  # the view that follows every ack
             return ack
+        old = self.state
+        step = apply(old, actor, action)
+        new = step.state
+        entry = LoggedAction(new.version, actor, client_id, action)
+        snapshot = new if new.version % SNAPSHOT_EVERY == 0 else None
+        await self.store.run(Store.append, self.code, entry, step.events, snapshot, new.outcome)
+        self.state = new
+        if (new.round, new.phase) != (old.round, old.phase):
+            self.phase_began = new.version
+        self.seen[(actor, client_id)] = (new.version, action)
+        self.events.extend((new.version, e) for e in step.events)
+        ack = Ack(id=client_id, version=new.version)
+        if reply_to is not None:
+            reply_to.send(ack)
+        log.info("room %s v%d: %s %s", self.code, new.version, actor, describe(action))
+        if new.over:
+            log.info("room %s: game over, %s", self.code, new.outcome)
+        self._publish(step.events)
+        self._changed()
+        return ack
 
     # -- members --------------------------------------------------------------------------
 
@@ -128,10 +182,12 @@ class Room:
                 history=True,
             )
         )
-        for seat, sender, text in self.team_lines:
-            if member.role in (seat, FACILITATOR):
-                line = TeamLine(version=self.state.version, seat=seat, sender=sender, text=text)
-                member.send(line.model_copy(update={"history": True}))
+        mine = [t for t in self.team_lines if member.role in (t[0], FACILITATOR)]
+        for seat, sender, text in _last_of_each_seat(mine, TEAM_REPLAY):
+            line = TeamLine(
+                version=self.state.version, seat=seat, sender=sender, text=text, history=True
+            )
+            member.send(line)
         if self.options.phase_seconds:
             member.send(self._timer_message())
         self._presence()
@@ -152,26 +208,49 @@ class Room:
         """A line on a seat's team channel, stored, to the seat's members and the facilitator."""
         await self.store.run(Store.team_line, self.code, seat, sender, text)
         self.team_lines.append((seat, sender, text))
+        if len(self.team_lines) > 2 * TEAM_REPLAY * len(self.state.seats):
+            self._trim_team_lines()
         line = TeamLine(version=self.state.version, seat=seat, sender=sender, text=text)
         for m in list(self.members):
             if m.role in (seat, FACILITATOR):
                 m.send(line)
 
+    def _trim_team_lines(self) -> None:
+        """Keep in memory the last TEAM_REPLAY lines of each seat (the store has them all)."""
+        self.team_lines = _last_of_each_seat(self.team_lines, TEAM_REPLAY)
+
     # -- bots -----------------------------------------------------------------------------
 
-    async def add_bots(self, specs: dict[SeatId, BotSpec]) -> None:
-        """Bots take these seats from now on (stored, so they come back after a restart)."""
-        for seat, spec in specs.items():
-            await self.store.run(Store.set_bot, self.code, seat, spec.model_dump_json())
-            self.bots[seat] = spec
-            log.info("room %s: a bot plays %s (%s)", self.code, seat, spec.personality or "any")
-        self._make_players()
+    async def add_bots(self, specs: Mapping[SeatId, BotSpec]) -> None:
+        """Bots take these seats from now on (stored, so they come back after a restart).
+
+        Every bot is made before anything is stored: a bad request changes nothing.
+
+        Raises:
+            Refusal: a seat is not a seat, or its bot is not one the rules have.
+            StoreError: the bots could not be stored; nothing changed.
+        """
+        async with self.lock:
+            made = {seat: self._new_player(seat, spec) for seat, spec in specs.items()}
+            stored = {seat: spec.model_dump_json() for seat, spec in specs.items()}
+            await self.store.run(Store.set_bots, self.code, stored)
+            self.bots.update(specs)
+            self._players.update(made)
+            for seat, spec in specs.items():
+                log.info("room %s: a bot plays %s (%s)", self.code, seat, spec.personality or "any")
         self._presence()
         self._changed()
 
+    def make_players(self) -> None:
+        """Make a player for every bot seat that has none (raises ``Refusal`` as
+        ``add_bots``); rooms call it before they are stored or started."""
+        for seat, spec in self.bots.items():
+            if seat not in self._players:
+                self._players[seat] = self._new_player(seat, spec)
+
     def start(self) -> None:
         """Start the bots and the timer (after creation, or after loading from the store)."""
-        self._make_players()
+        self.make_players()
         self._spawn(self._run_bots())
         self._changed()
 
@@ -182,18 +261,19 @@ class Room:
             self._timer_task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
 
-    def _make_players(self) -> None:
-        for seat, spec in self.bots.items():
-            if seat not in self._players:
-                # Seeded by the room and the log's length: a restart makes a fresh bot
-                # that plays on from where the game is.
-                rng = random.Random(f"{self.seed}:{seat}:{self.state.version}")
-                self._players[seat] = make_bot(
-                    self.scenario, seat, rng, spec.personality, spec.difficulty
-                )
+    def _new_player(self, seat: SeatId, spec: BotSpec) -> Player:
+        check_bot(self.scenario, seat, spec, "invalid_bot")
+        # Seeded by the room and the log's length: a restart makes a fresh bot
+        # that plays on from where the game is.
+        rng = random.Random(f"{self.seed}:{seat}:{self.state.version}")
+        try:
+            return make_bot(self.scenario, seat, rng, spec.personality, spec.difficulty)
+        except ValueError as e:
+            raise Refusal("invalid_bot", f"{seat}: {e}") from None
 
     async def _run_bots(self) -> None:
         turn = 0
+        wait = RETRY_FIRST
         while not self.state.over:
             waiting = [s for s in self.state.seats if s in self._players and self._can_move(s)]
             if not waiting:
@@ -203,27 +283,46 @@ class Room:
             seat = waiting[turn % len(waiting)]
             turn += 1
             await asyncio.sleep(self.options.bot_delay)
-            if self.state.over or not self._can_move(seat):
-                continue
-            await self._bot_move(seat)
+            try:
+                await self._bot_move(seat)
+            except Exception:  # the store, or a bot's bug: this room's bots must go on
+                log.exception(
+                    "room %s: bot %s could not move; trying again in %.0f s", self.code, seat, wait
+                )
+                await asyncio.sleep(wait)
+                wait = min(2 * wait, RETRY_MOST)
+            else:
+                wait = RETRY_FIRST
 
     def _can_move(self, seat: SeatId) -> bool:
         return not self.state.seats[seat].passed
 
     async def _bot_move(self, seat: SeatId) -> None:
-        player = self._players[seat]
-        action = player.act(view_for(self.state, seat))
-        client_id = f"bot:{seat}:{self.state.version}"
-        try:
-            await self.submit(seat, action, client_id)
-        except GameError as e:
-            # A bot's mistake must not stall the table: it passes instead.
-            fallback = Pass(rationale=f"fell back to pass: {e.message}"[:300])
-            with contextlib.suppress(GameError):  # if the state moved on, the loop looks again
-                await self.submit(seat, fallback, client_id + ":pass")
-        except Exception:
-            log.exception("room %s: bot %s could not move; retrying soon", self.code, seat)
-            await asyncio.sleep(1.0)
+        """Decide and apply under the lock, on the state the action is applied to."""
+        async with self.lock:
+            state = self.state
+            if state.over or not self._can_move(seat):
+                return
+            player = self._players[seat]
+            before = remember(player)  # what it knew, if its move does not happen
+            action = player.act(view_for(state, seat))
+            client_id = f"bot:{seat}:{state.version}"
+            try:
+                await self._commit(seat, action, client_id, None)
+                return
+            except GameError as e:
+                # Refused against the very state it decided on: the bot's own mistake.
+                # It must not stall the table, so it passes instead.
+                self._players[seat] = before
+                log.info("room %s: bot %s refused (%s); it passes", self.code, seat, e.message)
+                fallback = Pass(rationale=f"fell back to pass: {e.message}"[:300])
+            except BaseException:
+                self._players[seat] = before  # not stored: it will decide again
+                raise
+            try:
+                await self._commit(seat, fallback, client_id + ":pass", None)
+            except GameError as e:
+                log.warning("room %s: bot %s cannot even pass: %s", self.code, seat, e.message)
 
     # -- the phase timer ------------------------------------------------------------------
 
@@ -246,14 +345,34 @@ class Room:
         self._send_all(self._timer_message())
 
     async def _expire(self, here: tuple[int, Phase], seconds: float) -> None:
+        """When the phase's time is up, end it, if it is still the phase that was timed;
+        a store that fails is tried again until the phase ends one way or another."""
         await asyncio.sleep(seconds)
-        if (self.state.round, self.state.phase) != here or self.state.over:
-            return
-        log.info("room %s: the %s timer ran out", self.code, here[1].value)
-        try:
-            await self.submit(FACILITATOR, Timeout(), f"timer:{here[0]}:{here[1].value}")
-        except GameError as e:
-            log.info("room %s: timer refused: %s", self.code, e.message)
+        wait = RETRY_FIRST
+        while True:
+            try:
+                async with self.lock:
+                    state = self.state
+                    if (state.round, state.phase) != here or state.over:
+                        return
+                    log.info("room %s: the %s timer ran out", self.code, here[1].value)
+                    timeout = Timeout(version=state.version)
+                    await self._commit(
+                        FACILITATOR, timeout, f"timer:{here[0]}:{here[1].value}", None
+                    )
+                return
+            except GameError as e:
+                log.info("room %s: timer refused: %s", self.code, e.message)
+                return
+            except Exception:
+                log.exception(
+                    "room %s: the timer could not end the %s phase; trying again in %.0f s",
+                    self.code,
+                    here[1].value,
+                    wait,
+                )
+                await asyncio.sleep(wait)
+                wait = min(2 * wait, RETRY_MOST)
 
     def _timer_message(self) -> Timer:
         left = None
@@ -271,17 +390,19 @@ class Room:
     def _publish(self, events: Iterable[Event]) -> None:
         """Send each member its own view and the new events it may see; one view per role."""
         events = tuple(events)
-        made: dict[str, str] = {}  # a team or thirty spectators share one encoded view
+        made: dict[str, Encoded] = {}  # a team or thirty spectators share one encoded view
         for m in list(self.members):
-            text = made.get(m.role)
-            if text is None:
-                viewer = m.role
-                text = made[m.role] = ViewMsg(
-                    version=self.state.version,
-                    view=view_for(self.state, viewer),
-                    events=tuple(e.text for e in events if _shows(e, viewer)),
-                ).model_dump_json()
-            m.send(text)
+            message = made.get(m.role)
+            if message is None:
+                message = made[m.role] = Encoded.of(self._view(m.role, events))
+            m.send(message)
+
+    def _view(self, viewer: Role, events: tuple[Event, ...] = ()) -> ViewMsg:
+        return ViewMsg(
+            version=self.state.version,
+            view=view_for(self.state, viewer),
+            events=tuple(e.text for e in events if _shows(e, viewer)),
+        )
 
     def _presence(self) -> None:
         spectators = sum(1 for m in self.members if m.role == SPECTATOR)
@@ -301,7 +422,41 @@ class Room:
     def _spawn(self, coro: object) -> None:
         task: asyncio.Task[None] = asyncio.create_task(coro)  # type: ignore[arg-type]
         self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        task.add_done_callback(self._ended)
+
+    def _ended(self, task: asyncio.Task[None]) -> None:
+        """A room's task never stops unseen: a crash is logged with its traceback."""
+        self._tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("room %s: a task stopped", self.code, exc_info=task.exception())
+
+
+def _last_of_each_seat(
+    lines: list[tuple[SeatId, str, str]], most: int
+) -> list[tuple[SeatId, str, str]]:
+    """The last ``most`` team lines of each seat, in their order."""
+    left = Counter(seat for seat, _, _ in lines)
+    kept = []
+    for line in lines:
+        if left[line[0]] <= most:
+            kept.append(line)
+        left[line[0]] -= 1
+    return kept
+
+
+def check_bot(sc: Scenario, seat: SeatId, spec: BotSpec, code: str) -> None:
+    """Raise ``Refusal(code)`` unless ``seat`` is a seat and ``spec`` a bot the rules have."""
+    if seat not in sc.seat_ids:
+        raise Refusal(code, f"'{seat}' is not a seat (choose from {', '.join(sc.seat_ids)})")
+    choices = personalities(sc, seat)
+    if spec.personality is not None and spec.personality not in choices:
+        raise Refusal(
+            code,
+            f"'{spec.personality}' is not a personality of {seat}"
+            f" (choose from {', '.join(choices)})",
+        )
+    if spec.difficulty not in sc.bots.difficulties:
+        raise Refusal(code, f"'{spec.difficulty}' is not a difficulty")
 
 
 def _shows(event: Event, viewer: str) -> bool:

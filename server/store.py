@@ -17,7 +17,7 @@ import json
 import pickle
 import sqlite3
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cache
@@ -99,6 +99,19 @@ class LoggedAction:
 
 
 @dataclass(frozen=True, slots=True)
+class NewRoom:
+    """What a room is created with: stored in one transaction."""
+
+    code: str
+    scenario: str
+    seed: int
+    options: str  # RoomOptions as JSON
+    opening: Sequence[Event]  # the events of the game's start (version 0)
+    facilitator_token: str
+    bots: Mapping[SeatId, str]  # seat -> BotSpec as JSON
+
+
+@dataclass(frozen=True, slots=True)
 class RoomRecord:
     """Everything stored about a room: enough to rebuild it exactly."""
 
@@ -160,11 +173,17 @@ class Store:
     def close(self) -> None:
         self.db.close()
 
-    def create_room(self, code: str, scenario: str, seed: int, options: str) -> None:
-        self.db.execute(
-            "INSERT INTO rooms (code, scenario, seed, options, created) VALUES (?, ?, ?, ?, ?)",
-            (code, scenario, seed, options, time.time()),
-        )
+    def create_room(self, new: NewRoom) -> None:
+        """A new room: its row, its opening events (version 0), the facilitator's
+        token and its bots, in one transaction (all of it, or nothing)."""
+        with self._transaction():
+            self.db.execute(
+                "INSERT INTO rooms (code, scenario, seed, options, created) VALUES (?, ?, ?, ?, ?)",
+                (new.code, new.scenario, new.seed, new.options, time.time()),
+            )
+            self._events(new.code, 0, new.opening)
+            self.add_token(new.facilitator_token, new.code, "facilitator", "facilitator")
+            self._bots(new.code, new.bots)
 
     def room_exists(self, code: str) -> bool:
         row = self.db.execute("SELECT 1 FROM rooms WHERE code = ?", (code,)).fetchone()
@@ -216,14 +235,15 @@ class Store:
             if outcome is not None:
                 self.db.execute("UPDATE rooms SET outcome = ? WHERE code = ?", (outcome, room))
 
-    def opening(self, room: str, events: Sequence[Event]) -> None:
-        """Store the events of a game's start (version 0)."""
+    def set_bots(self, room: str, bots: Mapping[SeatId, str]) -> None:
+        """Bots (seat -> spec) take these seats, all in one transaction."""
         with self._transaction():
-            self._events(room, 0, events)
+            self._bots(room, bots)
 
-    def set_bot(self, room: str, seat: SeatId, spec: str) -> None:
-        self.db.execute(
-            "INSERT OR REPLACE INTO bots (room, seat, spec) VALUES (?, ?, ?)", (room, seat, spec)
+    def _bots(self, room: str, bots: Mapping[SeatId, str]) -> None:
+        self.db.executemany(
+            "INSERT OR REPLACE INTO bots (room, seat, spec) VALUES (?, ?, ?)",
+            [(room, seat, spec) for seat, spec in bots.items()],
         )
 
     def team_line(self, room: str, seat: SeatId, sender: str, text: str) -> None:
@@ -298,6 +318,10 @@ class Store:
 
 
 class _Transaction:
+    """BEGIN IMMEDIATE ... COMMIT, or ROLLBACK if the body raised. If COMMIT itself
+    fails (the disk is full, the database is locked), the transaction is rolled back
+    so the connection is usable again, and ``StoreError`` says so."""
+
     def __init__(self, db: sqlite3.Connection) -> None:
         self.db = db
 
@@ -305,7 +329,19 @@ class _Transaction:
         self.db.execute("BEGIN IMMEDIATE")
 
     def __exit__(self, kind: object, *_: object) -> None:
-        self.db.execute("ROLLBACK" if kind is not None else "COMMIT")
+        if kind is not None:
+            self._rollback()
+            return
+        try:
+            self.db.execute("COMMIT")
+        except sqlite3.Error as e:
+            self._rollback()
+            why = f"{type(e).__name__}: {e}"
+            raise StoreError(f"the commit failed and was rolled back: {why}") from e
+
+    def _rollback(self) -> None:
+        if self.db.in_transaction:  # SQLite may have rolled back on its own already
+            self.db.execute("ROLLBACK")
 
 
 def _pickle(state: GameState) -> bytes:

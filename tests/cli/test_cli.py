@@ -105,6 +105,16 @@ def test_protocol_schema_is_json_for_both_directions() -> None:
     assert all(f'"{t}"' in server for t in ("welcome", "view", "ack", "error", "timer"))
 
 
+def test_protocol_schema_has_the_bounds_the_server_checks() -> None:
+    """The schema shows end_phase's optional version and the seed's range, as
+    docs/PROTOCOL.md describes them."""
+    result = CliRunner().invoke(main, ["protocol", "--schema"])
+    defs = json.loads(result.output)["client_to_server"]["$defs"]
+    assert defs["EndPhase"]["properties"]["version"]["anyOf"][0]["minimum"] == 0
+    seed = defs["RoomOptions"]["properties"]["seed"]["anyOf"][0]
+    assert seed["minimum"] == 0 and seed["exclusiveMaximum"] == 2**63
+
+
 def test_simulate_server_with_nothing_listening_fails_fast() -> None:
     """A --server URL where nothing listens is an error at once, not a hang."""
     import socket

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import json
+import logging
+from typing import Any
 
 import pytest
 from websockets.exceptions import ConnectionClosed
 
+from game.types import SeatId
+from server.lobby import Lobby
+from server.rooms import Room
 from tests.server.conftest import Peer, Running
 
 
@@ -45,6 +50,17 @@ async def _still_open(peer: Peer) -> None:
         (json.dumps({"type": "resume", "room": "ZZZZZ", "token": "x"}), "unknown_room"),
         (json.dumps({"type": "act", "id": "a", "action": {"type": "pass"}}), "not_joined"),
         (json.dumps({"type": "hello", "protocol": 99}), "protocol_mismatch"),
+        ("[" * 30000 + "]" * 30000, "bad_json"),  # deeper than the parser recurses
+        ('{"type": "hello", "protocol": ' + "1" * 5000 + "}", "bad_json"),  # too many digits
+        (json.dumps({"type": "create_room", "options": {"seed": 2**70}}), "invalid_options"),
+        (json.dumps({"type": "create_room", "options": {"seed": -1}}), "invalid_options"),
+        (json.dumps({"type": "create_room", "options": {"rounds": 99}}), "invalid_options"),
+        (json.dumps({"type": "team", "text": "x" * 501}), "bad_message"),
+        (
+            json.dumps({"type": "join", "room": "A", "seat": "cfius", "name": "n" * 41}),
+            "bad_message",
+        ),
+        (json.dumps({"type": "end_phase", "version": -1}), "bad_message"),
     ],
 )
 async def test_bad_frames_get_typed_errors(
@@ -144,3 +160,95 @@ async def test_flood_closes_with_1008(server: Running, peers: list[Peer]) -> Non
     assert peer.ws.close_code == 1008
     codes = {m.get("code") for m in peer.received if m["type"] == "error"}
     assert "rate_limited" in codes
+
+
+async def test_a_failure_of_the_server_is_an_internal_error_on_an_open_line(
+    server: Running, peers: list[Peer], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """If handling a message raises something unforeseen, the client gets internal_error
+    (with the action's id) and the connection stays open; the traceback is logged."""
+    me, room, _ = await _table(server, peers)
+
+    async def broken(*_: Any, **__: Any) -> None:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(Room, "submit", broken)
+    monkeypatch.setattr(Lobby, "get", broken)
+    await me.send({"type": "act", "id": "b-1", "action": {"type": "pass"}})
+    error = await me.expect("error")
+    assert error["code"] == "internal_error" and error["id"] == "b-1"
+    await me.send({"type": "watch", "room": room})
+    assert (await me.expect("error"))["code"] == "internal_error"
+    await _still_open(me)
+
+
+@pytest.mark.parametrize("name", ["Ann\nroom ZZZZZ: Bob joined cfius", "\x1b[31mred", "   "])
+async def test_a_name_must_be_one_line_of_text(
+    server: Running, peers: list[Peer], name: str
+) -> None:
+    """A display name with control characters (a newline would forge a log line) or
+    nothing but blanks is refused with invalid_name, and nobody joins."""
+    _, room, _ = await _table(server, peers)
+    other = await Peer.open(server.url)
+    peers.append(other)
+    await other.send({"type": "join", "room": room, "seat": "cfius", "name": name})
+    assert (await other.expect("error"))["code"] == "invalid_name"
+    assert server.lobby.rooms[room].seat_names()[SeatId("cfius")] == ()
+    await _still_open(other)
+
+
+async def test_what_clients_send_is_logged_one_line_each(
+    server: Running, peers: list[Peer], caplog: pytest.LogCaptureFixture
+) -> None:
+    """Text from a client (here an unknown type and a room code) never puts a line
+    break or an escape into the server's log."""
+    caplog.set_level(logging.INFO, logger="divest.server")
+    peer = await Peer.open(server.url)
+    peers.append(peer)
+    await peer.send({"type": "dance\nroom ZZZZZ: forged"})
+    await peer.expect("error")
+    await peer.send({"type": "watch", "room": "AB\n\x1bC"})
+    await peer.expect("error")
+    lines = [r.getMessage() for r in caplog.records if r.name == "divest.server"]
+    assert any("dance\\nroom" in line for line in lines)
+    assert not any("\n" in line or "\x1b" in line for line in lines)
+
+
+async def test_an_id_used_again_for_another_action_is_refused(
+    server: Running, peers: list[Peer]
+) -> None:
+    """Two clients of a team happen to choose the same id: the second, a different
+    action, is refused with id_reused (not acknowledged as a duplicate); the same action
+    again is still a duplicate."""
+    me, room, _ = await _table(server, peers)
+    mate = await Peer.open(server.url)
+    peers.append(mate)
+    await mate.join(room, "microsoft", "Bob")
+    first = {"type": "act", "id": "same", "action": {"type": "statement", "text": "Ann's"}}
+    await me.send(first)
+    await me.expect("ack", id="same")
+    live = server.lobby.rooms[room]
+    before = live.state
+    other = {"type": "act", "id": "same", "action": {"type": "statement", "text": "Bob's"}}
+    await mate.send(other)
+    error = await mate.expect("error")
+    assert error["code"] == "id_reused" and error["id"] == "same"
+    assert live.state is before
+    await me.send(first)
+    again = await me.expect("ack", id="same")
+    assert again["duplicate"] is True
+    await me.expect("view")  # the current view follows a duplicate ack too
+
+
+async def test_a_rate_limited_action_carries_its_id(server: Running, peers: list[Peer]) -> None:
+    """An action dropped for the rate limit is named by its id in the error."""
+    me, _, _ = await _table(server, peers)
+    for n in range(60):
+        said = {"type": "statement", "text": f"line {n}"}
+        await me.send({"type": "act", "id": f"r-{n}", "action": said})
+    limited: list[str | None] = []
+    while len(limited) < 5:
+        message = await me.next()
+        if message["type"] == "error" and message["code"] == "rate_limited":
+            limited.append(message["id"])
+    assert all(i is not None and i.startswith("r-") for i in limited)
