@@ -40,14 +40,20 @@ class Chatty:
 
     def __init__(self) -> None:
         self.decided: list[Action] = []
+        self.rounds: list[int] = []  # the round of each decision
 
     def act(self, view: GameView) -> Action:
-        said = sum(1 for a in self.decided if isinstance(a, Statement))
-        if view.phase == Phase.NEGOTIATE and said < 10:  # under the rules' cap on messages
+        said = sum(
+            1
+            for a, r in zip(self.decided, self.rounds, strict=True)
+            if isinstance(a, Statement) and r == view.round
+        )
+        if view.phase == Phase.NEGOTIATE and said < 2:  # under the rules' cap on statements
             action: Action = Statement(text=f"day {view.round} line {len(self.decided)}")
         else:
             action = Pass()
         self.decided.append(action)
+        self.rounds.append(view.round)
         return action
 
 
