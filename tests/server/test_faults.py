@@ -312,8 +312,8 @@ async def test_a_slow_reader_gets_the_latest_view_not_a_backlog(
             text = f"{seat} line {n} " + "x" * 200
             texts.append(text)
             # Private messages to the slow reader: the rules allow twelve a phase.
-            message = {"type": "message", "to": ["microsoft"], "text": text}
-            act = {"type": "act", "id": f"s{n}", "action": message}
+            private = {"type": "message", "to": ["microsoft"], "text": text}
+            act = {"type": "act", "id": f"s{n}", "action": private}
             await talker.send(act)
             await talker.expect("ack")
             most = max(most, _queued(conn))
