@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import random
 import re
-from operator import attrgetter
 
-from game.actions import Action, Message, Pass, Statement
+from game.actions import Action, Message, Pass, Statement, UseLever
 from game.bot_rules import Curve, Difficulty, Personality
 from game.bots.deals import BriefValues
 from game.scenario import Scenario
@@ -23,7 +22,6 @@ from game.views import GameView
 # Where in a round each phase sits, for the clock a bot concedes against.
 _PHASE_TIME = {Phase.NEGOTIATE: 0.0, Phase.GOVERNMENT: 0.5, Phase.RESOLVE: 0.8}
 _ESTIMATE = re.compile(r"\$(\d+)B and \$(\d+)B")
-_TAG = attrgetter("type")
 
 
 class ScriptedBot:
@@ -57,8 +55,10 @@ class ScriptedBot:
         self._tracks_of: object = None  # ... read from this tuple of track views
         self._signable: set[str] = set()  # the sheets this seat may sign now
         self._counterable: set[str] = set()  # the sheets this seat may counter now
+        self._lever_uses: dict[str, list[UseLever]] = {}  # each open lever's legal uses
         self._passes: dict[str, Pass] = {}
         self._conceded: float | None = None  # this move's concession, once worked out
+        self._move: dict[object, float] = {}  # prices worked out in this move, by question
 
     # -- the entry point ------------------------------------------------------------------
 
@@ -69,6 +69,7 @@ class ScriptedBot:
             self._tracks = {t.id: t.value for t in view.tracks}
             self._tracks_of = view.tracks
         self._conceded = None
+        self._move = {}
         here = (view.round, view.phase)
         if here != self._phase:
             self._phase, self.done = here, set()
@@ -87,27 +88,25 @@ class ScriptedBot:
         return self.resolve(view)
 
     def _read_legal(self, view: GameView) -> None:
-        """Sort the view's legal actions into kinds, signable and counterable sheets.
-
-        This runs at every move of every bot: the tags are read in one pass at C speed,
-        and the rarer kinds looked at only when there are some.
-        """
-        legal = view.legal
-        tags = list(map(_TAG, legal))
-        kinds = set(tags)
+        """Sort the view's legal actions into kinds, signable and counterable sheets, and
+        each lever's uses, in one pass (this runs at every move of every bot)."""
+        kinds: set[str] = set()
         signable: set[str] = set()
         counterable: set[str] = set()
-        if "lever" in kinds:
-            kinds.discard("lever")
-            kinds.update(a.lever for a in legal if a.type == "lever")
-        if "sign" in kinds:
-            signable.update(a.sheet for a in legal if a.type == "sign")
-        if "propose" in kinds:
-            proposals = [a for a in legal if a.type == "propose"]
-            counterable.update(a.replaces for a in proposals if a.replaces is not None)
-            if all(a.replaces is not None for a in proposals):
-                kinds.discard("propose")  # a counter is not a new offer
+        uses: dict[str, list[UseLever]] = {}
+        for a in view.legal:
+            if a.type == "lever":
+                kinds.add(a.lever)
+                uses.setdefault(a.lever, []).append(a)
+            elif a.type == "sign":
+                kinds.add("sign")
+                signable.add(a.sheet)
+            elif a.type == "propose" and a.replaces is not None:
+                counterable.add(a.replaces)  # a counter is not a new offer
+            else:
+                kinds.add(a.type)
         self._kinds, self._signable, self._counterable = kinds, signable, counterable
+        self._lever_uses = uses
 
     def negotiate(self, view: GameView) -> Action:
         return self.pass_(view, "nothing to add")
@@ -158,10 +157,8 @@ class ScriptedBot:
     def lever_ok(self, view: GameView, lever: str, **params: object) -> bool:
         """Whether this exact lever use is among the legal ones."""
         return any(
-            a.type == "lever"
-            and a.lever == lever
-            and all(getattr(a, k) == v for k, v in params.items())
-            for a in view.legal
+            all(getattr(a, k) == v for k, v in params.items())
+            for a in self._lever_uses.get(lever, ())
         )
 
     def can_sign(self, sheet: TermSheet) -> bool:

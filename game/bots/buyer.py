@@ -25,16 +25,28 @@ class BuyerBot(ScriptedBot):
 
     def ceiling(self, view: GameView, terms: Terms) -> float:
         """The most it would pay now for the whole business on these terms."""
-        value = buyer_value(self.brief(view), terms) + self.bias
+        share = share_of(terms, self.seat)
+        return self.limit(view, terms.scope, terms.algorithm, len(terms.mitigations), share)
+
+    def limit(
+        self, view: GameView, scope: Scope, algorithm: Algorithm, mitigations: int, share: float
+    ) -> float:
+        """The ceiling of terms with this scope, algorithm, number of data and governance
+        terms, and this buyer's share of the price (worked out once a move)."""
+        key = (scope, algorithm, mitigations, share)
+        found = self._move.get(key)
+        if found is not None:
+            return found
+        value = buyer_value(self.brief(view), scope, algorithm, mitigations) + self.bias
         pressure = self.track(view, "ban_pressure") / 4
         value *= 1 - self.traits.get("exploit", 0) * pressure
         # Open below the market's price for the scope, concede towards my own value.
-        opening = min(value, self.anchor(view, terms.scope) * (1 - self.p.opening))
+        opening = min(value, self.anchor(view, scope) * (1 - self.p.opening))
         limit = opening + (value - opening) * self.conceded(view)
         capital = number(self.brief(view), "capital", 0.0)
-        share = share_of(terms, self.seat)
         if capital and share:
             limit = min(limit, capital / share)
+        self._move[key] = limit
         return limit
 
     def walking_away(self, view: GameView) -> bool:
@@ -148,8 +160,7 @@ class BuyerBot(ScriptedBot):
             stakes = ((self.seat, share), (other, 100 - share))
         algorithm = Algorithm.TRANSFER if self.traits.get("transfer", 0) >= 1 else Algorithm.LICENSE
         mitigations = self._mitigations(view, frozenset({Mitigation.US_STORAGE}))
-        draft = make_terms(self.sc, stakes, scope, 1, algorithm, mitigations)
-        price = self.ceiling(view, draft)
+        price = self.limit(view, scope, algorithm, len(mitigations), stakes[0][1] / 100)
         found = self.estimate(view)
         if found is not None and scope == Scope.US:
             # Knowing roughly where the floor is, do not bid far above it.
@@ -174,10 +185,9 @@ class BuyerBot(ScriptedBot):
 
     def reply_text(self, view: GameView) -> str | None:
         scope = self._scope(view) or Scope.US
-        draft = make_terms(self.sc, ((self.seat, 100),), scope, 1, Algorithm.LICENSE, frozenset())
         return self.line(
             "reply",
-            price=round(self.ceiling(view, draft)),
+            price=round(self.limit(view, scope, Algorithm.LICENSE, 0, 1.0)),
             scope=self.scope_name(scope),
             day=self.day(view),
         )

@@ -18,12 +18,13 @@ def number(brief: BriefValues, name: str, default: float = 0.0) -> float:
     return value if isinstance(value, float) else default
 
 
-def buyer_value(brief: BriefValues, terms: Terms) -> float:
-    """What the whole business on these terms is worth to a buyer (as its brief says)."""
+def buyer_value(brief: BriefValues, scope: Scope, algorithm: Algorithm, mitigations: int) -> float:
+    """What the whole business is worth to a buyer (as its brief says) with this scope and
+    algorithm, and this many data and governance terms to run."""
     value = number(brief, "walk_away")
-    value += number(brief, f"scope_bonus_{terms.scope.value}")
-    value += number(brief, f"algorithm_bonus_{terms.algorithm.value}")
-    value -= number(brief, "mitigation_cost") * len(terms.mitigations)
+    value += number(brief, f"scope_bonus_{scope}")
+    value += number(brief, f"algorithm_bonus_{algorithm}")
+    value -= number(brief, "mitigation_cost") * mitigations
     return value
 
 

@@ -23,7 +23,13 @@ class SellerBot(ScriptedBot):
     """Asks high, concedes along its curve, and takes a fair offer before a ban."""
 
     def ask(self, view: GameView, scope: Scope, algorithm: Algorithm) -> float:
-        """The lowest price it would sign for now."""
+        """The lowest price it would sign for now (worked out once a move)."""
+        found = self._move.get((scope, algorithm))
+        if found is None:
+            found = self._move[(scope, algorithm)] = self._ask(view, scope, algorithm)
+        return found
+
+    def _ask(self, view: GameView, scope: Scope, algorithm: Algorithm) -> float:
         floor = seller_floor(self.brief(view), scope)
         if algorithm == Algorithm.TRANSFER:
             floor += self.traits.get("transfer_premium", 0)
