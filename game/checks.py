@@ -20,9 +20,9 @@ from game.actions import (
 )
 from game.errors import GameError, GameOver, IllegalAction, InvalidAction, NotYourTurn, StaleVersion
 from game.frozen import FrozenMap
-from game.scenario import Lever, Move
+from game.scenario import Lever, Move, Scenario
 from game.state import GameState, TermSheet
-from game.types import FACILITATOR, Phase, SeatId, SheetStatus
+from game.types import FACILITATOR, Phase, Scope, SeatId, SheetStatus
 
 Actor = SeatId | str
 
@@ -164,8 +164,29 @@ def _check_text(state: GameState, text: str) -> None:
         raise InvalidAction(f"{len(text)} characters, the limit is {limit}")
 
 
+_terms_passed: dict[tuple[int, int, SeatId, Scope], tuple[Terms, Scenario]] = {}
+
+
 def check_terms(state: GameState, proposer: SeatId, terms: Terms) -> None:
-    """Raise InvalidAction or IllegalAction if ``terms`` break the scenario's rules."""
+    """Raise InvalidAction or IllegalAction if ``terms`` break the scenario's rules.
+
+    The answer depends only on the terms, the rules, the proposer and what is for sale,
+    and legal moves ask it of the same open sheets' terms at every move: terms that
+    passed are remembered (each entry holds its terms and rules, so neither id can be
+    reused while it lives).
+    """
+    sc = state.scenario
+    key = (id(terms), id(sc), proposer, state.for_sale)
+    passed = _terms_passed.get(key)
+    if passed is not None and passed[0] is terms and passed[1] is sc:
+        return
+    _judge_terms(state, proposer, terms)
+    if len(_terms_passed) > 4096:
+        _terms_passed.clear()
+    _terms_passed[key] = (terms, sc)
+
+
+def _judge_terms(state: GameState, proposer: SeatId, terms: Terms) -> None:
     sc = state.scenario
     rules = sc.term_sheets
     for b in terms.buyers:

@@ -59,6 +59,9 @@ class ScriptedBot:
         self._passes: dict[str, Pass] = {}
         self._conceded: float | None = None  # this move's concession, once worked out
         self._move: dict[object, float] = {}  # prices worked out in this move, by question
+        # Read from the view and kept while the view's tuple is the same object:
+        self._estimate: tuple[object, tuple[float, float] | None] = (None, None)
+        self._speakers: tuple[object, int, dict[SeatId, SeatId]] = (None, 0, {})
 
     # -- the entry point ------------------------------------------------------------------
 
@@ -191,11 +194,11 @@ class ScriptedBot:
 
     def estimate(self, view: GameView) -> tuple[float, float] | None:
         """The range learned by due diligence, if this seat has done it."""
-        for note in reversed(view.notes):
-            found = _ESTIMATE.search(note)
-            if found:
-                return float(found[1]), float(found[2])
-        return None
+        notes = view.notes
+        if notes is not self._estimate[0]:  # views share the tuple while no note is added
+            found = next(filter(None, map(_ESTIMATE.search, reversed(notes))), None)
+            self._estimate = (notes, (float(found[1]), float(found[2])) if found else None)
+        return self._estimate[1]
 
     def anchor(self, view: GameView, scope: Scope) -> float:
         """The public market price of a scope: the value track times the rules' anchor."""
@@ -265,16 +268,7 @@ class ScriptedBot:
 
     def _owed_reply(self, view: GameView) -> SeatId | None:
         """A seat that spoke to me last this round, with no deal between us under way."""
-        last: dict[SeatId, SeatId] = {}  # other seat -> who spoke last between us
-        for m in view.messages:
-            if m.round != view.round or m.kind != "chat":
-                continue
-            if m.sender == self.seat:
-                for to in m.to:
-                    last[to] = self.seat
-            elif self.seat in m.to:
-                last[m.sender] = m.sender
-        for other, speaker in last.items():
+        for other, speaker in self._last_speakers(view).items():
             if speaker != other or f"reply-{view.round}-{other}" in self.once:
                 continue
             if any(
@@ -285,6 +279,24 @@ class ScriptedBot:
                 continue
             return other
         return None
+
+    def _last_speakers(self, view: GameView) -> dict[SeatId, SeatId]:
+        """Other seat -> who spoke last between us this round (kept while the view's
+        messages and the round are the same)."""
+        key = (view.messages, view.round)
+        if key[0] is self._speakers[0] and key[1] == self._speakers[1]:
+            return self._speakers[2]
+        last: dict[SeatId, SeatId] = {}
+        for m in view.messages:
+            if m.round != view.round or m.kind != "chat":
+                continue
+            if m.sender == self.seat:
+                for to in m.to:
+                    last[to] = self.seat
+            elif self.seat in m.to:
+                last[m.sender] = m.sender
+        self._speakers = (view.messages, view.round, last)
+        return last
 
     def reply_text(self, view: GameView) -> str | None:
         return self.line("reply", day=self.day(view), price="?", scope="the business")
