@@ -84,17 +84,18 @@ def apply(state: GameState, seat: Actor, action: Action) -> Step:
     """
     check(state, seat, action)
     events: list[Event] = []
-    if action.rationale and seat in state.seats:
-        # Kept for the facilitator and the debrief; other seats never see it.
-        text = f"{_name(state, SeatId(seat))} ({describe(action)}): {action.rationale}"
-        events.append(Event("rationale", text, frozenset({SeatId(seat)}), SeatId(seat)))
     # Dispatch on the action's tag: a string compare, where isinstance against a pydantic
     # model class that does not match goes through ABCMeta's Python __instancecheck__.
     if action.type == "timeout":
         state = _timeout(state, events).evolve(version=state.version + 1)
         return Step(_advance(state, events), tuple(events))
-    state = _execute(state, SeatId(seat), action, events).evolve(version=state.version + 1)
-    if state.seats[SeatId(seat)].passed:
+    sid = SeatId(seat)  # check() has made sure it is a seat of this game
+    if action.rationale:
+        # Kept for the facilitator and the debrief; other seats never see it.
+        text = f"{_name(state, sid)} ({describe(action)}): {action.rationale}"
+        events.append(Event("rationale", text, frozenset((sid,)), sid))
+    state = _execute(state, sid, action, events).evolve(version=state.version + 1)
+    if state.seats[sid].passed:
         # Only an action that leaves its seat passed can have finished the phase: while
         # the acting seat is still to act, the phase goes on.
         state = _advance(state, events)
@@ -447,7 +448,7 @@ def _apply_changes(
 
 
 def _name(state: GameState, seat: SeatId) -> str:
-    return state.scenario.seat(seat).name
+    return state.scenario.seat_name(seat)
 
 
 def _count_deal_move(state: GameState, seat: SeatId) -> GameState:

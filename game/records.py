@@ -33,11 +33,14 @@ def trusted(cls: type[M], fields: dict[str, Any], *, in_order: bool = False) -> 
         values.update(fields)
         given = set(fields)
     record = cls.__new__(cls)
-    object.__setattr__(record, "__dict__", values)
-    object.__setattr__(record, "__pydantic_fields_set__", given)
-    object.__setattr__(record, "__pydantic_extra__", None)
-    object.__setattr__(record, "__pydantic_private__", None)
+    _set(record, "__dict__", values)
+    _set(record, "__pydantic_fields_set__", given)
+    _set(record, "__pydantic_extra__", None)
+    _set(record, "__pydantic_private__", None)
     return record
+
+
+_set = object.__setattr__
 
 
 @cache

@@ -365,6 +365,10 @@ class Scenario(Model):
         """The seat with this id (KeyError if there is none)."""
         return self._seats_by_id[seat_id]
 
+    def seat_name(self, seat_id: SeatId) -> str:
+        """The name of the seat with this id (KeyError if there is none)."""
+        return self._names[seat_id]
+
     def outcome(self, outcome_id: str) -> Outcome:
         """The outcome class with this id (KeyError if there is none)."""
         return self._outcomes_by_id[outcome_id]
@@ -395,6 +399,10 @@ class Scenario(Model):
     @cached_property
     def _seats_by_id(self) -> dict[SeatId, Seat]:
         return {s.id: s for s in self.seats}
+
+    @cached_property
+    def _names(self) -> dict[SeatId, str]:
+        return {s.id: s.name for s in self.seats}
 
     @cached_property
     def _outcomes_by_id(self) -> dict[str, Outcome]:

@@ -14,6 +14,9 @@ from game.scenario import Scenario
 from game.types import LIVE_STATUSES, Mitigation, Phase, Scope, SeatId, SheetId, SheetStatus
 
 BriefValue = float | tuple[str, ...]
+# A frozen dataclass's copy is made by hand (see GameState.evolve), with these two.
+_new = object.__new__
+_set = object.__setattr__
 PUBLIC_STATUSES = frozenset(
     {SheetStatus.SIGNED, SheetStatus.CLEARED, SheetStatus.BLOCKED, SheetStatus.CLOSED}
 )
@@ -125,8 +128,8 @@ class SeatState:
 
     def evolve(self, **changes: object) -> SeatState:
         """A copy with ``changes`` (see ``GameState.evolve``)."""
-        new = object.__new__(SeatState)
-        object.__setattr__(new, "__dict__", {**self.__dict__, **changes})
+        new = _new(SeatState)
+        _set(new, "__dict__", {**self.__dict__, **changes})
         return new
 
 
@@ -164,8 +167,8 @@ class GameState:
         The engine makes several copies per action and bots play thousands of games.
         """
         # No __slots__ on purpose: copying the instance dict is one C-level merge.
-        new = object.__new__(GameState)
-        object.__setattr__(new, "__dict__", {**self.__dict__, **changes})
+        new = _new(GameState)
+        _set(new, "__dict__", {**self.__dict__, **changes})
         return new
 
     @property
