@@ -14,7 +14,8 @@ def summary(sc: Scenario, path: str) -> str:
     lines.append("Seats")
     for seat in sc.seats:
         state = "" if seat.enabled else "  (optional, off)"
-        lines.append(f"  {seat.id:<12} {seat.name:<22} {per_seat.get(seat.id, 0)} levers{state}")
+        n = per_seat.get(seat.id, 0)
+        lines.append(f"  {seat.id:<12} {seat.name:<22} {n} lever{'' if n == 1 else 's'}{state}")
     lines.append("Tracks")
     for tid, t in sc.tracks.items():
         unit = f" {t.unit}" if t.unit else ""

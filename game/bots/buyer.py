@@ -168,11 +168,11 @@ class BuyerBot(ScriptedBot):
         terms = make_terms(self.sc, stakes, scope, price, algorithm, mitigations)
         key = "joint" if joint else "propose"
         line = self.line(key, price=terms.price, scope=self.scope_name(scope), share=stakes[0][1])
-        kind = "joint offer" if joint else "offer"
+        kind = "a joint offer" if joint else "an offer"
         return Propose(
             terms=terms,
             note=line or "",
-            rationale=f"open a {kind} at ${terms.price}B for {scope}",
+            rationale=f"open {kind} at ${terms.price}B for {scope}",
         )
 
     def _scope(self, view: GameView) -> Scope | None:
