@@ -155,8 +155,8 @@ class Lobby:
         """Take ``seat`` (alone or with a team already in it) and get a token for it.
 
         Raises:
-            LobbyError: no such room or seat, a bot plays the seat, or the name is
-                not one line of printable text.
+            LobbyError: no such room or seat, a bot plays the seat, the room's seats
+                are closed, or the name is not one line of printable text.
         """
         name = name.strip()
         if not name or has_control(name):
@@ -170,7 +170,13 @@ class Lobby:
         if seat in room.bots:
             raise LobbyError("seat_taken", f"a bot plays {seat} in room {room.code}")
         token = new_token()
-        await self.store.run(Store.add_token, token, room.code, seat, name)
+        # The store checks the lock in the transaction that would store the token.
+        if not await self.store.run(Store.add_seat_token, token, room.code, seat, name):
+            raise LobbyError(
+                "seats_locked",
+                f"the seats of room {room.code} are closed: ask your teacher to open them"
+                " (if you were in a seat already, your game comes back to it by itself)",
+            )
         return Seated(room, seat, name), token
 
     async def load_unfinished(self) -> int:
@@ -230,6 +236,7 @@ class Lobby:
             events=list(record.events),
             seen={(a.actor, a.client_id): (a.version, a.action) for a in record.actions},
             bots={s: BotSpec.model_validate_json(spec) for s, spec in record.bots.items()},
+            seats_locked=record.seats_locked,
             team_lines=list(record.team_lines),
         )
         room.make_players()  # before the room is served: a bad bot fails the load

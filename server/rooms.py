@@ -34,6 +34,7 @@ from server.logs import log
 from server.memory import remember
 from server.protocol import (
     Ack,
+    Attendee,
     BotSpec,
     Encoded,
     Presence,
@@ -56,6 +57,7 @@ class Member(Protocol):
 
     role: Role
     name: str
+    address: str  # where it connects from (the facilitator sees it)
 
     def send(self, message: _Out | Encoded) -> None:
         """Queue ``message`` (or it and its JSON, already encoded) for this connection;
@@ -77,6 +79,7 @@ class Room:
     # (actor, client id) -> the version the action made, and the action
     seen: dict[tuple[str, str], tuple[int, Action]] = field(default_factory=dict)
     bots: dict[SeatId, BotSpec] = field(default_factory=dict)
+    seats_locked: bool = False  # closed: ``join`` is refused (resume and watch are not)
     team_lines: list[tuple[SeatId, str, str]] = field(default_factory=list)
     members: set[Member] = field(default_factory=set)
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
@@ -151,7 +154,10 @@ class Room:
         new = step.state
         entry = LoggedAction(new.version, actor, client_id, action)
         snapshot = new if new.version % SNAPSHOT_EVERY == 0 else None
-        await self.store.run(Store.append, self.code, entry, step.events, snapshot, new.outcome)
+        closes = self._closes_seats(old, new)
+        await self.store.run(
+            Store.append, self.code, entry, step.events, snapshot, new.outcome, closes
+        )
         self.state = new
         if (new.round, new.phase) != (old.round, old.phase):
             self.phase_began = new.version
@@ -164,8 +170,36 @@ class Room:
         if new.over:
             log.info("room %s: game over, %s", self.code, new.outcome)
         self._publish(step.events)
+        if closes:
+            self.seats_locked = True
+            log.info("room %s: the first negotiate phase is over; the seats are closed", self.code)
+            self._presence()
         self._changed()
         return ack
+
+    def _closes_seats(self, old: GameState, new: GameState) -> bool:
+        """Whether this step ends the first negotiate phase of a room whose seats close then
+        (``lock_seats_after_first_round``); stored with the step, in its transaction."""
+        first = (1, Phase.NEGOTIATE)
+        return (
+            self.options.lock_seats_after_first_round
+            and not self.seats_locked
+            and (old.round, old.phase) == first
+            and (new.round, new.phase) != first
+        )
+
+    async def lock_seats(self, locked: bool) -> None:
+        """Close the seats (``join`` is refused from now on) or open them; stored, then
+        every member's presence says so (the facilitator's answer too).
+
+        Raises:
+            StoreError: it could not be stored; nothing changed.
+        """
+        async with self.lock:
+            await self.store.run(Store.set_seats_locked, self.code, locked)
+            self.seats_locked = locked
+        log.info("room %s: the seats are %s", self.code, "closed" if locked else "open")
+        self._presence()
 
     # -- members --------------------------------------------------------------------------
 
@@ -405,15 +439,33 @@ class Room:
         )
 
     def _presence(self) -> None:
+        """Everyone's presence; the facilitator's also says who connects from where."""
         spectators = sum(1 for m in self.members if m.role == SPECTATOR)
-        self._send_all(
-            Presence(
-                version=self.state.version,
-                seats=self.seat_names(),
-                bots=tuple(sorted(self.bots)),
-                spectators=spectators,
-            )
+        public = Presence(
+            version=self.state.version,
+            seats=self.seat_names(),
+            bots=tuple(sorted(self.bots)),
+            spectators=spectators,
+            seats_locked=self.seats_locked,
         )
+        made: dict[bool, Encoded] = {}
+        for m in list(self.members):
+            private = m.role == FACILITATOR
+            message = made.get(private)
+            if message is None:
+                shown = public
+                if private:
+                    shown = public.model_copy(update={"connections": self._connections()})
+                message = made[private] = Encoded.of(shown)
+            m.send(message)
+
+    def _connections(self) -> dict[SeatId, tuple[Attendee, ...]]:
+        """Each seat's connections, with their addresses: one student in two seats shows."""
+        found: dict[SeatId, list[Attendee]] = {s: [] for s in self.state.seats}
+        for m in self.members:
+            if m.role in found:
+                found[SeatId(m.role)].append(Attendee(name=m.name, address=m.address))
+        return {s: tuple(sorted(a, key=lambda a: (a.name, a.address))) for s, a in found.items()}
 
     def _send_all(self, message: _Out) -> None:
         for m in list(self.members):
