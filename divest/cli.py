@@ -229,6 +229,11 @@ def serve(
 @difficulty_option
 @click.option("--negotiate-seconds", type=click.FloatRange(min=1, max=3600), help="Phase timer.")
 @click.option("--government-seconds", type=click.FloatRange(min=1, max=3600), help="Phase timer.")
+@click.option(
+    "--lock-seats-after-first-round",
+    is_flag=True,
+    help="Close the seats when the first day's negotiation ends (no one joins after).",
+)
 def room(  # noqa: PLR0917 - one parameter per option
     server_url: str,
     rounds: int | None,
@@ -237,6 +242,7 @@ def room(  # noqa: PLR0917 - one parameter per option
     difficulty: str,
     negotiate_seconds: float | None,
     government_seconds: float | None,
+    lock_seats_after_first_round: bool,
 ) -> None:
     """Open a room on a running server and print the room code and the facilitator token."""
     import asyncio
@@ -256,6 +262,7 @@ def room(  # noqa: PLR0917 - one parameter per option
                 for seat, _, personality in (b.partition("=") for b in bot_seats)
             },
             phase_seconds={k: v for k, v in timers.items() if v is not None},
+            lock_seats_after_first_round=lock_seats_after_first_round,
         )
     except ValidationError as e:
         raise click.BadParameter(str(e.errors()[0]["msg"])) from None
@@ -295,8 +302,15 @@ def _student_urls(server_url: str) -> list[str]:
 @click.option("--token", required=True, help="The facilitator token `divest room` printed.")
 @click.option("--end-phase", is_flag=True, help="End the current phase: seats still to act pass.")
 @click.option("--add-bots", is_flag=True, help="Bots take every seat nobody is in.")
-def facilitate(url: str, token: str, end_phase: bool, add_bots: bool) -> None:
-    """Look at a room as its facilitator (ws://HOST:PORT/ROOM), end a phase, add bots."""
+@click.option(
+    "--lock-seats", is_flag=True, help="Close the seats: no one can join one from now on."
+)
+@click.option("--open-seats", is_flag=True, help="Open the seats again.")
+def facilitate(  # noqa: PLR0917 - one parameter per option
+    url: str, token: str, end_phase: bool, add_bots: bool, lock_seats: bool, open_seats: bool
+) -> None:
+    """Look at a room as its facilitator (ws://HOST:PORT/ROOM): who is in which seat and
+    from where; end a phase, add bots, close or open the seats."""
     from divest.facilitate import run
     from game.client.ws import parse_join_url
     from server.client import DROPS, Refused
@@ -305,8 +319,14 @@ def facilitate(url: str, token: str, end_phase: bool, add_bots: bool) -> None:
         server, room_code = parse_join_url(url)
     except ValueError as e:
         raise click.BadParameter(str(e), param_hint="'URL'") from None
+    if lock_seats and open_seats:
+        raise click.UsageError("--lock-seats and --open-seats: choose one")
+    locked = True if lock_seats else False if open_seats else None
     try:
-        click.echo(run(server, room_code, token, end_phase=end_phase, add_bots=add_bots))
+        said = run(
+            server, room_code, token, end_phase=end_phase, add_bots=add_bots, lock_seats=locked
+        )
+        click.echo(said)
     except Refused as e:
         click.echo(f"error: {e.error.message}", err=True)
         sys.exit(2)

@@ -1,12 +1,15 @@
-"""``divest facilitate``: the teacher's remote control for a room (status, end phase, bots)."""
+"""``divest facilitate``: the teacher's remote control for a room (status, end phase,
+bots, closing the seats)."""
 
 from __future__ import annotations
 
 import asyncio
+from collections import defaultdict
 from typing import TypeVar
 
 from websockets.asyncio.client import ClientConnection
 
+from game.views import GameView
 from server.client import Refused, open_connection, receive, send
 from server.protocol import (
     Ack,
@@ -14,6 +17,7 @@ from server.protocol import (
     EndPhase,
     ErrorMsg,
     Joined,
+    LockSeats,
     Presence,
     Resume,
     ServerMessage,
@@ -23,20 +27,27 @@ from server.protocol import (
 _M = TypeVar("_M")
 
 
-async def facilitate(url: str, room: str, token: str, *, end_phase: bool, add_bots: bool) -> str:
+async def facilitate(
+    url: str,
+    room: str,
+    token: str,
+    *,
+    end_phase: bool = False,
+    add_bots: bool = False,
+    lock_seats: bool | None = None,
+) -> str:
     """Resume as the facilitator, do what was asked, and describe the room.
+
+    Args:
+        lock_seats: True closes the seats (no one can join one), False opens them,
+            None leaves them as they are.
 
     Raises:
         Refused: the server refused the token, the room or the request.
     """
     ws = await open_connection(url)
     try:
-        await send(ws, Resume(room=room, token=token))
-        joined = await _next(ws, Joined)
-        if joined.role != "facilitator":
-            raise ValueError("that token is a seat's, not the facilitator's")
-        view = (await _next(ws, ViewMsg)).view
-        presence = await _next(ws, Presence)
+        view, presence = await _enter(ws, room, token)
         done: list[str] = []
         if end_phase:
             # The version seen: if that phase has ended meanwhile, the next is left alone.
@@ -49,23 +60,61 @@ async def facilitate(url: str, room: str, token: str, *, end_phase: bool, add_bo
                 done.append("the phase had already ended, so nothing was ended")
             else:
                 done.append("ended the phase")
-            view = (await _next(ws, ViewMsg)).view
         if add_bots:
             await send(ws, AddBots())
-            presence = await _next(ws, Presence)
+            await _next(ws, Presence)
             done.append("bots took the empty seats")
+        if lock_seats is not None:
+            await send(ws, LockSeats(locked=lock_seats))
+            while (await _next(ws, Presence)).seats_locked != lock_seats:
+                pass  # a presence sent before the answer
+            done.append("closed the seats" if lock_seats else "opened the seats")
+        if done:
+            # The room as it is after all of it (ending a phase may close the seats, say):
+            # the server answers this connection's messages in order.
+            view, presence = await _enter(ws, room, token)
     finally:
         await ws.close()
+    return _status(room, view, presence, done)
+
+
+async def _enter(ws: ClientConnection, room: str, token: str) -> tuple[GameView, Presence]:
+    """Resume as the facilitator: the room's view and presence as they are now."""
+    await send(ws, Resume(room=room, token=token))
+    joined = await _next(ws, Joined)
+    if joined.role != "facilitator":
+        raise ValueError("that token is a seat's, not the facilitator's")
+    view = (await _next(ws, ViewMsg)).view
+    return view, await _next(ws, Presence)
+
+
+def _status(room: str, view: GameView, presence: Presence, done: list[str]) -> str:
+    """The day and phase; whether the seats are open; who is in each seat, from which
+    address, and who still has to act; an address that is in more than one seat."""
     lines = [f"Room {room}: {view.round_name}, {view.phase} phase, deadline {view.deadline_name}"]
     if view.outcome_name:
         lines[0] = f"Room {room}: over, {view.outcome_name}"
+    if presence.seats_locked:
+        lines.append("Seats: closed (no one new can take a seat; those seated can reconnect)")
+    else:
+        lines.append("Seats: open (anyone with the room code can join a seat)")
+    connections = presence.connections or {}
+    seats_of: defaultdict[str, list[str]] = defaultdict(list)
     for seat in view.seats:
-        who = ", ".join(presence.seats.get(seat.id, ())) or (
-            "a bot" if seat.id in presence.bots else "nobody"
-        )
+        here = connections.get(seat.id)
+        if here is not None:
+            who = ", ".join(f"{a.name} ({a.address})" for a in here)
+            for address in dict.fromkeys(a.address for a in here):
+                seats_of[address].append(seat.name)
+        else:
+            who = ", ".join(presence.seats.get(seat.id, ()))
+        who = who or ("a bot" if seat.id in presence.bots else "nobody")
         state = "to act" if seat.waiting else "done"
         lines.append(f"  {seat.name:<12} {state:<7} {who}")
     lines.append(f"  spectators: {presence.spectators}")
+    for address, names in seats_of.items():
+        if len(names) > 1:
+            lines.append(f"  {address} is in {len(names)} seats: {', '.join(names)}")
     if done:
         lines.append("Done: " + "; ".join(done) + ".")
     return "\n".join(lines)
@@ -81,8 +130,17 @@ async def _next(ws: ClientConnection, kind: type[_M]) -> _M:
             return msg
 
 
-def run(url: str, room: str, token: str, *, end_phase: bool, add_bots: bool) -> str:
+def run(
+    url: str,
+    room: str,
+    token: str,
+    *,
+    end_phase: bool = False,
+    add_bots: bool = False,
+    lock_seats: bool | None = None,
+) -> str:
     """``facilitate`` with a 15-second limit, from synchronous code."""
-    return asyncio.run(
-        asyncio.wait_for(facilitate(url, room, token, end_phase=end_phase, add_bots=add_bots), 15)
+    asked = facilitate(
+        url, room, token, end_phase=end_phase, add_bots=add_bots, lock_seats=lock_seats
     )
+    return asyncio.run(asyncio.wait_for(asked, 15))

@@ -43,6 +43,7 @@ from server.protocol import (
     Hello,
     Join,
     Joined,
+    LockSeats,
     Presence,
     Refusal,
     Resume,
@@ -77,6 +78,7 @@ _KNOWN_TYPES = {
     "team",
     "end_phase",
     "add_bots",
+    "lock_seats",
 }
 
 
@@ -106,6 +108,7 @@ class Connection:
     def __init__(self, ws: ServerConnection) -> None:
         self.ws = ws
         self.peer = _peer(ws)
+        self.address = _address(ws)
         self.role: Role = SPECTATOR
         self.name = ""
         self.room: Room | None = None
@@ -328,6 +331,8 @@ class App:
                 await self._end_phase(conn, msg)
             case AddBots():
                 await self._add_bots(conn, msg)
+            case LockSeats():
+                await self._lock_seats(conn, msg)
             case Hello():  # answered before dispatch
                 pass
 
@@ -404,6 +409,11 @@ class App:
                 raise LobbyError("unknown_seat", f"'{seat}' is not a seat")
         await room.add_bots({s: msg.bot for s in seats if s not in room.bots})
 
+    async def _lock_seats(self, conn: Connection, msg: LockSeats) -> None:
+        room = self._facilitated(conn)
+        if room is not None:
+            await room.lock_seats(msg.locked)  # everyone's presence is the answer
+
     # -- helpers --------------------------------------------------------------------------
 
     def _seat(self, conn: Connection, room: Room, role: Role, name: str, token: str | None) -> None:
@@ -431,6 +441,12 @@ class App:
 def _peer(ws: ServerConnection) -> str:
     address = ws.remote_address
     return f"{address[0]}:{address[1]}" if address else "?"
+
+
+def _address(ws: ServerConnection) -> str:
+    """The IP address a connection comes from (two seats from one address stand out)."""
+    address = ws.remote_address
+    return str(address[0]) if address else "?"
 
 
 def _problems(e: ValidationError) -> str:

@@ -17,8 +17,9 @@ from game.scenario import SCENARIO_DIR, Scenario, ScenarioError, load_scenario
 from game.state import GameState
 from game.types import FACILITATOR, SPECTATOR, SeatId
 from server.logs import has_control, log
-from server.protocol import BotSpec, Refusal, Role, RoomOptions
-from server.rooms import Room, check_bot
+from server.protocol import Refusal, Role, RoomOptions
+from server.recall import bot_json, bot_turns, parse_bot, recall
+from server.rooms import Room, check_bot, new_player
 from server.store import AsyncStore, NewRoom, RoomRecord, Store, unpickle_state
 
 # Easy to read aloud and to type: no 0/O, no 1/I/L.
@@ -94,10 +95,11 @@ class Lobby:
             state=opening.state,
             events=[(0, e) for e in opening.events],
             bots=dict(options.bots),
+            bots_since=dict.fromkeys(options.bots, opening.state.version),
         )
         room.make_players()  # every bot made before anything is stored
         token = new_token()
-        bots = {seat: spec.model_dump_json() for seat, spec in options.bots.items()}
+        bots = {seat: bot_json(spec, opening.state.version) for seat, spec in options.bots.items()}
         new = NewRoom(
             code, scenario_id, seed, options.model_dump_json(), opening.events, token, bots
         )
@@ -155,8 +157,8 @@ class Lobby:
         """Take ``seat`` (alone or with a team already in it) and get a token for it.
 
         Raises:
-            LobbyError: no such room or seat, a bot plays the seat, or the name is
-                not one line of printable text.
+            LobbyError: no such room or seat, a bot plays the seat, the room's seats
+                are closed, or the name is not one line of printable text.
         """
         name = name.strip()
         if not name or has_control(name):
@@ -170,7 +172,13 @@ class Lobby:
         if seat in room.bots:
             raise LobbyError("seat_taken", f"a bot plays {seat} in room {room.code}")
         token = new_token()
-        await self.store.run(Store.add_token, token, room.code, seat, name)
+        # The store checks the lock in the transaction that would store the token.
+        if not await self.store.run(Store.add_seat_token, token, room.code, seat, name):
+            raise LobbyError(
+                "seats_locked",
+                f"the seats of room {room.code} are closed: ask your teacher to open them"
+                " (if you were in a seat already, your game comes back to it by itself)",
+            )
         return Seated(room, seat, name), token
 
     async def load_unfinished(self) -> int:
@@ -218,7 +226,32 @@ class Lobby:
         options = RoomOptions.model_validate_json(record.options)
         if self.bot_delay is not None:
             options = options.model_copy(update={"bot_delay": self.bot_delay})
-        state = await asyncio.to_thread(rebuild, sc, record, options.rounds)
+        bots = {seat: parse_bot(text) for seat, text in record.bots.items()}
+        since: dict[SeatId, int | None] = {}
+        for seat, (_, version) in bots.items():
+            # A store older than the bots' versions kept none: a bot the room was created
+            # with took its seat at version 0; one added later is made afresh (below).
+            since[seat] = version if version is not None or seat not in options.bots else 0
+        made = {
+            seat: (new_player(sc, record.seed, seat, spec, version), version)
+            for seat, (spec, _) in bots.items()
+            if (version := since[seat]) is not None
+        }
+        if made and record.outcome is None:  # a finished game's bots never move again
+            # Off the event loop, like the replay below (a whole game: about 10 ms).
+            recalled = await asyncio.to_thread(recall, sc, record, options.rounds, made)
+            state, players = recalled.state, recalled.players
+            for seat, why in recalled.diverged.items():
+                log.warning(
+                    "room %s: bot %s could not be rebuilt exactly (%s); it plays on from"
+                    " what it recalled",
+                    code,
+                    seat,
+                    why,
+                )
+        else:
+            state = await asyncio.to_thread(rebuild, sc, record, options.rounds)
+            players = {}
         room = Room(
             code=code,
             scenario_id=record.scenario,
@@ -229,16 +262,32 @@ class Lobby:
             state=state,
             events=list(record.events),
             seen={(a.actor, a.client_id): (a.version, a.action) for a in record.actions},
-            bots={s: BotSpec.model_validate_json(spec) for s, spec in record.bots.items()},
+            bots={seat: spec for seat, (spec, _) in bots.items()},
+            bots_since=since,
+            bot_turns=bot_turns(record),
+            seats_locked=record.seats_locked,
             team_lines=list(record.team_lines),
         )
-        room.make_players()  # before the room is served: a bad bot fails the load
+        room.make_players(players)  # before the room is served: a bad bot fails the load
+        await self._store_since(room)
         self.rooms[code] = room
         room.start()
         log.info(
             "room %s loaded at version %d (%s)", code, state.version, record.outcome or "in play"
         )
         return room
+
+    async def _store_since(self, room: Room) -> None:
+        """Store the version a bot took its seat at where the store had none (an older
+        store; see ``_load``): the bot was made afresh at the loaded version, so the next
+        restart makes it again from there and recalls it."""
+        unknown = [seat for seat in room.bots if room.bots_since.get(seat) is None]
+        if not unknown or room.state.over:
+            return
+        version = room.state.version
+        stored = {seat: bot_json(room.bots[seat], version) for seat in unknown}
+        await self.store.run(Store.set_bots, room.code, stored)
+        room.bots_since.update(dict.fromkeys(unknown, version))
 
 
 def rebuild(sc: Scenario, record: RoomRecord, rounds: int | None) -> GameState:

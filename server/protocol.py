@@ -68,6 +68,10 @@ class RoomOptions(_Msg):
         default_factory=dict,
         description="A timer per phase; when it runs out every seat still to act passes",
     )
+    lock_seats_after_first_round: bool = Field(
+        default=False,
+        description="Close the seats (as lock_seats does) when the first negotiate phase ends",
+    )
 
 
 # --- client to server --------------------------------------------------------------------
@@ -146,8 +150,19 @@ class AddBots(_Msg):
     bot: BotSpec = Field(default_factory=BotSpec)
 
 
+class LockSeats(_Msg):
+    """Facilitator: close the seats (``join`` is refused) or open them again.
+
+    A seat's token still resumes, spectators still watch: closing the seats only
+    stops anyone taking a seat, or joining a team, from now on.
+    """
+
+    type: Literal["lock_seats"] = "lock_seats"
+    locked: bool = True
+
+
 ClientMessage = Annotated[
-    Hello | CreateRoom | Join | Watch | Resume | Act | TeamSay | EndPhase | AddBots,
+    Hello | CreateRoom | Join | Watch | Resume | Act | TeamSay | EndPhase | AddBots | LockSeats,
     Field(discriminator="type"),
 ]
 CLIENT_ADAPTER: TypeAdapter[ClientMessage] = TypeAdapter(ClientMessage)
@@ -230,13 +245,24 @@ class Timer(_Out):
     seconds_left: float | None
 
 
+class Attendee(_Msg):
+    """One connection in a seat, as the facilitator sees it."""
+
+    name: str
+    address: str = Field(description="The IP address it connects from")
+
+
 class Presence(_Out):
-    """Who is at the table: the names in each seat, and which seats bots play."""
+    """Who is at the table: the names in each seat, which seats bots play, and whether
+    the seats are closed. The facilitator's also has each seat's connections and their
+    addresses (``connections``; null for everyone else)."""
 
     type: Literal["presence"] = "presence"
     seats: dict[SeatId, tuple[str, ...]]
     bots: tuple[SeatId, ...]
     spectators: int
+    seats_locked: bool = False
+    connections: dict[SeatId, tuple[Attendee, ...]] | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -34,6 +34,7 @@ from server.logs import log
 from server.memory import remember
 from server.protocol import (
     Ack,
+    Attendee,
     BotSpec,
     Encoded,
     Presence,
@@ -45,6 +46,7 @@ from server.protocol import (
     ViewMsg,
     _Out,
 )
+from server.recall import FALLBACK, bot_json, bot_move_id
 from server.store import SNAPSHOT_EVERY, AsyncStore, LoggedAction, Store
 
 TEAM_REPLAY = 200  # team lines per seat sent again on entering a room (all are stored)
@@ -56,6 +58,7 @@ class Member(Protocol):
 
     role: Role
     name: str
+    address: str  # where it connects from (the facilitator sees it)
 
     def send(self, message: _Out | Encoded) -> None:
         """Queue ``message`` (or it and its JSON, already encoded) for this connection;
@@ -77,6 +80,11 @@ class Room:
     # (actor, client id) -> the version the action made, and the action
     seen: dict[tuple[str, str], tuple[int, Action]] = field(default_factory=dict)
     bots: dict[SeatId, BotSpec] = field(default_factory=dict)
+    # seat -> the version its bot took the seat at, which seeds the bot (None: not
+    # stored, a room from an older store; the bot is made afresh when it is loaded)
+    bots_since: dict[SeatId, int | None] = field(default_factory=dict)
+    bot_turns: int = 0  # bot moves made: whose turn is next (the log's count after a restart)
+    seats_locked: bool = False  # closed: ``join`` is refused (resume and watch are not)
     team_lines: list[tuple[SeatId, str, str]] = field(default_factory=list)
     members: set[Member] = field(default_factory=set)
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
@@ -151,7 +159,10 @@ class Room:
         new = step.state
         entry = LoggedAction(new.version, actor, client_id, action)
         snapshot = new if new.version % SNAPSHOT_EVERY == 0 else None
-        await self.store.run(Store.append, self.code, entry, step.events, snapshot, new.outcome)
+        closes = self._closes_seats(old, new)
+        await self.store.run(
+            Store.append, self.code, entry, step.events, snapshot, new.outcome, closes
+        )
         self.state = new
         if (new.round, new.phase) != (old.round, old.phase):
             self.phase_began = new.version
@@ -164,8 +175,36 @@ class Room:
         if new.over:
             log.info("room %s: game over, %s", self.code, new.outcome)
         self._publish(step.events)
+        if closes:
+            self.seats_locked = True
+            log.info("room %s: the first negotiate phase is over; the seats are closed", self.code)
+            self._presence()
         self._changed()
         return ack
+
+    def _closes_seats(self, old: GameState, new: GameState) -> bool:
+        """Whether this step ends the first negotiate phase of a room whose seats close then
+        (``lock_seats_after_first_round``); stored with the step, in its transaction."""
+        first = (1, Phase.NEGOTIATE)
+        return (
+            self.options.lock_seats_after_first_round
+            and not self.seats_locked
+            and (old.round, old.phase) == first
+            and (new.round, new.phase) != first
+        )
+
+    async def lock_seats(self, locked: bool) -> None:
+        """Close the seats (``join`` is refused from now on) or open them; stored, then
+        every member's presence says so (the facilitator's answer too).
+
+        Raises:
+            StoreError: it could not be stored; nothing changed.
+        """
+        async with self.lock:
+            await self.store.run(Store.set_seats_locked, self.code, locked)
+            self.seats_locked = locked
+        log.info("room %s: the seats are %s", self.code, "closed" if locked else "open")
+        self._presence()
 
     # -- members --------------------------------------------------------------------------
 
@@ -231,22 +270,32 @@ class Room:
             StoreError: the bots could not be stored; nothing changed.
         """
         async with self.lock:
-            made = {seat: self._new_player(seat, spec) for seat, spec in specs.items()}
-            stored = {seat: spec.model_dump_json() for seat, spec in specs.items()}
+            since = self.state.version
+            made = {seat: self._new_player(seat, spec, since) for seat, spec in specs.items()}
+            stored = {seat: bot_json(spec, since) for seat, spec in specs.items()}
             await self.store.run(Store.set_bots, self.code, stored)
             self.bots.update(specs)
+            self.bots_since.update(dict.fromkeys(specs, since))
             self._players.update(made)
             for seat, spec in specs.items():
                 log.info("room %s: a bot plays %s (%s)", self.code, seat, spec.personality or "any")
         self._presence()
         self._changed()
 
-    def make_players(self) -> None:
+    def make_players(self, recalled: Mapping[SeatId, Player] | None = None) -> None:
         """Make a player for every bot seat that has none (raises ``Refusal`` as
-        ``add_bots``); rooms call it before they are stored or started."""
+        ``add_bots``); rooms call it before they are stored or started.
+
+        Args:
+            recalled: bots rebuilt from the log (after a restart), used as they are.
+        """
+        self._players.update(recalled or {})
         for seat, spec in self.bots.items():
             if seat not in self._players:
-                self._players[seat] = self._new_player(seat, spec)
+                since = self.bots_since.get(seat)
+                self._players[seat] = self._new_player(
+                    seat, spec, self.state.version if since is None else since
+                )
 
     def start(self) -> None:
         """Start the bots and the timer (after creation, or after loading from the store)."""
@@ -261,18 +310,10 @@ class Room:
             self._timer_task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
 
-    def _new_player(self, seat: SeatId, spec: BotSpec) -> Player:
-        check_bot(self.scenario, seat, spec, "invalid_bot")
-        # Seeded by the room and the log's length: a restart makes a fresh bot
-        # that plays on from where the game is.
-        rng = random.Random(f"{self.seed}:{seat}:{self.state.version}")
-        try:
-            return make_bot(self.scenario, seat, rng, spec.personality, spec.difficulty)
-        except ValueError as e:
-            raise Refusal("invalid_bot", f"{seat}: {e}") from None
+    def _new_player(self, seat: SeatId, spec: BotSpec, since: int) -> Player:
+        return new_player(self.scenario, self.seed, seat, spec, since)
 
     async def _run_bots(self) -> None:
-        turn = 0
         wait = RETRY_FIRST
         while not self.state.over:
             waiting = [s for s in self.state.seats if s in self._players and self._can_move(s)]
@@ -280,36 +321,48 @@ class Room:
                 self._wake.clear()
                 await self._wake.wait()
                 continue
-            seat = waiting[turn % len(waiting)]
-            turn += 1
+            # Whose turn it is depends on the bot moves made so far, which the log keeps:
+            # after a restart the bots go on in the order they would have.
+            seat = waiting[self.bot_turns % len(waiting)]
             await asyncio.sleep(self.options.bot_delay)
             try:
-                await self._bot_move(seat)
+                decided = await self._bot_move(seat)
             except Exception:  # the store, or a bot's bug: this room's bots must go on
+                self.bot_turns += 1  # the next bot's turn: one that fails holds up no other
                 log.exception(
                     "room %s: bot %s could not move; trying again in %.0f s", self.code, seat, wait
                 )
                 await asyncio.sleep(wait)
                 wait = min(2 * wait, RETRY_MOST)
             else:
+                if decided:
+                    self.bot_turns += 1
                 wait = RETRY_FIRST
 
     def _can_move(self, seat: SeatId) -> bool:
         return not self.state.seats[seat].passed
 
-    async def _bot_move(self, seat: SeatId) -> None:
-        """Decide and apply under the lock, on the state the action is applied to."""
+    async def _bot_move(self, seat: SeatId) -> bool:
+        """Decide and apply under the lock, on the state the action is applied to;
+        whether the bot decided (False: the game had moved on, nothing for it to do).
+
+        ``server.recall`` replays this after a restart: keep the two in step.
+        """
         async with self.lock:
             state = self.state
             if state.over or not self._can_move(seat):
-                return
+                return False
             player = self._players[seat]
             before = remember(player)  # what it knew, if its move does not happen
-            action = player.act(view_for(state, seat))
-            client_id = f"bot:{seat}:{state.version}"
+            client_id = bot_move_id(seat, state.version)
+            try:
+                action = player.act(view_for(state, seat))
+            except BaseException:
+                self._players[seat] = before  # a bot's bug: it decided nothing
+                raise
             try:
                 await self._commit(seat, action, client_id, None)
-                return
+                return True
             except GameError as e:
                 # Refused against the very state it decided on: the bot's own mistake.
                 # It must not stall the table, so it passes instead.
@@ -320,9 +373,10 @@ class Room:
                 self._players[seat] = before  # not stored: it will decide again
                 raise
             try:
-                await self._commit(seat, fallback, client_id + ":pass", None)
+                await self._commit(seat, fallback, client_id + FALLBACK, None)
             except GameError as e:
                 log.warning("room %s: bot %s cannot even pass: %s", self.code, seat, e.message)
+            return True
 
     # -- the phase timer ------------------------------------------------------------------
 
@@ -405,15 +459,33 @@ class Room:
         )
 
     def _presence(self) -> None:
+        """Everyone's presence; the facilitator's also says who connects from where."""
         spectators = sum(1 for m in self.members if m.role == SPECTATOR)
-        self._send_all(
-            Presence(
-                version=self.state.version,
-                seats=self.seat_names(),
-                bots=tuple(sorted(self.bots)),
-                spectators=spectators,
-            )
+        public = Presence(
+            version=self.state.version,
+            seats=self.seat_names(),
+            bots=tuple(sorted(self.bots)),
+            spectators=spectators,
+            seats_locked=self.seats_locked,
         )
+        made: dict[bool, Encoded] = {}
+        for m in list(self.members):
+            private = m.role == FACILITATOR
+            message = made.get(private)
+            if message is None:
+                shown = public
+                if private:
+                    shown = public.model_copy(update={"connections": self._connections()})
+                message = made[private] = Encoded.of(shown)
+            m.send(message)
+
+    def _connections(self) -> dict[SeatId, tuple[Attendee, ...]]:
+        """Each seat's connections, with their addresses: one student in two seats shows."""
+        found: dict[SeatId, list[Attendee]] = {s: [] for s in self.state.seats}
+        for m in self.members:
+            if m.role in found:
+                found[SeatId(m.role)].append(Attendee(name=m.name, address=m.address))
+        return {s: tuple(sorted(a, key=lambda a: (a.name, a.address))) for s, a in found.items()}
 
     def _send_all(self, message: _Out) -> None:
         for m in list(self.members):
@@ -442,6 +514,21 @@ def _last_of_each_seat(
             kept.append(line)
         left[line[0]] -= 1
     return kept
+
+
+def new_player(sc: Scenario, seed: int, seat: SeatId, spec: BotSpec, since: int) -> Player:
+    """The bot for ``seat`` that took it at version ``since`` of a room with this seed;
+    the same arguments make the same bot (a restart makes it again, see ``server.recall``).
+
+    Raises:
+        Refusal: the seat is not a seat, or the bot is not one the rules have (invalid_bot).
+    """
+    check_bot(sc, seat, spec, "invalid_bot")
+    rng = random.Random(f"{seed}:{seat}:{since}")
+    try:
+        return make_bot(sc, seat, rng, spec.personality, spec.difficulty)
+    except ValueError as e:
+        raise Refusal("invalid_bot", f"{seat}: {e}") from None
 
 
 def check_bot(sc: Scenario, seat: SeatId, spec: BotSpec, code: str) -> None:

@@ -76,6 +76,10 @@ CREATE TABLE IF NOT EXISTS bots (
     spec TEXT NOT NULL,
     PRIMARY KEY (room, seat)
 );
+CREATE TABLE IF NOT EXISTS seat_locks (
+    room TEXT PRIMARY KEY REFERENCES rooms(code),
+    locked INTEGER NOT NULL
+);
 CREATE TABLE IF NOT EXISTS team_lines (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     room TEXT NOT NULL REFERENCES rooms(code),
@@ -125,6 +129,7 @@ class RoomRecord:
     snapshot: tuple[int, bytes] | None
     bots: dict[SeatId, str]
     team_lines: tuple[tuple[SeatId, str, str], ...]
+    seats_locked: bool = False
 
 
 def token_digest(token: str) -> str:
@@ -195,6 +200,29 @@ class Store:
             (token_digest(token), room, role, name),
         )
 
+    def add_seat_token(self, token: str, room: str, seat: SeatId, name: str) -> bool:
+        """A seat's new token, unless the room's seats are closed (then nothing is stored
+        and the answer is False). One transaction: a join cannot slip in after a lock."""
+        with self._transaction():
+            if self._seats_locked(room):
+                return False
+            self.add_token(token, room, seat, name)
+        return True
+
+    def set_seats_locked(self, room: str, locked: bool) -> None:
+        """Close (or open) the room's seats."""
+        with self._transaction():
+            self._lock_seats(room, locked)
+
+    def _lock_seats(self, room: str, locked: bool) -> None:
+        self.db.execute(
+            "INSERT OR REPLACE INTO seat_locks (room, locked) VALUES (?, ?)", (room, int(locked))
+        )
+
+    def _seats_locked(self, room: str) -> bool:
+        row = self.db.execute("SELECT locked FROM seat_locks WHERE room = ?", (room,)).fetchone()
+        return row is not None and bool(row[0])
+
     def token(self, room: str, token: str) -> tuple[str, str] | None:
         """The role and name this token holds in ``room``, or None."""
         row = self.db.execute(
@@ -203,15 +231,17 @@ class Store:
         ).fetchone()
         return None if row is None else (row[0], row[1])
 
-    def append(
+    def append(  # noqa: PLR0917 - AsyncStore.run passes arguments by position
         self,
         room: str,
         entry: LoggedAction,
         events: Sequence[Event],
         snapshot: GameState | None = None,
         outcome: str | None = None,
+        lock_seats: bool = False,
     ) -> None:
-        """Store one accepted action and its events in one transaction."""
+        """Store one accepted action and its events in one transaction (with the seats
+        closed, if ``lock_seats``: the action ended the phase after which they close)."""
         with self._transaction():
             self.db.execute(
                 "INSERT INTO actions (room, version, actor, client_id, action, at)"
@@ -234,6 +264,8 @@ class Store:
                 )
             if outcome is not None:
                 self.db.execute("UPDATE rooms SET outcome = ? WHERE code = ?", (outcome, room))
+            if lock_seats:
+                self._lock_seats(room, True)
 
     def set_bots(self, room: str, bots: Mapping[SeatId, str]) -> None:
         """Bots (seat -> spec) take these seats, all in one transaction."""
@@ -305,6 +337,7 @@ class Store:
             None if snap is None else (snap[0], snap[1]),
             bots,
             lines,
+            self._seats_locked(code),
         )
 
     def _events(self, room: str, version: int, events: Sequence[Event]) -> None:

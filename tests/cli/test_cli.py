@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -192,3 +194,83 @@ def test_room_and_facilitate_on_a_running_server(tmp_path: Path) -> None:
     finally:
         server.terminate()
         server.wait(10)
+
+
+@contextmanager
+def _serving(data: Path) -> Iterator[str]:
+    """`divest serve` on a free port with its own data directory; yields its ws:// URL."""
+    import os
+    import socket
+    import time
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    exe = Path(sys.executable).parent / "divest"
+    server = subprocess.Popen(
+        [str(exe), "serve", "--port", str(port), "--data", str(data)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    try:
+        for _ in range(200):
+            with socket.socket() as probe:
+                if probe.connect_ex(("127.0.0.1", port)) == 0:
+                    break
+            time.sleep(0.05)
+        yield f"ws://127.0.0.1:{port}"
+    finally:
+        server.terminate()
+        server.wait(10)
+
+
+def _join(url: str, room: str, seat: str) -> dict[str, object]:
+    """A student's join, on a raw connection: the server's answer."""
+    from websockets.sync.client import connect
+
+    with connect(url) as ws:
+        ws.send(json.dumps({"type": "hello", "protocol": 1}))
+        ws.recv(5)
+        ws.send(json.dumps({"type": "join", "room": room, "seat": seat, "name": "Ann"}))
+        answer: dict[str, object] = json.loads(ws.recv(5))
+        return answer
+
+
+def test_facilitate_closes_and_opens_the_seats(tmp_path: Path) -> None:
+    """`divest facilitate --lock-seats` closes the seats (a join is then refused) and says
+    so; `--open-seats` opens them again; both at once is a usage error. A room made with
+    `--lock-seats-after-first-round` closes them when the first negotiation ends."""
+    with _serving(tmp_path) as url:
+        made = CliRunner().invoke(main, ["room", "--server", url])
+        assert made.exit_code == 0, made.output
+        code = made.output.split("Room ")[1].split()[0]
+        token = made.output.split("Facilitator token (keep it to yourself): ")[1].split()[0]
+        room_url = f"{url}/{code}"
+        closed = CliRunner().invoke(
+            main, ["facilitate", room_url, "--token", token, "--lock-seats"]
+        )
+        assert closed.exit_code == 0, closed.output
+        assert "Seats: closed" in closed.output and "Done: closed the seats." in closed.output
+        refused = _join(url, code, "cfius")
+        assert (refused["type"], refused["code"]) == ("error", "seats_locked")
+        opened = CliRunner().invoke(
+            main, ["facilitate", room_url, "--token", token, "--open-seats"]
+        )
+        assert opened.exit_code == 0, opened.output
+        assert "Seats: open" in opened.output and "Done: opened the seats." in opened.output
+        assert _join(url, code, "cfius")["type"] == "joined"
+        both = CliRunner().invoke(
+            main, ["facilitate", room_url, "--token", token, "--lock-seats", "--open-seats"]
+        )
+        assert both.exit_code == 2 and "choose one" in both.output
+        later = CliRunner().invoke(
+            main, ["room", "--server", url, "--lock-seats-after-first-round"]
+        )
+        code = later.output.split("Room ")[1].split()[0]
+        room_url = f"{url}/{code}"
+        token = later.output.split("Facilitator token (keep it to yourself): ")[1].split()[0]
+        status = CliRunner().invoke(main, ["facilitate", room_url, "--token", token])
+        assert "Seats: open" in status.output, status.output
+        ended = CliRunner().invoke(main, ["facilitate", room_url, "--token", token, "--end-phase"])
+        assert "Seats: closed" in ended.output, ended.output

@@ -1,0 +1,381 @@
+"""Bots after a restart: made again from what is stored, with their memory rebuilt from
+the log, so a game that was interrupted plays out exactly as one that was not."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sqlite3
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from game import load_scenario
+from game.actions import Action, Pass, Sign
+from game.scenario import DEFAULT_SCENARIO
+from game.types import SeatId
+from game.views import GameView
+from server import rooms
+from server.app import start_server, stop_server
+from server.lobby import Lobby
+from server.recall import parse_bot, recall
+from server.rooms import new_player
+from server.store import Store
+from tests.server.conftest import Peer
+from tests.server.test_recovery import _free_port, _serve, _until_listening
+
+SC = load_scenario(DEFAULT_SCENARIO)
+DB = "divestiture.sqlite3"
+# Every seat a bot; personalities drawn from the room's seed.
+ALL_BOTS = {seat: {"difficulty": "hard"} for seat in SC.seat_ids}
+Logged = list[tuple[int, str, str, dict[str, Any]]]
+
+
+def _log(data: Path, code: str) -> Logged:
+    """A room's stored log: version, actor, client id and action, action for action."""
+    store = Store(data / DB)
+    try:
+        record = store.load(code)
+    finally:
+        store.close()
+    assert record is not None
+    return [(a.version, a.actor, a.client_id, a.action.model_dump()) for a in record.actions]
+
+
+def _rows(data: Path, sql: str, *args: object) -> list[tuple[Any, ...]]:
+    with sqlite3.connect(data / DB) as db:
+        return db.execute(sql, args).fetchall()
+
+
+def _played(data: Path, code: str) -> tuple[int, bool]:
+    """How many actions the room has stored, and whether its game is over."""
+    with sqlite3.connect(data / DB) as db:
+        (count,) = db.execute("SELECT COUNT(*) FROM actions WHERE room = ?", (code,)).fetchone()
+        (outcome,) = db.execute("SELECT outcome FROM rooms WHERE code = ?", (code,)).fetchone()
+    return count, outcome is not None
+
+
+async def _create(url: str, **options: Any) -> str:
+    admin = await Peer.open(url)
+    try:
+        return str((await admin.create(bot_delay=0, **options))["room"])
+    finally:
+        await admin.close()
+
+
+async def _until_over(lobby: Lobby, code: str, timeout: float = 60) -> None:
+    loop = asyncio.get_running_loop()
+    end = loop.time() + timeout
+    while not lobby.rooms[code].state.over:
+        assert loop.time() < end, "the game did not end"
+        await asyncio.sleep(0.02)
+
+
+async def _uninterrupted(data: Path, **options: Any) -> Logged:
+    """The log of a room with these options played to its end with no restart."""
+    srv, lobby, store = await start_server("127.0.0.1", 0, data, bot_delay=0)
+    try:
+        code = await _create(f"ws://127.0.0.1:{srv.sockets[0].getsockname()[1]}", **options)
+        await _until_over(lobby, code)
+    finally:
+        await stop_server(srv, lobby, store)
+    return _log(data, code)
+
+
+@pytest.mark.parametrize(("seed", "stop_at"), [(41, 4), (41, 19), (42, 12), (43, 30)])
+async def test_a_restarted_room_plays_on_as_if_it_had_not_stopped(
+    tmp_path: Path, seed: int, stop_at: int
+) -> None:
+    """Stop the server in mid-game, start it again on the same data: the finished game's
+    log equals, action for action, that of the same room played without a stop."""
+    expected = await _uninterrupted(tmp_path / "once", seed=seed, bots=ALL_BOTS)
+    data = tmp_path / "twice"
+    srv, lobby, store = await start_server("127.0.0.1", 0, data, bot_delay=0)
+    try:
+        code = await _create(
+            f"ws://127.0.0.1:{srv.sockets[0].getsockname()[1]}", seed=seed, bots=ALL_BOTS
+        )
+        loop = asyncio.get_running_loop()
+        end = loop.time() + 30
+        while lobby.rooms[code].state.version < stop_at:
+            assert loop.time() < end, "the bots did not play"
+            await asyncio.sleep(0)
+    finally:
+        await stop_server(srv, lobby, store)
+    stopped, over = _played(data, code)
+    assert 0 < stopped < len(expected) and not over
+    srv, lobby, store = await start_server("127.0.0.1", 0, data, bot_delay=0)
+    try:
+        assert lobby.rooms[code].state.version == stopped
+        await _until_over(lobby, code)
+    finally:
+        await stop_server(srv, lobby, store)
+    assert _log(data, code) == expected
+
+
+async def test_a_killed_server_plays_on_as_if_it_had_not_stopped(tmp_path: Path) -> None:
+    """kill -9 in mid-game and start again on the same data: the finished game's log is
+    the log of the same room played without a kill."""
+    options: dict[str, Any] = {"seed": 44, "bots": ALL_BOTS}
+    expected = await _uninterrupted(tmp_path / "once", **options)
+    data = tmp_path / "killed"
+    port = _free_port()
+    first = _serve(port, data)
+    try:
+        await _until_listening(port)
+        code = await _create(f"ws://127.0.0.1:{port}", **options)
+        end = time.monotonic() + 30
+        while _played(data, code)[0] < 10:
+            assert time.monotonic() < end, "the bots did not play"
+            await asyncio.sleep(0.005)
+        os.kill(first.pid, signal.SIGKILL)
+        first.wait()
+        stopped, over = _played(data, code)
+        assert stopped < len(expected) and not over, "the game ended before the kill"
+        second = _serve(port, data)
+        try:
+            end = time.monotonic() + 60
+            while not _played(data, code)[1]:
+                assert time.monotonic() < end, "the game did not end after the restart"
+                await asyncio.sleep(0.05)
+        finally:
+            second.send_signal(signal.SIGTERM)
+            second.wait(10)
+    finally:
+        if first.poll() is None:
+            first.kill()
+    assert _log(data, code) == expected
+
+
+def _memory(bot: Any) -> dict[str, Any]:
+    """What a scripted bot keeps from move to move (its caches of the view left out)."""
+    return {
+        "rng": bot.rng.getstate(),
+        "bias": bot.bias,
+        "phase": bot._phase,
+        "done": bot.done,
+        "once": bot.once,
+        "last_price": bot.last_price,
+        "queue": [a.model_dump() for a in bot.queue],
+    }
+
+
+async def test_recalled_bots_remember_what_the_live_ones_did(tmp_path: Path) -> None:
+    """Replaying a finished room's log gives each bot the very memory the live bot ended
+    with: the same generator state, the same things done and still to say."""
+    srv, lobby, store = await start_server("127.0.0.1", 0, tmp_path, bot_delay=0)
+    try:
+        url = f"ws://127.0.0.1:{srv.sockets[0].getsockname()[1]}"
+        code = await _create(url, seed=45, bots=ALL_BOTS)
+        await _until_over(lobby, code)
+        room = lobby.rooms[code]
+        record = await store.run(Store.load, code)
+        assert record is not None
+        made = {}
+        for seat, text in record.bots.items():
+            spec, since = parse_bot(text)
+            assert since == 0
+            made[seat] = (new_player(SC, record.seed, seat, spec, since), since)
+        started = time.perf_counter()
+        recalled = await asyncio.to_thread(recall, SC, record, None, made)
+        took = time.perf_counter() - started
+        assert not recalled.diverged
+        assert recalled.state == room.state
+        for seat, bot in recalled.players.items():
+            assert _memory(bot) == _memory(room._players[seat]), seat
+        assert took < 2, f"replaying {len(record.actions)} actions took {took:.2f} s"
+    finally:
+        await stop_server(srv, lobby, store)
+
+
+class Tally:
+    """A bot that counts its decisions. On the first day's negotiation it tries to sign a
+    sheet that does not exist: refused, it passes instead and forgets that decision."""
+
+    def __init__(self) -> None:
+        self.decisions = 0
+
+    def act(self, view: GameView) -> Action:
+        self.decisions += 1
+        if (view.round, view.phase) == (1, "negotiate"):
+            return Sign(sheet="ts-99")
+        return Pass(rationale=f"decision {self.decisions}")
+
+
+async def _facilitate(url: str, code: str, token: str) -> Peer:
+    admin = await Peer.open(url)
+    await admin.send({"type": "resume", "room": code, "token": token})
+    await admin.expect("joined", role="facilitator")
+    return admin
+
+
+async def _end_phases(admin: Peer, lobby: Lobby, code: str, seat: str, phases: int) -> None:
+    """End ``phases`` phases, each once the bot in ``seat`` has had its turn."""
+    room = lobby.rooms[code]
+    loop = asyncio.get_running_loop()
+    for _ in range(phases):
+        end = loop.time() + 10
+        while not room.state.seats[SeatId(seat)].passed:
+            assert loop.time() < end, "the bot did not move"
+            await asyncio.sleep(0.01)
+        await admin.send({"type": "end_phase", "version": room.state.version})
+        await admin.expect("ack")
+
+
+async def test_a_refused_decision_stays_forgotten_after_a_restart(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A bot's decision that was refused (it passed instead) is replayed and forgotten
+    again; the decisions it made are remembered: after a restart it counts on from where
+    it was, neither repeating a number nor skipping one."""
+    monkeypatch.setattr(rooms, "make_bot", lambda *_: Tally())
+    srv, lobby, store = await start_server("127.0.0.1", 0, tmp_path, bot_delay=0)
+    try:
+        url = f"ws://127.0.0.1:{srv.sockets[0].getsockname()[1]}"
+        admin = await Peer.open(url)
+        created = await admin.create(seed=3, bots={"cfius": {}})
+        await admin.close()
+        code, token = created["room"], created["facilitator_token"]
+        admin = await _facilitate(url, code, token)
+        await _end_phases(admin, lobby, code, "cfius", 3)
+        await admin.close()
+    finally:
+        await stop_server(srv, lobby, store)
+    srv, lobby, store = await start_server("127.0.0.1", 0, tmp_path, bot_delay=0)
+    try:
+        url = f"ws://127.0.0.1:{srv.sockets[0].getsockname()[1]}"
+        admin = await _facilitate(url, code, token)
+        await _end_phases(admin, lobby, code, "cfius", 3)
+        await admin.close()
+    finally:
+        await stop_server(srv, lobby, store)
+    said = [a[3]["rationale"] for a in _log(tmp_path, code) if a[1] == "cfius"]
+    assert said[0].startswith("fell back to pass")
+    assert said[1:] == [f"decision {n}" for n in range(1, len(said))]
+    assert len(said) >= 5
+
+
+async def _add_bot_after_a_human(url: str, lobby: Lobby, then: int | None) -> tuple[str, int]:
+    """A room of four bots; once they wait for investors, a student in investors says
+    one thing and leaves, and a bot takes the seat. Then ``then`` actions are played (or
+    the whole game, if None). The room's code, and the version the bot took the seat at."""
+    four = {seat: spec for seat, spec in ALL_BOTS.items() if seat != "investors"}
+    admin = await Peer.open(url)
+    created = await admin.create(seed=46, bot_delay=0, bots=four)
+    await admin.close()
+    code = created["room"]
+    room = lobby.rooms[code]
+    loop = asyncio.get_running_loop()
+    end = loop.time() + 10
+    while not all(room.state.seats[SeatId(s)].passed for s in four):
+        assert loop.time() < end, "the bots did not finish the phase"
+        await asyncio.sleep(0.01)
+    ann = await Peer.open(url)
+    await ann.join(code, "investors", "Ann")
+    say = {"type": "message", "to": ["microsoft"], "text": "We would co-invest."}
+    await ann.send({"type": "act", "id": "ann-1", "action": say})
+    await ann.expect("ack", id="ann-1")
+    await ann.close()
+    since = room.state.version
+    admin = await _facilitate(url, code, created["facilitator_token"])
+    await admin.send({"type": "add_bots", "seats": ["investors"], "bot": {"difficulty": "hard"}})
+    await admin.expect("presence", bots=sorted(ALL_BOTS))
+    await admin.close()
+    end = loop.time() + 30
+    while then is not None and room.state.version < since + then:
+        assert loop.time() < end, "the bots did not play"
+        await asyncio.sleep(0)
+    if then is None:
+        await _until_over(lobby, code)
+    return code, since
+
+
+async def test_a_bot_added_later_is_recalled_from_the_version_it_took_the_seat(
+    tmp_path: Path,
+) -> None:
+    """A bot the facilitator gave a student's empty seat to is made again from the
+    version it took the seat at, and replays its moves from there: the room stopped and
+    started again ends as the same room played through."""
+    srv, lobby, store = await start_server("127.0.0.1", 0, tmp_path / "once", bot_delay=0)
+    try:
+        url = f"ws://127.0.0.1:{srv.sockets[0].getsockname()[1]}"
+        reference, since = await _add_bot_after_a_human(url, lobby, None)
+    finally:
+        await stop_server(srv, lobby, store)
+    expected = _log(tmp_path / "once", reference)
+    assert since > 0 and any(a[2] == "ann-1" for a in expected)
+    data = tmp_path / "twice"
+    srv, lobby, store = await start_server("127.0.0.1", 0, data, bot_delay=0)
+    try:
+        url = f"ws://127.0.0.1:{srv.sockets[0].getsockname()[1]}"
+        code, _ = await _add_bot_after_a_human(url, lobby, 8)
+    finally:
+        await stop_server(srv, lobby, store)
+    assert _played(data, code)[0] < len(expected)
+    rows = dict(_rows(data, "SELECT seat, spec FROM bots WHERE room = ?", code))
+    assert parse_bot(rows["investors"])[1] == since
+    srv, lobby, store = await start_server("127.0.0.1", 0, data, bot_delay=0)
+    try:
+        await _until_over(lobby, code)
+    finally:
+        await stop_server(srv, lobby, store)
+    assert _log(data, code) == expected
+
+
+def _forget_versions(data: Path) -> None:
+    """Store the bots as an older server did: their spec, and no version."""
+    with sqlite3.connect(data / DB) as db:
+        for room, seat, spec in db.execute("SELECT room, seat, spec FROM bots").fetchall():
+            old = parse_bot(spec)[0].model_dump_json()
+            db.execute("UPDATE bots SET spec = ? WHERE room = ? AND seat = ?", (old, room, seat))
+
+
+async def test_bots_the_room_was_created_with_need_no_stored_version(tmp_path: Path) -> None:
+    """Bots stored by an older server (a spec, no version): those the room was created
+    with took their seats at version 0, so they are recalled exactly all the same."""
+    options: dict[str, Any] = {"seed": 47, "bots": ALL_BOTS}
+    expected = await _uninterrupted(tmp_path / "once", **options)
+    data = tmp_path / "old"
+    srv, lobby, store = await start_server("127.0.0.1", 0, data, bot_delay=0)
+    try:
+        code = await _create(f"ws://127.0.0.1:{srv.sockets[0].getsockname()[1]}", **options)
+        while lobby.rooms[code].state.version < 15:
+            await asyncio.sleep(0)
+    finally:
+        await stop_server(srv, lobby, store)
+    _forget_versions(data)
+    srv, lobby, store = await start_server("127.0.0.1", 0, data, bot_delay=0)
+    try:
+        await _until_over(lobby, code)
+    finally:
+        await stop_server(srv, lobby, store)
+    assert _log(data, code) == expected
+
+
+async def test_a_bot_added_by_an_older_server_is_made_afresh_and_its_version_stored(
+    tmp_path: Path,
+) -> None:
+    """A bot added later by an older server (no version stored) cannot be recalled: it
+    is made afresh at the loaded version, as before, and that version is stored, so the
+    next restart recalls it from there."""
+    srv, lobby, store = await start_server("127.0.0.1", 0, tmp_path, bot_delay=0)
+    try:
+        url = f"ws://127.0.0.1:{srv.sockets[0].getsockname()[1]}"
+        code, _ = await _add_bot_after_a_human(url, lobby, 8)
+    finally:
+        await stop_server(srv, lobby, store)
+    _forget_versions(tmp_path)
+    srv, lobby, store = await start_server("127.0.0.1", 0, tmp_path, bot_delay=0)
+    try:
+        loaded = lobby.rooms[code].state.version
+        since: dict[str, int | None] = {**dict.fromkeys(ALL_BOTS, 0), "investors": loaded}
+        assert lobby.rooms[code].bots_since == since
+        rows = dict(_rows(tmp_path, "SELECT seat, spec FROM bots WHERE room = ?", code))
+        assert parse_bot(rows["investors"])[1] == loaded
+        assert parse_bot(rows["cfius"])[1] is None  # its version is known without storing
+        await _until_over(lobby, code)
+    finally:
+        await stop_server(srv, lobby, store)
