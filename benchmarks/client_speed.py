@@ -4,9 +4,12 @@
 
 Frames: the table screen at 1280x800 under SDL's dummy driver is fed one seat's
 view after every action of N seeded bot games; after each new view it draws a
-frame (the view's widgets rebuilt, counted in that frame) and two frames with
-nothing new (what hover and tooltips cost). The baseline, measured in the same
-run, is a frame that only clears the window and flips it.
+frame (the view's widgets brought up to date, counted in that frame) and two
+frames with nothing new (what hover and tooltips cost). Each frame is what the
+app's loop does: the new view if there is one, the screen's tick, pygame_gui's
+update, the screen's and the widgets' drawing, the flip. "every frame" is all of
+them together, the number the target is about. The baseline, measured in the
+same run, is a frame that only clears the window and flips it.
 
 First frame: ``divest solo --autoplay --headless`` launched L times; each run
 reports how long after its process started the first frame was shown. The
@@ -83,6 +86,7 @@ def measure_frames(games: int) -> dict[str, list[float]]:
                 t = time.perf_counter()
                 if kind == "new view":
                     screen.receive(ViewUpdate(view))
+                screen.tick(time.monotonic())
                 manager.update(1 / 30)
                 screen.draw(surface)
                 manager.draw_ui(surface)
@@ -122,13 +126,15 @@ def main() -> None:
     parser.add_argument("--games", type=int, default=3)
     parser.add_argument("--launches", type=int, default=5)
     args = parser.parse_args()
-    frames = measure_frames(args.games)
+    measured = measure_frames(args.games)
     first, bare = measure_launch(args.launches)
+    frames = {"every frame": measured["new view"] + measured["nothing new"], **measured}
     base = statistics.median(frames["blank (baseline)"])
     lines = [
         f"`.venv/bin/python -m benchmarks.client_speed --games {args.games} "
         f"--launches {args.launches}` ({machine()}), SDL dummy driver, 1280x800.",
-        "Targets: frame render p99 at most 8 ms; first frame within 1.5 s of launch.",
+        "Targets: frame render p99 at most 8 ms (every frame of play, those with a new view",
+        "included); first frame within 1.5 s of launch.",
         "",
         "| frame | frames | p50 ms | p99 ms | p50 vs blank |",
         "| --- | ---: | ---: | ---: | ---: |",
@@ -146,6 +152,15 @@ def main() -> None:
         f"{statistics.median(bare):.2f} | {max(bare):.2f} |",
         f"| first frame of `divest solo` after its process started | {len(first)} | "
         f"{statistics.median(first):.2f} | {max(first):.2f} |",
+        "",
+        "A frame with a new view brings only what changed up to date: the table screen",
+        "repaints just the regions whose part of the view changed, from a kept picture of",
+        "what never changes; the feed, the chat and the term-sheet cards are drawn by the",
+        "client (each line once, kept by its markup) rather than laid out again by",
+        "pygame_gui text boxes; buttons are kept, hidden, when not needed and shown again,",
+        "and spare ones are made in frames with nothing new (counted above, in those",
+        "frames); pygame_gui's theme-id lookup, which built a multi-megabyte key for every",
+        "widget made, is keyed by a tuple.",
         "",
         "The window shows its first frame before the embedded server starts (a worker",
         "thread sets the table up), and the rules load with libyaml when PyYAML has it.",

@@ -8,17 +8,21 @@ from ``view.legal``: the client never decides a rule on its own.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from html import escape
 
 import pygame
 import pygame_gui
-from pygame_gui.elements import UIButton, UILabel, UIScrollingContainer, UITextBox
+from pygame_gui.core import UIContainer
+from pygame_gui.elements import UIButton
 
 from game.actions import Action, Propose, Reject, Sign, UseLever, Withdraw
-from game.client import intents
+from game.client import draw, intents, richtext
 from game.client.describe import sheet_html, sheet_title
+from game.client.draw import label
 from game.client.panels import oid
+from game.client.panels.log import BAR_W, Scroller
+from game.client.theme import Colour, hex_colour
 from game.scenario import Scenario
 from game.state import TermSheet
 from game.types import SheetStatus
@@ -30,6 +34,13 @@ BUTTON_W = 100
 _LIVE = (SheetStatus.OPEN, SheetStatus.SIGNED, SheetStatus.CLEARED)
 _SHOWN = 8
 _VERBS = {Sign: "Sign", Reject: "Reject", Withdraw: "Withdraw"}
+CARD_BG: Colour = hex_colour("#1E2636")  # @card.colours.dark_bg in assets/theme.json
+CARD_BORDER: Colour = hex_colour("#3A4663")  # @card.colours.normal_border
+# Shadow, border, padding (10, 8) and the corners' inset, as the @card text boxes had.
+_CARD_LEFT, _CARD_TOP = 2 + 1 + 10 + 2, 2 + 1 + 8 + 2
+_LABEL: Colour = hex_colour("#B8C2D6")  # label.colours.normal_text
+_SPARES = 2  # hidden buttons kept ready of each kind in use
+_PARTY_MOVES = ("Sign", "Reject", "Counter\u2026", "Withdraw")
 
 
 def shown_sheets(view: GameView) -> list[TermSheet]:
@@ -56,35 +67,38 @@ def sheet_moves(view: GameView, scenario: Scenario, sheet: TermSheet) -> list[tu
 
 @dataclass
 class _Card:
-    """One sheet's card and its buttons. The text and the buttons are remade apart,
-    each only when what it shows changes."""
+    """One sheet's card: its picture (drawn again only when its text changes), where it
+    sits in the list, and its buttons, top to bottom, as (text, button)."""
 
-    text_key: object
-    moves_key: object
-    y: int
-    text: UITextBox
-    buttons: dict[UIButton, tuple[TermSheet, Action]]
+    html: str
+    picture: pygame.Surface
+    y: int = 0
+    buttons: list[tuple[str, UIButton]] = field(default_factory=list)
 
-    def move_to(self, y: int) -> None:
-        for w in (self.text, *self.buttons):
-            w.set_relative_position((w.relative_rect.x, w.relative_rect.y + y - self.y))
-        self.y = y
+    @property
+    def height(self) -> int:
+        return max(self.picture.get_height(), BUTTONS_H if self.buttons else 0)
 
-    def kill_buttons(self) -> None:
-        for b in self.buttons:
-            b.kill()  # type: ignore[no-untyped-call]
-        self.buttons = {}
 
-    def kill(self) -> None:
-        self.kill_buttons()
-        self.text.kill()
+def card_picture(html: str, width: int) -> pygame.Surface:
+    """A term sheet's card: its markup on a panel, as the theme's ``@card`` text boxes
+    looked (background, border, a faint shadow, 10 by 8 padding)."""
+    text = richtext.render(html, width - 2 * _CARD_LEFT, CARD_BG)
+    picture = pygame.Surface((width, text.get_height() + 2 * _CARD_TOP - 2))
+    draw.text_box(picture, picture.get_rect(), CARD_BG, CARD_BORDER)
+    picture.blit(text, (_CARD_LEFT, _CARD_TOP - 1))
+    return picture
 
 
 class SheetsPanel:
     """A scrolling list of term-sheet cards with their buttons.
 
-    Cards are kept between views and rebuilt only when their sheet, its moves or
-    the day change: making pygame_gui widgets is the dearest thing a frame does.
+    The cards are pictures the client draws under the widgets, each drawn again only
+    when its text changes. Their buttons are pygame_gui buttons in a container that
+    clips them to the list; they are kept between views and moved as the list scrolls,
+    and a button no longer needed is hidden and kept for the next move like it. So a
+    new sheet costs a picture and a few buttons moved, not a heap of new widgets
+    (making pygame_gui widgets is the dearest thing a view costs).
     """
 
     def __init__(
@@ -96,100 +110,143 @@ class SheetsPanel:
         self.manager = manager
         self.rect = rect
         self.on_counter = on_counter
-        area = pygame.Rect(rect.x + 8, rect.y + 34, rect.w - 16, rect.h - 42)
-        self.scroll = UIScrollingContainer(
-            area, manager, allow_scroll_x=False, object_id=oid(None, "#sheets")
+        self.area = pygame.Rect(rect.x + 8, rect.y + 34, rect.w - 16, rect.h - 42)
+        self.width = self.area.w - BAR_W + 2  # the cards and their buttons
+        bar = pygame.Rect(self.area.right - BAR_W, self.area.y, BAR_W, self.area.h)
+        self.scroller = Scroller(manager, bar, self.area)
+        self.box = UIContainer(
+            pygame.Rect(self.area.topleft, (self.area.w - BAR_W, self.area.h)),
+            manager,
+            object_id=oid(None, "#sheets"),
         )
         self.cards: dict[str, _Card] = {}
-        self.placeholder: UILabel | None = None
+        self.placeholder: str | None = None
         self.scenario: Scenario | None = None
-        self._area = (0, 0)
         self.buttons: dict[UIButton, tuple[TermSheet, Action]] = {}
+        self.version = 0  # counts changes of what the cards show
+        self._spare: dict[str, list[UIButton]] = {}  # hidden buttons, by their text
+        self._wanted: list[str] = []  # the kinds of button to keep spares of
+        self._placed_at: int | None = None  # the scroll offset the buttons sit for
 
     def show(self, view: GameView, scenario: Scenario) -> None:
-        """Show the sheets of ``view``, remaking only the cards that changed."""
+        """Show the sheets of ``view``, remaking only the pictures and buttons that changed."""
         self.scenario = scenario
+        if not self._wanted and any(isinstance(a, Propose) for a in view.legal):
+            self._wanted = [*_PARTY_MOVES]  # a seat that makes offers: its moves on offers
         sheets = shown_sheets(view)
-        width = self.scroll.rect.w - 18
-        self._placeholder(view, width, show=not sheets)
+        placeholder = None if sheets else _placeholder(view)
+        changed = placeholder != self.placeholder or [*self.cards] != [s.id for s in sheets]
+        self.placeholder = placeholder
         kept: dict[str, _Card] = {}
+        buttons: dict[UIButton, tuple[TermSheet, Action]] = {}
         y = 0
         for sheet in sheets:
-            moves = sheet_moves(view, scenario, sheet)
-            # A counter's example terms change with the state; its button does not.
-            moves_key = tuple((t, None if t.startswith("Counter") else a) for t, a in moves)
+            html = card_html(view, scenario, sheet)
             card = self.cards.pop(sheet.id, None)
-            if card is not None and card.text_key == sheet:
-                card.move_to(y)
-            else:
-                if card is not None:
-                    card.kill()
-                card = _Card(sheet, None, y, self._text(view, sheet, y, width), {})
-            if card.moves_key != moves_key:
-                card.kill_buttons()
-                card.buttons = self._buttons(sheet, moves, y, width)
-                card.moves_key = moves_key
+            if card is None or card.html != html:
+                picture = card_picture(html, self.width - BUTTON_W - 8)
+                card = _Card(html, picture, y, card.buttons if card is not None else [])
+                changed = True
+            moves = sheet_moves(view, scenario, sheet)[:4]
+            gave = self._give_buttons(card, sheet, [t for t, _ in moves])
+            changed |= gave or card.y != y
+            card.y = y
+            for (_, b), (_, action) in zip(card.buttons, moves, strict=True):
+                buttons[b] = (sheet, action)
             kept[sheet.id] = card
-            y += max(card.text.rect.h, BUTTONS_H if card.buttons else 0) + GAP
+            y += card.height + GAP
         for gone in self.cards.values():
-            gone.kill()
+            self._retire(gone.buttons)
         self.cards = kept
-        self.buttons = {b: m for c in kept.values() for b, m in c.buttons.items()}
-        if (width, max(40, y)) != self._area:  # remakes the container's scroll bars: only if needed
-            self._area = (width, max(40, y))
-            self.scroll.set_scrollable_area_dimensions(self._area)
+        self.buttons = buttons
+        if changed:
+            self.version += 1
+            self.scroller.set_height(max(40, y - GAP), to_end=False)
+            self._placed_at = None
+        self.place_buttons()
 
-    def _placeholder(self, view: GameView, width: int, *, show: bool) -> None:
-        if self.placeholder is not None:
-            self.placeholder.kill()  # type: ignore[no-untyped-call]
-            self.placeholder = None
-        if show:
-            text = (
-                "No term sheets on the table yet. Press C to compose one."
-                if any(isinstance(a, Propose) for a in view.legal)
-                else "No term sheets on the table yet."
-            )
-            box = self.scroll.get_container()
-            self.placeholder = UILabel(
-                pygame.Rect(6, 6, width, 24), text, self.manager, container=box
-            )
+    def _give_buttons(self, card: _Card, sheet: TermSheet, texts: list[str]) -> bool:
+        """Give ``card`` a button for each of ``texts``, reusing its own buttons and
+        spare ones before making any; False if it already had them."""
+        if [t for t, _ in card.buttons] == texts:
+            return False
+        mine: dict[str, list[UIButton]] = {}
+        for t, b in card.buttons:
+            mine.setdefault(t, []).append(b)
+        given: list[tuple[str, UIButton]] = []
+        for text in texts:
+            if text not in self._wanted:
+                self._wanted.append(text)
+            found = _take(mine, text) or _take(self._spare, text)
+            b = found if found is not None else self._make(text)
+            b.set_tooltip(_tip(text, sheet))
+            given.append((text, b))
+        self._retire([(t, b) for t, bs in mine.items() for b in bs])
+        card.buttons = given
+        return True
 
-    def _text(self, view: GameView, sheet: TermSheet, y: int, width: int) -> UITextBox:
-        assert self.scenario is not None
-        colour = next((s.color for s in view.seats if s.id == sheet.proposer), "#98A3B8")
-        title = (
-            f"<font color='{colour}'>\u25a0</font> <b>{escape(sheet_title(view, sheet))}</b><br>"
-        )
-        card = UITextBox(
-            title + sheet_html(self.scenario, view, sheet),
-            # Height -1: the box grows to its text, so it never needs a scroll bar of its
-            # own (making one costs ten times what the card does).
-            pygame.Rect(0, y, width - BUTTON_W - 8, -1),
+    def _make(self, text: str, *, visible: bool = True) -> UIButton:
+        return UIButton(
+            pygame.Rect(0, -100, BUTTON_W, 28),
+            text,
             self.manager,
-            container=self.scroll.get_container(),
-            object_id=oid("@card", f"#card_{sheet.id}"),
+            container=self.box,
+            object_id=oid("@primary" if text == "Sign" else "@small", f"#sheet_{_verb(text)}"),
+            visible=int(visible),
         )
-        if sheet.status not in _LIVE:
-            card.disable()  # type: ignore[no-untyped-call]
-        return card
 
-    def _buttons(
-        self, sheet: TermSheet, moves: list[tuple[str, Action]], y: int, width: int
-    ) -> dict[UIButton, tuple[TermSheet, Action]]:
-        made: dict[UIButton, tuple[TermSheet, Action]] = {}
-        for j, (text, action) in enumerate(moves[:4]):
-            r = pygame.Rect(width - BUTTON_W, y + j * (28 + 4), BUTTON_W, 28)
-            cls = "@primary" if text == "Sign" else "@small"
-            b = UIButton(
-                r,
-                text,
-                self.manager,
-                container=self.scroll.get_container(),
-                object_id=oid(cls, f"#{sheet.id}_{text.strip('…').lower()}"),
-                tool_tip_text=_tip(text, sheet),
-            )
-            made[b] = (sheet, action)
-        return made
+    def prepare(self) -> bool:
+        """Make one spare button ahead of need, if a kind in use is short of spares
+        (the screen calls this in frames with no new view, so a new sheet's buttons
+        are there when it comes); False if there is nothing to make."""
+        for text in self._wanted:
+            if len(self._spare.get(text, ())) < _SPARES:
+                self._spare.setdefault(text, []).append(self._make(text, visible=False))
+                return True
+        return False
+
+    def _retire(self, buttons: list[tuple[str, UIButton]]) -> None:
+        for text, b in buttons:
+            b.hide()  # type: ignore[no-untyped-call]
+            self._spare.setdefault(text, []).append(b)
+
+    def place_buttons(self) -> None:
+        """Put each card's buttons beside it at the current scroll position (the
+        container clips them); hide those scrolled out of sight."""
+        offset = self.scroller.offset()
+        if offset == self._placed_at:
+            return
+        self._placed_at = offset
+        x = self.width - BUTTON_W
+        for card in self.cards.values():
+            for j, (_, b) in enumerate(card.buttons):
+                y = card.y + j * (28 + 4) - offset
+                if y + 28 <= 0 or y >= self.area.h:
+                    if b.visible:
+                        b.hide()  # type: ignore[no-untyped-call]
+                    continue
+                if b.relative_rect.topleft != (x, y):
+                    b.set_relative_position((x, y))
+                if not b.visible:
+                    b.show()  # type: ignore[no-untyped-call]
+
+    def key(self) -> tuple[int, int]:
+        """What the list shows: when this changes, it must be drawn again."""
+        return (self.version, self.scroller.offset())
+
+    def draw(self, surface: pygame.Surface) -> None:
+        """The cards (or the placeholder) at the current scroll position, under the buttons."""
+        self.place_buttons()
+        clip = surface.get_clip()
+        surface.set_clip(self.box.rect.clip(clip))
+        if self.placeholder is not None:
+            label(surface, self.placeholder, (self.area.x + 6, self.area.y + 10), 13, _LABEL)
+        offset = self.scroller.offset()
+        for card in self.cards.values():
+            y = self.area.y + card.y - offset
+            if y + card.height > self.area.y and y < self.area.bottom:
+                surface.blit(card.picture, (self.area.x, y))
+        surface.set_clip(clip)
 
     def button_for(self, action: Action) -> UIButton | None:
         """The button that makes ``action`` (autoplay and tests press it)."""
@@ -203,6 +260,8 @@ class SheetsPanel:
         return None
 
     def handle(self, event: pygame.event.Event) -> bool:
+        if self.scroller.handle(event):
+            return True
         if event.type != pygame_gui.UI_BUTTON_PRESSED or event.ui_element not in self.buttons:
             return False
         sheet, action = self.buttons[event.ui_element]
@@ -214,10 +273,37 @@ class SheetsPanel:
 
     def kill(self) -> None:
         for card in self.cards.values():
-            card.kill()
+            self._retire(card.buttons)
+        for spare in self._spare.values():
+            for b in spare:
+                b.kill()  # type: ignore[no-untyped-call]
         self.cards.clear()
+        self._spare.clear()
         self.buttons.clear()
-        self.scroll.kill()  # type: ignore[no-untyped-call]
+        self.box.kill()  # type: ignore[no-untyped-call]
+        self.scroller.kill()
+
+
+def card_html(view: GameView, scenario: Scenario, sheet: TermSheet) -> str:
+    """A card's markup: a heading in the proposer's colour, then the sheet's terms."""
+    colour = next((s.color for s in view.seats if s.id == sheet.proposer), "#98A3B8")
+    title = f"<font color='{colour}'>\u25a0</font> <b>{escape(sheet_title(view, sheet))}</b><br>"
+    return title + sheet_html(scenario, view, sheet)
+
+
+def _placeholder(view: GameView) -> str:
+    if any(isinstance(a, Propose) for a in view.legal):
+        return "No term sheets on the table yet. Press C to compose one."
+    return "No term sheets on the table yet."
+
+
+def _take(pool: dict[str, list[UIButton]], text: str) -> UIButton | None:
+    found = pool.get(text)
+    return found.pop() if found else None
+
+
+def _verb(text: str) -> str:
+    return text.strip("\u2026").lower().replace(" ", "_")
 
 
 def _is_talk(a: Action) -> bool:

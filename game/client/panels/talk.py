@@ -1,7 +1,8 @@
 """The public feed (with the statement box) and the private chat threads.
 
 Chat threads: one per other seat, plus the team channel (students sharing this
-seat). Enter in a text box sends, as the Send button does.
+seat). Enter in a text box sends, as the Send button does. The lines themselves
+are drawn by a ``TextLog`` under the widgets, each line once.
 """
 
 from __future__ import annotations
@@ -10,13 +11,15 @@ from html import escape
 
 import pygame
 import pygame_gui
-from pygame_gui.elements import UIButton, UITextBox, UITextEntryLine
+from pygame_gui.elements import UIButton, UITextEntryLine
 
 from game.actions import Message, Statement
 from game.client import intents
 from game.client.describe import thread_of
 from game.client.net import TeamChat
 from game.client.panels import oid
+from game.client.panels.log import TextLog
+from game.client.theme import hex_colour
 from game.types import SeatId
 from game.views import GameView
 
@@ -28,8 +31,8 @@ def _seat_colours(view: GameView) -> dict[str, str]:
     return {s.id: s.color for s in view.seats}
 
 
-def feed_html(view: GameView) -> str:
-    """The public feed, oldest first, each line marked with its seat's colour."""
+def feed_rows(view: GameView) -> list[str]:
+    """The public feed's lines, oldest first, each marked with its seat's colour."""
     colours = _seat_colours(view)
     rows = []
     last_round = 0
@@ -45,7 +48,7 @@ def feed_html(view: GameView) -> str:
         elif item.kind in ("official", "lever", "result", "deal"):
             text = f"<b>{text}</b>"
         rows.append(f"<font color='{dot}'>\u25cf</font> {text}")
-    return "<br>".join(rows) or "<font color='#6B768C'>Nothing public has happened yet.</font>"
+    return rows or ["<font color='#6B768C'>Nothing public has happened yet.</font>"]
 
 
 class FeedPanel:
@@ -54,35 +57,27 @@ class FeedPanel:
     def __init__(self, manager: pygame_gui.UIManager, rect: pygame.Rect) -> None:
         self.rect = rect
         inner = pygame.Rect(rect.x + 10, rect.y + 34, rect.w - 20, rect.h - 34 - 46)
-        self.box = UITextBox("", inner, manager, object_id=oid(None, "#feed"))
+        self.box = TextLog(manager, inner)
         self.entry, self.say = _entry_row(
             manager,
             rect,
             ("#statement", "A public statement\u2026"),
             ("#say", "Say", "Make a public statement everyone sees"),
         )
-        self._html = ""
         self._can_speak = False
 
     def show(self, view: GameView) -> None:
-        html = feed_html(view)
-        if html != self._html:
-            if self._html and html.startswith(self._html + "<br>"):
-                # Only new lines: appending lays out just them (a full set_text re-lays
-                # the whole feed, the dearest thing a new view made the client do).
-                self.box.append_html_text(html[len(self._html) :])
-            else:
-                self.box.set_text(html)
-            self._html = html
-            _scroll_to_end(self.box)
+        self.box.set_rows(feed_rows(view))
         self._can_speak = any(isinstance(a, Statement) for a in view.legal)
-        for w in (self.say, self.entry):
-            if self._can_speak:
-                w.enable()  # type: ignore[no-untyped-call]
-            else:
-                w.disable()  # type: ignore[no-untyped-call]
+        _enable((self.say, self.entry), self._can_speak)
+
+    def draw(self, surface: pygame.Surface) -> None:
+        """The feed's lines (under the widgets)."""
+        self.box.draw(surface)
 
     def handle(self, event: pygame.event.Event) -> bool:
+        if self.box.handle(event):
+            return True
         sent = event.type == pygame_gui.UI_BUTTON_PRESSED and event.ui_element is self.say
         sent |= event.type == pygame_gui.UI_TEXT_ENTRY_FINISHED and event.ui_element is self.entry
         if not sent:
@@ -94,8 +89,9 @@ class FeedPanel:
         return True
 
     def kill(self) -> None:
-        for w in (self.box, self.entry, self.say):
-            w.kill()
+        self.box.kill()
+        for w in (self.entry, self.say):
+            w.kill()  # type: ignore[no-untyped-call]
 
 
 def _entry_row(
@@ -120,11 +116,12 @@ def _entry_row(
     return line, press
 
 
-def _scroll_to_end(box: UITextBox) -> None:
-    if box.scroll_bar is not None:
-        # The bar clamps 1.0 to the last full page (setting start_percentage directly
-        # would scroll past the end and show an empty box).
-        box.scroll_bar.set_scroll_from_start_percentage(1.0)
+def _enable(widgets: tuple[UIButton | UITextEntryLine, ...], on: bool) -> None:
+    for w in widgets:
+        if on:
+            w.enable()  # type: ignore[no-untyped-call]
+        else:
+            w.disable()  # type: ignore[no-untyped-call]
 
 
 def short_name(name: str, width: int, px_per_char: float = 7.4) -> str:
@@ -167,7 +164,7 @@ class ChatPanel:
             )
         self.tab_strip = pygame.Rect(rect.x + 10, tab_y + 29, rect.w - 20, 3)
         body = pygame.Rect(rect.x + 10, tab_y + 36, rect.w - 20, rect.bottom - 46 - tab_y - 36)
-        self.box = UITextBox("", body, manager, object_id=oid(None, "#thread"))
+        self.box = TextLog(manager, body)
         self.entry, self.send = _entry_row(
             manager,
             rect,
@@ -175,7 +172,6 @@ class ChatPanel:
             ("#send", "Send", "Send (Enter)"),
         )
         self.view = view
-        self._html = ""
         self._select(self.current)
 
     # -- content ---------------------------------------------------------------------------
@@ -197,7 +193,7 @@ class ChatPanel:
             self.unread[TEAM] = self.unread.get(TEAM, 0) + 1
         self._refresh()
 
-    def thread_html(self, key: str) -> str:
+    def thread_rows(self, key: str) -> list[str]:
         """One thread's lines, oldest first."""
         colours = _seat_colours(self.view)
         names: dict[str, str] = {s.id: s.name for s in self.view.seats}
@@ -219,26 +215,17 @@ class ChatPanel:
                     f"<font color='{colour}'><b>{escape(who)}</b></font>{tag}: {escape(m.text)}"
                 )
             empty = f"No messages with {escape(names.get(key, key))} yet."
-        return "<br>".join(rows) or f"<font color='#6B768C'>{empty}</font>"
+        return rows or [f"<font color='#6B768C'>{empty}</font>"]
 
     def _refresh(self) -> None:
-        html = self.thread_html(self.current)
-        if html != self._html:
-            self._html = html
-            self.box.set_text(html)
-            _scroll_to_end(self.box)
+        self.box.set_rows(self.thread_rows(self.current))
         for key, tab in self.tabs.items():
             base = short_name(_tab_name(self.view, key), tab.rect.w)
             count = self.unread.get(key, 0)
             text = f"{base} \u2022{count}" if count and len(base) < 8 else base
             if tab.text != text:
                 tab.set_text(text)
-        can = self._can_send()
-        for w in (self.entry, self.send):
-            if can:
-                w.enable()  # type: ignore[no-untyped-call]
-            else:
-                w.disable()  # type: ignore[no-untyped-call]
+        _enable((self.entry, self.send), self._can_send())
 
     def _can_send(self) -> bool:
         if self.current == TEAM:
@@ -258,6 +245,8 @@ class ChatPanel:
     # -- input -----------------------------------------------------------------------------
 
     def handle(self, event: pygame.event.Event) -> bool:
+        if self.box.handle(event):
+            return True
         if event.type == pygame_gui.UI_BUTTON_PRESSED:
             for key, tab in self.tabs.items():
                 if event.ui_element is tab:
@@ -293,8 +282,15 @@ class ChatPanel:
             for key, tab in self.tabs.items()
         ]
 
+    def draw(self, surface: pygame.Surface) -> None:
+        """The current thread's lines and the tabs' colour strips (under the widgets)."""
+        for rect, colour in self.tab_colours():
+            pygame.draw.rect(surface, hex_colour(colour), rect)
+        self.box.draw(surface)
+
     def kill(self) -> None:
-        for w in (*self.tabs.values(), self.box, self.entry, self.send):
+        self.box.kill()
+        for w in (*self.tabs.values(), self.entry, self.send):
             w.kill()  # type: ignore[no-untyped-call]
 
 
