@@ -1,6 +1,6 @@
 """How fast the client draws, and how soon its window shows; writes docs/PERFORMANCE.md.
 
-    .venv/bin/python -m benchmarks.client_speed [--games N] [--launches L]
+    .venv/bin/python -m benchmarks.client_speed [--games N] [--launches L] [--idle S]
 
 Frames: the table screen at 1280x800 under SDL's dummy driver is fed one seat's
 view after every action of N seeded bot games; after each new view it draws a
@@ -10,6 +10,11 @@ app's loop does: the new view if there is one, the screen's tick, pygame_gui's
 update, the screen's and the widgets' drawing, the flip. "every frame" is all of
 them together, the number the target is about. The baseline, measured in the
 same run, is a frame that only clears the window and flips it.
+
+Idle: the app's loop on a table with nothing happening (after the table has
+settled: its spare widgets made) for S seconds, and the CPU its main thread
+used. The baseline, in the same run, is pygame's ``event.wait(500)`` alone, what
+the loop idled in before.
 
 First frame: ``divest solo --autoplay --headless`` launched L times; each run
 reports how long after its process started the first frame was shown. The
@@ -101,6 +106,32 @@ def measure_frames(games: int) -> dict[str, list[float]]:
     return times
 
 
+def measure_idle(seconds: float) -> tuple[float, float]:
+    """Percent of a core the main thread uses idling: the app's loop on a table, and
+    pygame's ``event.wait(500)`` alone."""
+    from game.client.app import ClientApp
+
+    sc = load_scenario(DEFAULT_SCENARIO)
+    app = ClientApp(sc, size=SIZE)
+    app.show(TableScreen(app.manager, sc, _views(1)[0][0], SIZE))
+    for _ in range(60):  # settle: the idle frames that make spare widgets, not measured
+        app.screen.tick(time.monotonic())
+        app.manager.update(1 / 30)
+    app.render()
+    pygame.event.clear()
+    cpu, wall = time.thread_time(), time.monotonic()
+    while time.monotonic() - wall < seconds:
+        app.frame()
+    ours = (time.thread_time() - cpu) / (time.monotonic() - wall) * 100
+    cpu, wall = time.thread_time(), time.monotonic()
+    while time.monotonic() - wall < seconds:
+        pygame.event.wait(500)
+    theirs = (time.thread_time() - cpu) / (time.monotonic() - wall) * 100
+    app.screen.kill()
+    pygame.quit()
+    return ours, theirs
+
+
 def measure_launch(launches: int) -> tuple[list[float], list[float]]:
     """Seconds to the first frame of a solo game, and to the end of ``divest --help``."""
     exe = Path(sys.executable).parent / "divest"
@@ -125,8 +156,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--games", type=int, default=3)
     parser.add_argument("--launches", type=int, default=5)
+    parser.add_argument("--idle", type=float, default=3.0, help="seconds of each idle run")
     args = parser.parse_args()
     measured = measure_frames(args.games)
+    idle, wait = measure_idle(args.idle)
     first, bare = measure_launch(args.launches)
     frames = {"every frame": measured["new view"] + measured["nothing new"], **measured}
     base = statistics.median(frames["blank (baseline)"])
@@ -146,6 +179,12 @@ def main() -> None:
         )
     lines += [
         "",
+        "| idle | seconds | main thread, % of a core |",
+        "| --- | ---: | ---: |",
+        f"| `event.wait(500)` alone, what the loop idled in before (baseline) | {args.idle:g} | "
+        f"{wait:.1f} |",
+        f"| the app's loop on a table with nothing happening | {args.idle:g} | {idle:.1f} |",
+        "",
         "| launch | runs | median s | worst s |",
         "| --- | ---: | ---: | ---: |",
         f"| `divest --help`, whole process (baseline) | {len(bare)} | "
@@ -161,6 +200,9 @@ def main() -> None:
         "and spare ones are made in frames with nothing new (counted above, in those",
         "frames); pygame_gui's theme-id lookup, which built a multi-megabyte key for every",
         "widget made, is keyed by a tuple.",
+        "",
+        "Idle, the loop sleeps on an event the connection's thread sets and looks for",
+        "input 30 times a second; pygame's event.wait pumps SDL's events every millisecond.",
         "",
         "The window shows its first frame before the embedded server starts (a worker",
         "thread sets the table up), and the rules load with libyaml when PyYAML has it.",
