@@ -4,7 +4,8 @@ Each frame: wait for input or a wake from the connection, give events to pygame_
 and the screen, turn intents into sends, drain the connection's inbox, and draw
 only if something changed. The connection lives on its own thread; a frame never
 waits on the network. After a burst of input the loop runs at 30 frames a
-second for a moment (hover, tooltips), then idles: it sleeps in the OS, looks
+second for a moment (hover, tooltips), and while the screen is busy (a new view's
+text being laid out over a few frames), then idles: it sleeps in the OS, looks
 for input 30 times a second, wakes at once when the connection delivers, and
 updates the widgets and the clock twice a second (docs/PERFORMANCE.md: about
 half a percent of a core, where pygame's event.wait took seven times that).
@@ -204,11 +205,12 @@ class ClientApp:
     def _wait(self) -> list[pygame.event.Event]:
         """Sleep until the next frame is due and return what arrived meanwhile.
 
-        Active: the next 30th of a second. Idle: until input comes (looked for every
-        ``IDLE_POLL_MS``), the connection wakes the loop, or ``IDLE_WAKE_MS`` passes.
+        Active (after input, or while the screen is busy): the next 30th of a second.
+        Idle: until input comes (looked for every ``IDLE_POLL_MS``), the connection wakes
+        the loop, or ``IDLE_WAKE_MS`` passes.
         """
         now = time.monotonic()
-        if now < self._active_until:
+        if now < self._active_until or self.screen.busy():
             time.sleep(max(0.0, self._frame_at + 1 / ACTIVE_FPS - now))
             self._frame_at = time.monotonic()
             return pygame.event.get()

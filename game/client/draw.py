@@ -31,15 +31,6 @@ def rounded(
         pygame.draw.rect(surface, border, rect, width=width, border_radius=radius)
 
 
-def text_box(surface: pygame.Surface, rect: pygame.Rect, fill: Colour, border: Colour) -> None:
-    """A box for text on a panel, as pygame_gui draws its text boxes: a faint two-pixel
-    shadow, then a one-pixel border, then the fill."""
-    pygame.draw.rect(surface, theme.SHADOW_OUTER, rect, 1)
-    pygame.draw.rect(surface, theme.SHADOW_INNER, rect.inflate(-2, -2), 1)
-    pygame.draw.rect(surface, fill, rect.inflate(-4, -4))
-    pygame.draw.rect(surface, border, rect.inflate(-4, -4), 1)
-
-
 def panel(
     surface: pygame.Surface,
     rect: pygame.Rect,

@@ -13,15 +13,13 @@ from html import escape
 
 import pygame
 import pygame_gui
-from pygame_gui.core import UIContainer
-from pygame_gui.elements import UIButton
+from pygame_gui.elements import UIButton, UIScrollingContainer, UITextBox
 
 from game.actions import Action, Propose, Reject, Sign, UseLever, Withdraw
-from game.client import draw, intents, richtext
+from game.client import intents
 from game.client.describe import sheet_html, sheet_title
 from game.client.draw import label
 from game.client.panels import oid
-from game.client.panels.log import BAR_W, Scroller
 from game.client.theme import Colour, hex_colour
 from game.scenario import Scenario
 from game.state import TermSheet
@@ -34,10 +32,6 @@ BUTTON_W = 100
 _LIVE = (SheetStatus.OPEN, SheetStatus.SIGNED, SheetStatus.CLEARED)
 _SHOWN = 8
 _VERBS = {Sign: "Sign", Reject: "Reject", Withdraw: "Withdraw"}
-CARD_BG: Colour = hex_colour("#1E2636")  # @card.colours.dark_bg in assets/theme.json
-CARD_BORDER: Colour = hex_colour("#3A4663")  # @card.colours.normal_border
-# Shadow, border, padding (10, 8) and the corners' inset, as the @card text boxes had.
-_CARD_LEFT, _CARD_TOP = 2 + 1 + 10 + 2, 2 + 1 + 8 + 2
 _LABEL: Colour = hex_colour("#B8C2D6")  # label.colours.normal_text
 _SPARES = 2  # hidden buttons kept ready of each kind in use
 _PARTY_MOVES = ("Sign", "Reject", "Counter\u2026", "Withdraw")
@@ -67,38 +61,37 @@ def sheet_moves(view: GameView, scenario: Scenario, sheet: TermSheet) -> list[tu
 
 @dataclass
 class _Card:
-    """One sheet's card: its picture (drawn again only when its text changes), where it
-    sits in the list, and its buttons, top to bottom, as (text, button)."""
+    """One sheet's card: its text box (its text set again only when the text changes),
+    where it sits in the list, and its buttons, top to bottom, as (text, button)."""
 
     html: str
-    picture: pygame.Surface
+    box: UITextBox
     y: int = 0
     buttons: list[tuple[str, UIButton]] = field(default_factory=list)
 
     @property
     def height(self) -> int:
-        return max(self.picture.get_height(), BUTTONS_H if self.buttons else 0)
+        return max(int(self.box.rect.h), BUTTONS_H if self.buttons else 0)
 
 
-def card_picture(html: str, width: int) -> pygame.Surface:
-    """A term sheet's card: its markup on a panel, as the theme's ``@card`` text boxes
-    looked (background, border, a faint shadow, 10 by 8 padding)."""
-    text = richtext.render(html, width - 2 * _CARD_LEFT, CARD_BG)
-    picture = pygame.Surface((width, text.get_height() + 2 * _CARD_TOP - 2))
-    draw.text_box(picture, picture.get_rect(), CARD_BG, CARD_BORDER)
-    picture.blit(text, (_CARD_LEFT, _CARD_TOP - 1))
-    return picture
+@dataclass(frozen=True)
+class _Wanted:
+    """What a sheet's card should show: its text and its moves."""
+
+    sheet: TermSheet
+    html: str
+    moves: list[tuple[str, Action]]
 
 
 class SheetsPanel:
-    """A scrolling list of term-sheet cards with their buttons.
+    """A scrolling list of term-sheet cards (pygame_gui text boxes) with their buttons.
 
-    The cards are pictures the client draws under the widgets, each drawn again only
-    when its text changes. Their buttons are pygame_gui buttons in a container that
-    clips them to the list; they are kept between views and moved as the list scrolls,
-    and a button no longer needed is hidden and kept for the next move like it. So a
-    new sheet costs a picture and a few buttons moved, not a heap of new widgets
-    (making pygame_gui widgets is the dearest thing a view costs).
+    Cards are kept between views. A card whose text changed, or a new sheet's card, is
+    brought up to date by ``step``, one card a step (laying out a card's text is the
+    dearest thing a view costs, 3 ms), with its buttons at the same time; a card whose
+    text is the same only has its buttons brought up to date, at once. A button no
+    longer needed is hidden and kept for the next move like it; spare ones are made in
+    frames with nothing else to do (``prepare``).
     """
 
     def __init__(
@@ -111,95 +104,163 @@ class SheetsPanel:
         self.rect = rect
         self.on_counter = on_counter
         self.area = pygame.Rect(rect.x + 8, rect.y + 34, rect.w - 16, rect.h - 42)
-        self.width = self.area.w - BAR_W + 2  # the cards and their buttons
-        bar = pygame.Rect(self.area.right - BAR_W, self.area.y, BAR_W, self.area.h)
-        self.scroller = Scroller(manager, bar, self.area)
-        self.box = UIContainer(
-            pygame.Rect(self.area.topleft, (self.area.w - BAR_W, self.area.h)),
-            manager,
-            object_id=oid(None, "#sheets"),
+        self.scroll = UIScrollingContainer(
+            self.area, manager, allow_scroll_x=False, object_id=oid(None, "#sheets")
         )
+        self.container = self.scroll.get_container()
+        self.width = self.area.w - 18  # the cards and their buttons, beside the scroll bar
         self.cards: dict[str, _Card] = {}
         self.placeholder: str | None = None
         self.scenario: Scenario | None = None
         self.buttons: dict[UIButton, tuple[TermSheet, Action]] = {}
-        self.version = 0  # counts changes of what the cards show
+        self._wanted: list[_Wanted] = []
+        self._legal: tuple[Action, ...] = ()
         self._spare: dict[str, list[UIButton]] = {}  # hidden buttons, by their text
-        self._wanted: list[str] = []  # the kinds of button to keep spares of
-        self._placed_at: int | None = None  # the scroll offset the buttons sit for
+        self._kinds: list[str] = []  # the kinds of button to keep spares of
+        self._length = 40  # how long the list is
+        self._scrolls = 0  # how long the scrolling container takes it to be
 
     def show(self, view: GameView, scenario: Scenario) -> None:
-        """Show the sheets of ``view``, remaking only the pictures and buttons that changed."""
+        """Show the sheets of ``view``: cards gone are removed and the buttons of cards
+        whose text is the same brought up to date now; ``step`` does the rest."""
         self.scenario = scenario
-        if not self._wanted and any(isinstance(a, Propose) for a in view.legal):
-            self._wanted = [*_PARTY_MOVES]  # a seat that makes offers: its moves on offers
+        self._legal = view.legal
+        if not self._kinds and any(isinstance(a, Propose) for a in view.legal):
+            self._kinds = [*_PARTY_MOVES]  # a seat that makes offers: its moves on offers
         sheets = shown_sheets(view)
-        placeholder = None if sheets else _placeholder(view)
-        changed = placeholder != self.placeholder or [*self.cards] != [s.id for s in sheets]
-        self.placeholder = placeholder
-        kept: dict[str, _Card] = {}
-        buttons: dict[UIButton, tuple[TermSheet, Action]] = {}
-        y = 0
-        for sheet in sheets:
-            html = card_html(view, scenario, sheet)
-            card = self.cards.pop(sheet.id, None)
-            if card is None or card.html != html:
-                picture = card_picture(html, self.width - BUTTON_W - 8)
-                card = _Card(html, picture, y, card.buttons if card is not None else [])
-                changed = True
-            moves = sheet_moves(view, scenario, sheet)[:4]
-            gave = self._give_buttons(card, sheet, [t for t, _ in moves])
-            changed |= gave or card.y != y
-            card.y = y
-            for (_, b), (_, action) in zip(card.buttons, moves, strict=True):
-                buttons[b] = (sheet, action)
-            kept[sheet.id] = card
-            y += card.height + GAP
-        for gone in self.cards.values():
+        self.placeholder = None if sheets else _placeholder(view)
+        self._wanted = [
+            _Wanted(s, card_html(view, scenario, s), sheet_moves(view, scenario, s)[:4])
+            for s in sheets
+        ]
+        wanted = {w.sheet.id: w for w in self._wanted}
+        for sheet_id in [i for i in self.cards if i not in wanted]:
+            gone = self.cards.pop(sheet_id)
             self._retire(gone.buttons)
-        self.cards = kept
-        self.buttons = buttons
-        if changed:
-            self.version += 1
-            self.scroller.set_height(max(40, y - GAP), to_end=False)
-            self._placed_at = None
-        self.place_buttons()
+            gone.box.kill()
+        for w in self._wanted:
+            card = self.cards.get(w.sheet.id)
+            if card is not None and card.html == w.html:
+                self._give_buttons(card, w)
+        self._place()
 
-    def _give_buttons(self, card: _Card, sheet: TermSheet, texts: list[str]) -> bool:
-        """Give ``card`` a button for each of ``texts``, reusing its own buttons and
-        spare ones before making any; False if it already had them."""
-        if [t for t, _ in card.buttons] == texts:
+    @property
+    def pending(self) -> bool:
+        """Whether a card is not yet what the latest view says, or the scroll bar not yet
+        as long as the list."""
+        return self._scrolls != self._length or self.cards_pending
+
+    @property
+    def cards_pending(self) -> bool:
+        """Whether a card (its text and its buttons) is not yet what the latest view says."""
+        return any(self._stale(w) for w in self._wanted)
+
+    def _stale(self, w: _Wanted) -> bool:
+        card = self.cards.get(w.sheet.id)
+        return card is None or card.html != w.html
+
+    def step(self) -> bool:
+        """Bring one card up to date (the topmost that is not), its text and its buttons;
+        False if all are."""
+        w = next((w for w in self._wanted if self._stale(w)), None)
+        if w is None:
             return False
-        mine: dict[str, list[UIButton]] = {}
-        for t, b in card.buttons:
-            mine.setdefault(t, []).append(b)
-        given: list[tuple[str, UIButton]] = []
-        for text in texts:
-            if text not in self._wanted:
-                self._wanted.append(text)
-            found = _take(mine, text) or _take(self._spare, text)
-            b = found if found is not None else self._make(text)
-            b.set_tooltip(_tip(text, sheet))
-            given.append((text, b))
-        self._retire([(t, b) for t, bs in mine.items() for b in bs])
-        card.buttons = given
+        card = self.cards.get(w.sheet.id)
+        if card is None:
+            box = UITextBox(
+                w.html,
+                # Height -1: the box grows to its text, so it never needs a scroll bar of
+                # its own (making one costs more than the card does).
+                pygame.Rect(0, -1000, self.width - BUTTON_W - 8, -1),
+                self.manager,
+                container=self.container,
+                object_id=oid("@card", f"#card_{w.sheet.id}"),
+            )
+            self.cards[w.sheet.id] = _Card(w.html, box, -1000)
+        else:
+            card.box.set_text(w.html)
+            card.html = w.html
+        self._give_buttons(self.cards[w.sheet.id], w)
+        self._place()
         return True
+
+    def step_length(self) -> bool:
+        """Make the scroll bar as long as the list; False if it is. (A step of its own:
+        it moves every widget in the list, 1.5 ms.)"""
+        if self._scrolls == self._length:
+            return False
+        self._scrolls = self._length
+        self.scroll.set_scrollable_area_dimensions((self.width, self._length))
+        return True
+
+    def settle(self) -> None:
+        """Bring every card, and the scroll bar, up to date now (tests, screenshots)."""
+        while self.step() or self.step_length():
+            pass
+
+    def _give_buttons(self, card: _Card, w: _Wanted) -> None:
+        """Give ``card`` a button for each of its moves, reusing its own buttons and spare
+        ones before making any."""
+        texts = [t for t, _ in w.moves]
+        if [t for t, _ in card.buttons] != texts:
+            mine: dict[str, list[UIButton]] = {}
+            for t, b in card.buttons:
+                mine.setdefault(t, []).append(b)
+            given: list[tuple[str, UIButton]] = []
+            for text in texts:
+                if text not in self._kinds:
+                    self._kinds.append(text)
+                found = _take(mine, text) or _take(self._spare, text)
+                b = found if found is not None else self._make(text)
+                b.set_tooltip(_tip(text, w.sheet))
+                given.append((text, b))
+            self._retire([(t, b) for t, bs in mine.items() for b in bs])
+            card.buttons = given
+            card.y = -1000  # placed again
+        for (_, b), (_, action) in zip(card.buttons, w.moves, strict=True):
+            self.buttons[b] = (w.sheet, action)
+
+    def _place(self) -> None:
+        """Put the cards that are up to date, newest first, and their buttons, in the list."""
+        y = 0
+        order: dict[str, _Card] = {}
+        buttons: dict[UIButton, tuple[TermSheet, Action]] = {}
+        for w in self._wanted:
+            card = self.cards.get(w.sheet.id)
+            if card is None:
+                continue  # not made yet: it shows when it is
+            order[w.sheet.id] = card
+            if card.y != y:
+                card.box.set_relative_position((0, y))
+                x = self.width - BUTTON_W
+                for j, (_, b) in enumerate(card.buttons):
+                    b.set_relative_position((x, y + j * (28 + 4)))
+                card.y = y
+            for _, b in card.buttons:
+                if not b.visible:
+                    b.show()  # type: ignore[no-untyped-call]
+                if b in self.buttons:
+                    buttons[b] = self.buttons[b]
+            y += card.height + GAP
+        self.cards = order
+        self.buttons = buttons
+        self._length = max(40, y)
 
     def _make(self, text: str, *, visible: bool = True) -> UIButton:
         return UIButton(
             pygame.Rect(0, -100, BUTTON_W, 28),
             text,
             self.manager,
-            container=self.box,
+            container=self.container,
             object_id=oid("@primary" if text == "Sign" else "@small", f"#sheet_{_verb(text)}"),
             visible=int(visible),
         )
 
     def prepare(self) -> bool:
         """Make one spare button ahead of need, if a kind in use is short of spares
-        (the screen calls this in frames with no new view, so a new sheet's buttons
-        are there when it comes); False if there is nothing to make."""
-        for text in self._wanted:
+        (the screen calls this in frames with nothing else to do, so a new sheet's
+        buttons are there when it comes); False if there is nothing to make."""
+        for text in self._kinds:
             if len(self._spare.get(text, ())) < _SPARES:
                 self._spare.setdefault(text, []).append(self._make(text, visible=False))
                 return True
@@ -208,45 +269,13 @@ class SheetsPanel:
     def _retire(self, buttons: list[tuple[str, UIButton]]) -> None:
         for text, b in buttons:
             b.hide()  # type: ignore[no-untyped-call]
+            self.buttons.pop(b, None)
             self._spare.setdefault(text, []).append(b)
 
-    def place_buttons(self) -> None:
-        """Put each card's buttons beside it at the current scroll position (the
-        container clips them); hide those scrolled out of sight."""
-        offset = self.scroller.offset()
-        if offset == self._placed_at:
-            return
-        self._placed_at = offset
-        x = self.width - BUTTON_W
-        for card in self.cards.values():
-            for j, (_, b) in enumerate(card.buttons):
-                y = card.y + j * (28 + 4) - offset
-                if y + 28 <= 0 or y >= self.area.h:
-                    if b.visible:
-                        b.hide()  # type: ignore[no-untyped-call]
-                    continue
-                if b.relative_rect.topleft != (x, y):
-                    b.set_relative_position((x, y))
-                if not b.visible:
-                    b.show()  # type: ignore[no-untyped-call]
-
-    def key(self) -> tuple[int, int]:
-        """What the list shows: when this changes, it must be drawn again."""
-        return (self.version, self.scroller.offset())
-
     def draw(self, surface: pygame.Surface) -> None:
-        """The cards (or the placeholder) at the current scroll position, under the buttons."""
-        self.place_buttons()
-        clip = surface.get_clip()
-        surface.set_clip(self.box.rect.clip(clip))
+        """The placeholder of an empty list (on the panel, under the widgets)."""
         if self.placeholder is not None:
             label(surface, self.placeholder, (self.area.x + 6, self.area.y + 10), 13, _LABEL)
-        offset = self.scroller.offset()
-        for card in self.cards.values():
-            y = self.area.y + card.y - offset
-            if y + card.height > self.area.y and y < self.area.bottom:
-                surface.blit(card.picture, (self.area.x, y))
-        surface.set_clip(clip)
 
     def button_for(self, action: Action) -> UIButton | None:
         """The button that makes ``action`` (autoplay and tests press it)."""
@@ -260,28 +289,21 @@ class SheetsPanel:
         return None
 
     def handle(self, event: pygame.event.Event) -> bool:
-        if self.scroller.handle(event):
-            return True
         if event.type != pygame_gui.UI_BUTTON_PRESSED or event.ui_element not in self.buttons:
             return False
         sheet, action = self.buttons[event.ui_element]
         if isinstance(action, Propose):
-            self.on_counter(sheet)
-        else:
+            if any(isinstance(a, Propose) and a.replaces == sheet.id for a in self._legal):
+                self.on_counter(sheet)
+        elif action in self._legal:  # a card a step behind the view offers no stale move
             intents.post(intents.SendAction(action))
         return True
 
     def kill(self) -> None:
-        for card in self.cards.values():
-            self._retire(card.buttons)
-        for spare in self._spare.values():
-            for b in spare:
-                b.kill()  # type: ignore[no-untyped-call]
         self.cards.clear()
         self._spare.clear()
         self.buttons.clear()
-        self.box.kill()  # type: ignore[no-untyped-call]
-        self.scroller.kill()
+        self.scroll.kill()  # type: ignore[no-untyped-call]
 
 
 def card_html(view: GameView, scenario: Scenario, sheet: TermSheet) -> str:

@@ -3,6 +3,15 @@
 The screen holds only the latest view of its seat (never a game state). Panels
 own their widgets and post intents; this screen places them, draws what they
 sit on, and answers the keyboard shortcuts (B, C, P, Esc, F1).
+
+Laying out text in pygame_gui's text boxes is the dearest thing a view costs, so
+a new view only says what the term-sheet cards, the feed and the chat threads
+should show, and the frames after it lay the new text out a piece at a time (a
+card, or a few lines: one piece a frame, or a few if they are tiny), the cards
+first, then the open thread, the feed, the length of the cards' scroll bar and
+the hidden threads. The frame with the
+view lays out none (unless views have kept coming for ``HOLD_FRAMES`` frames).
+Meanwhile ``busy`` keeps the app's loop drawing frames.
 """
 
 from __future__ import annotations
@@ -37,6 +46,8 @@ from game.state import TermSheet
 from game.views import GameView
 
 TOAST_SECONDS = 6.0
+TEXT_BUDGET_MS = 0.5  # a frame starts another piece of text only if it spent less on them
+HOLD_FRAMES = 2  # frames with a new view that leave the text to the next frame, in a row
 _NEVER = object()  # the key of a region not painted yet
 _Paint = Callable[[pygame.Surface, pygame.Rect], None]
 _LINK_COLOURS = {
@@ -70,6 +81,7 @@ class TableScreen:
         self.overlay: TextWindow | None = None
         self.dirty = True
         self._fresh = False  # a view arrived since the last tick
+        self._held = 0  # frames in a row that left text to lay out for the next
         self._shown_seconds: int | None = None
         self.link_rect = pygame.Rect(0, 0, 0, 0)
         self._picture: pygame.Surface | None = None
@@ -187,6 +199,8 @@ class TableScreen:
             return True
         if _typing(self.manager):
             return False  # letters belong to the text box being typed in
+        if event.mod & (pygame.KMOD_CTRL | pygame.KMOD_META):
+            return False  # Ctrl+A, Ctrl+C: select and copy in a text box, not shortcuts
         if event.key == pygame.K_b:
             self.toggle("brief")
             return True
@@ -208,11 +222,20 @@ class TableScreen:
         if overlay is not None:
             self.toggle(overlay)
 
+    def busy(self) -> bool:
+        """Whether text is left to lay out for the next frames."""
+        return self.sheets.pending or self.chat.pending or self.feed.pending
+
     def tick(self, now: float) -> None:
-        if self._fresh:
-            self._fresh = False  # this frame already paid for a new view
-        elif not self.sheets.prepare():
-            self.actions.prepare()  # one widget ahead of need a frame, at most
+        fresh, self._fresh = self._fresh, False
+        if self.busy():
+            if fresh and self._held < HOLD_FRAMES:
+                self._held += 1  # this frame already paid for a new view
+            else:
+                self._held = 0
+                self._lay_out_text()
+        elif not fresh:
+            self._prepare()
         if self.toast is not None and now > self.toast[1]:
             self.toast = None
             self.dirty = True
@@ -220,6 +243,34 @@ class TableScreen:
         if seconds != self._shown_seconds:
             self._shown_seconds = seconds
             self.dirty = True
+
+    def _prepare(self) -> None:
+        """Make one widget ahead of need (in a frame with nothing else to do): a scroll
+        bar for a text box that will overflow, a spare card or lever button."""
+        for panel in (self.feed, self.chat, self.sheets, self.actions):
+            if panel.prepare():
+                return
+
+    def _lay_out_text(self) -> None:
+        """Pieces of new text, most wanted first: one, and more while this frame has
+        spent less than ``TEXT_BUDGET_MS`` on them."""
+        started = time.perf_counter()
+        steps = (
+            self.sheets.step,
+            self.chat.step_open,
+            self.feed.step,
+            self.sheets.step_length,
+            self.chat.step_others,
+        )
+        while any(step() for step in steps):
+            self.dirty = True
+            if (time.perf_counter() - started) * 1000 >= TEXT_BUDGET_MS:
+                break
+
+    def settle(self) -> None:
+        """Lay out all the text left now, however long it takes (tests, screenshots)."""
+        while self.busy():
+            self._lay_out_text()
 
     def kill(self) -> None:
         self.close_windows()
@@ -289,14 +340,8 @@ class TableScreen:
             ("tracks", lay.tracks, v.tracks, self._tracks),
             ("news", lay.news, v.news[-1] if v.news else None, self._news),
             ("table", lay.table, (v.seats, v.outcome is None, latest, toast), self._table),
-            ("sheets", lay.sheets, self.sheets.key(), lambda s, _: self.sheets.draw(s)),
-            ("feed", lay.feed, self.feed.box.key(), lambda s, _: self.feed.draw(s)),
-            (
-                "chat",
-                lay.chat,
-                (self.chat.tab_colours(), self.chat.box.key()),
-                lambda s, _: self.chat.draw(s),
-            ),
+            ("sheets", lay.sheets, self.sheets.placeholder, lambda s, _: self.sheets.draw(s)),
+            ("chat", lay.chat, self.chat.tab_colours(), lambda s, _: self.chat.draw(s)),
             (
                 "actions",
                 lay.actions,
