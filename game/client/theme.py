@@ -18,7 +18,9 @@ from typing import Any, TypeAlias
 import pygame
 import pygame_gui
 from pygame_gui.core import UIAppearanceTheme
+from pygame_gui.core.gui_font_pygame import GUIFontPygame
 from pygame_gui.core.package_resource import PackageResource
+from pygame_gui.core.ui_font_dictionary import UIFontDictionary
 
 ASSETS = Path(__file__).resolve().parents[2] / "assets"
 FONTS = ASSETS / "fonts"
@@ -183,6 +185,33 @@ ThemeSource: TypeAlias = (
 )
 
 
+_MEASURES_KEPT = 20_000  # per font: a long game's worth of words and lines
+
+
+def measure_once(face: GUIFontPygame) -> None:
+    """Make ``face`` keep what it measures.
+
+    pygame_gui finds the size of a piece of text by rendering it (``get_rect``), and a
+    text box measures the same words and part-lines many times as it lays its text out
+    and again whenever its text changes: about a quarter of the cost of a term-sheet
+    card's text. The sizes are the same every time, so each is measured once and kept.
+    """
+    measure = face.get_rect
+    kept: dict[tuple[str, bool], tuple[int, int, int, int]] = {}
+
+    def get_rect(text: str) -> pygame.Rect:
+        key = (text, bool(face.underline))
+        found = kept.get(key)
+        if found is None:
+            if len(kept) >= _MEASURES_KEPT:
+                kept.clear()
+            r = measure(text)
+            found = kept[key] = (r.x, r.y, r.w, r.h)
+        return pygame.Rect(found)  # a new Rect each time: callers change theirs
+
+    face.get_rect = get_rect  # type: ignore[method-assign]
+
+
 class _Manager(pygame_gui.UIManager):
     """A UIManager whose theme is ``_Theme``."""
 
@@ -194,7 +223,8 @@ class _Manager(pygame_gui.UIManager):
 
 
 def make_manager(size: tuple[int, int]) -> pygame_gui.UIManager:
-    """A UIManager with the shipped fonts and the theme, fonts preloaded.
+    """A UIManager with the shipped fonts and the theme, fonts preloaded and keeping
+    what they measure (``measure_once``).
 
     Preloading avoids pygame_gui's on-the-fly font loads (and their warnings)
     the first time a panel uses a size.
@@ -219,4 +249,8 @@ def make_manager(size: tuple[int, int]) -> pygame_gui.UIManager:
             if not fonts.check_font_preloaded(font_id):  # the theme loads some itself
                 wanted.append({"name": FONT_NAME, "point_size": size_pt, "style": style})
     manager.preload_fonts(wanted)
+    if isinstance(fonts, UIFontDictionary):
+        for resource in fonts.loaded_fonts.values():
+            if isinstance(resource.loaded_font, GUIFontPygame):
+                measure_once(resource.loaded_font)
     return manager

@@ -36,3 +36,20 @@ def test_theme_ids_are_pygame_guis(display: pygame.Surface) -> None:
         assert ours == theirs, ids
         seen.add(len(e.element_ids))
     assert max(seen) >= 3  # widgets in containers in windows, where the ids nest deepest
+
+
+def test_fonts_measure_as_pygame_gui_does(display: pygame.Surface) -> None:
+    """The manager's fonts keep what they measure: every size is the one pygame_gui's
+    own measure gives, and each call gets a Rect of its own to change."""
+    from pygame_gui.core.gui_font_pygame import GUIFontPygame
+
+    manager = theme.make_manager(display.get_size())
+    fonts = manager.get_theme().get_font_dictionary()
+    face = fonts.find_font(13, theme.FONT_NAME, bold=True)
+    assert isinstance(face, GUIFontPygame)
+    for text in ("", "A", "ts-5 · by Microsoft", "$30B for the US", "Sign"):
+        for _ in range(2):
+            assert face.get_rect(text) == GUIFontPygame.get_rect(face, text)
+    mine = face.get_rect("Sign")
+    mine.width = 0
+    assert face.get_rect("Sign").width > 0
