@@ -198,7 +198,7 @@ def test_a_changed_sheet_is_redrawn_and_its_buttons_follow(display: pygame.Surfa
     sheet = next(s for s in view.sheets if s.id == "ts-1")
     assert "withdrawn" in gone.html.lower() and not gone.buttons
     assert gone.box is changed and gone.box.html_text == card_html(view, SC, sheet)
-    alone = _alone(display, gone.box, gone.html, oid("@card", "#card_ts-1"))
+    alone = _alone(display, gone.box, gone.html, oid("@card", "#card"))
     assert _same_pixels(display, alone, gone.box.rect.inflate(-8, -8))
     kept = screen.sheets.cards["ts-2"]
     assert kept.box is other_box and kept.box.image is other_image
@@ -252,8 +252,9 @@ def test_widgets_are_made_ahead_in_frames_with_nothing_else_to_do(
     display: pygame.Surface,
 ) -> None:
     """Frames with no new view and no text to lay out make one widget ahead of need each
-    (a text box's scroll bar, a spare card or lever button); a frame with a new view, or
-    with text to lay out, makes none beyond what the view needs."""
+    (a text box's scroll bar, a spare card text box, card button or lever button); a
+    frame with a new view, or with text to lay out, makes none beyond what the view
+    needs."""
     state = start(SC, 4).state
     screen, manager = _table(display, view_for(state, BD))
     logs = [screen.feed.log, *screen.chat.logs.values()]
@@ -261,7 +262,8 @@ def test_widgets_are_made_ahead_in_frames_with_nothing_else_to_do(
     def ready() -> int:
         bars = sum(1 for log in logs if log.box._spare_bar is not None)
         buttons = sum(len(bs) for bs in screen.sheets._spare.values())
-        return bars + buttons + len(screen.actions._kept)
+        cards = len(screen.sheets._spare_boxes)
+        return bars + buttons + cards + len(screen.actions._kept)
 
     before = ready()
     screen.receive(ViewUpdate(view_for(_offer(state), BD)))

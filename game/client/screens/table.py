@@ -246,7 +246,8 @@ class TableScreen:
 
     def _prepare(self) -> None:
         """Make one widget ahead of need (in a frame with nothing else to do): a scroll
-        bar for a text box that will overflow, a spare card or lever button."""
+        bar for a text box that will overflow, a spare card text box, card button or
+        lever button."""
         for panel in (self.feed, self.chat, self.sheets, self.actions):
             if panel.prepare():
                 return
