@@ -38,7 +38,7 @@ from game.client.panels import oid
 MOST = 80  # rows a box holds before a box of the latest KEEP takes its place
 KEEP = 50
 STEP_ROWS = 3  # rows laid out in one step, at most,
-STEP_CHARS = 360  # and no more markup than this (unless one row is longer)
+STEP_CHARS = 160  # and no more markup than this (unless one row is longer)
 NEAR_FULL = 64  # pixels: a box with less room left takes a row a step (it may overflow)
 OLDER = "<font color='#6B768C'><i>Older lines are not shown.</i></font>"
 
