@@ -1,10 +1,14 @@
 """The client's main loop: one window, one screen at a time, one connection.
 
-Each frame: wait for an event (or a short timeout), give events to pygame_gui and
-the screen, turn intents into sends, drain the connection's inbox, and draw only
-if something changed. The connection lives on its own thread; a frame never
+Each frame: wait for input or a wake from the connection, give events to pygame_gui
+and the screen, turn intents into sends, drain the connection's inbox, and draw
+only if something changed. The connection lives on its own thread; a frame never
 waits on the network. After a burst of input the loop runs at 30 frames a
-second for a moment (hover, tooltips), then idles, waking twice a second.
+second for a moment (hover, tooltips), and while the screen is busy (a new view's
+text being laid out over a few frames), then idles: it sleeps in the OS, looks
+for input 30 times a second, wakes at once when the connection delivers, and
+updates the widgets and the clock twice a second (docs/PERFORMANCE.md: about
+half a percent of a core, where pygame's event.wait took seven times that).
 """
 
 from __future__ import annotations
@@ -37,7 +41,8 @@ if TYPE_CHECKING:
 
 ACTIVE_SECONDS = 2.0  # keep drawing this long after input (hover effects, tooltips)
 ACTIVE_FPS = 30
-IDLE_WAKE_MS = 500
+IDLE_POLL_MS = 33  # how often an idle loop looks for input: a click waits at most this
+IDLE_WAKE_MS = 500  # how often an idle loop updates the widgets and the screen's clocks
 
 
 def launch_time() -> float:
@@ -108,6 +113,7 @@ class ClientApp:
         self.final: ViewUpdate | None = None
         self._opened: queue.Queue[Session | Exception] = queue.Queue()
         self._active_until = 0.0
+        self._frame_at = 0.0  # when the last frame began
 
     # -- screens -----------------------------------------------------------------------------
 
@@ -184,13 +190,7 @@ class ClientApp:
         return 0
 
     def frame(self) -> None:
-        now = time.monotonic()
-        if now < self._active_until:
-            pygame.time.wait(1000 // ACTIVE_FPS)
-            events = pygame.event.get()
-        else:
-            first = pygame.event.wait(IDLE_WAKE_MS)
-            events = ([first] if first.type != pygame.NOEVENT else []) + pygame.event.get()
+        events = self._wait()
         for event in events:
             self.dispatch(event)
         self._take_session()
@@ -201,6 +201,26 @@ class ClientApp:
             self._active_until = time.monotonic() + ACTIVE_SECONDS
         if self.screen.dirty or time.monotonic() < self._active_until:
             self.render()
+
+    def _wait(self) -> list[pygame.event.Event]:
+        """Sleep until the next frame is due and return what arrived meanwhile.
+
+        Active (after input, or while the screen is busy): the next 30th of a second.
+        Idle: until input comes (looked for every ``IDLE_POLL_MS``), the connection wakes
+        the loop, or ``IDLE_WAKE_MS`` passes.
+        """
+        now = time.monotonic()
+        if now < self._active_until or self.screen.busy():
+            time.sleep(max(0.0, self._frame_at + 1 / ACTIVE_FPS - now))
+            self._frame_at = time.monotonic()
+            return pygame.event.get()
+        until = now + IDLE_WAKE_MS / 1000
+        while True:
+            woken = intents.sleep(min(IDLE_POLL_MS / 1000, until - time.monotonic()))
+            events = pygame.event.get()
+            if events or woken or time.monotonic() >= until:
+                self._frame_at = time.monotonic()
+                return events
 
     def dispatch(self, event: pygame.event.Event) -> None:
         if event.type == pygame.QUIT:

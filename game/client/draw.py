@@ -2,7 +2,7 @@
 
 Portraits are simple emblems drawn here in code, one per role, on the seat's
 colour from the rules; no logos. Everything is drawn onto a cached background
-that the table screen rebuilds only when the view or the window size changes.
+that the table screen repaints a region at a time, only when what it shows changes.
 """
 
 from __future__ import annotations
@@ -39,11 +39,17 @@ def panel(
 ) -> pygame.Rect:
     """A panel with an optional heading; returns the area below the heading."""
     rounded(surface, rect, theme.PANEL, theme.LINE)
-    if title is None:
+    if title is not None:
+        label(surface, title.upper(), (rect.x + 14, rect.y + 11), 12, theme.TEXT_DIM, bold=True)
+        if accent is not None:
+            pygame.draw.rect(surface, accent, (rect.x + 1, rect.y + 12, 3, 14))
+    return panel_inner(rect, titled=title is not None)
+
+
+def panel_inner(rect: pygame.Rect, *, titled: bool) -> pygame.Rect:
+    """The area inside a panel drawn by ``panel`` (below its heading if it has one)."""
+    if not titled:
         return rect.inflate(-16, -16)
-    label(surface, title.upper(), (rect.x + 14, rect.y + 11), 12, theme.TEXT_DIM, bold=True)
-    if accent is not None:
-        pygame.draw.rect(surface, accent, (rect.x + 1, rect.y + 12, 3, 14))
     return pygame.Rect(rect.x + 12, rect.y + 34, rect.w - 24, rect.h - 44)
 
 
@@ -60,12 +66,7 @@ def label(
     align: str = "left",
 ) -> pygame.Rect:
     """One line of text, cut with an ellipsis to ``max_width``; returns its rect."""
-    f = font(size, bold, italic)
-    if max_width is not None and f.size(text)[0] > max_width:
-        while text and f.size(text + "\u2026")[0] > max_width:
-            text = text[:-1]
-        text += "\u2026"
-    img = f.render(text, True, colour)
+    img = text_image(text, size, colour, bold=bold, italic=italic, max_width=max_width)
     r = img.get_rect()
     if align == "centre":
         r.midtop = pos
@@ -75,6 +76,34 @@ def label(
         r.topleft = pos
     surface.blit(img, r)
     return r
+
+
+def text_image(
+    text: str,
+    size: int,
+    colour: Colour,
+    *,
+    bold: bool = False,
+    italic: bool = False,
+    max_width: int | None = None,
+) -> pygame.Surface:
+    """``text`` rendered (cut with an ellipsis to ``max_width``), kept for the next time:
+    the same names, numbers and tags are drawn again every time a region repaints."""
+    key = (text, size, colour, bold, italic, max_width)
+    img = _texts.get(key)
+    if img is None:
+        f = font(size, bold, italic)
+        if max_width is not None and f.size(text)[0] > max_width:
+            while text and f.size(text + "\u2026")[0] > max_width:
+                text = text[:-1]
+            text += "\u2026"
+        img = _texts[key] = f.render(text, True, colour)
+        if len(_texts) > 2000:
+            _texts.clear()  # a long game's worth of labels; start again rather than grow
+    return img
+
+
+_texts: dict[tuple[str, int, Colour, bool, bool, int | None], pygame.Surface] = {}
 
 
 def wrap(
@@ -280,10 +309,16 @@ def seat_positions(rect: pygame.Rect, count: int, mine: int) -> list[tuple[int, 
     return out
 
 
-def felt(surface: pygame.Surface, rect: pygame.Rect) -> pygame.Rect:
-    """The oval table top; returns its bounding rect."""
+def felt_rect(rect: pygame.Rect) -> pygame.Rect:
+    """Where ``felt`` draws the oval table top in ``rect``."""
     oval = pygame.Rect(0, 0, int(rect.w * 0.62), int(rect.h * 0.52))
     oval.center = rect.center
+    return oval
+
+
+def felt(surface: pygame.Surface, rect: pygame.Rect) -> pygame.Rect:
+    """The oval table top; returns its bounding rect."""
+    oval = felt_rect(rect)
     pygame.draw.ellipse(surface, theme.mix(theme.RIM, (0, 0, 0), 0.45), oval.inflate(18, 18))
     pygame.draw.ellipse(surface, theme.RIM, oval.inflate(12, 12))
     pygame.draw.ellipse(surface, theme.FELT, oval)
@@ -303,7 +338,7 @@ def pill(
     align: str = "centre",
 ) -> pygame.Rect:
     """A small rounded tag with text (status of a seat, of the link)."""
-    img = font(size, True).render(text, True, ink or theme.text_on(fill))
+    img = text_image(text, size, ink or theme.text_on(fill), bold=True)
     r = img.get_rect().inflate(14, 6)
     if align == "centre":
         r.midtop = pos

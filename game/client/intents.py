@@ -7,6 +7,7 @@ connection, turns intents into sends. Tests and autoplay read the same events.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 
 import pygame
@@ -68,9 +69,26 @@ Intent = SendAction | SendTeam | StartSolo | JoinRoom | GoTo
 def post(intent: Intent) -> None:
     """Put ``intent`` on pygame's event queue."""
     pygame.event.post(pygame.event.Event(INTENT, intent=intent))
+    _woken.set()
 
 
 def wake() -> None:
-    """Wake a loop sleeping on the event queue (called from network threads)."""
+    """Wake a loop sleeping in ``sleep`` (called from network threads)."""
     if pygame.display.get_init():
         pygame.event.post(pygame.event.Event(NET_WAKE))
+    _woken.set()
+
+
+def sleep(seconds: float) -> bool:
+    """Sleep up to ``seconds``, less if ``wake`` or ``post`` is called meanwhile; True if
+    that is what ended it. The thread sleeps in the OS, using no CPU.
+
+    (pygame's own ``event.wait`` with a timeout looks at the event queue every
+    millisecond, a thousand wake-ups a second, which is what an idle client must not do.)
+    """
+    woken = _woken.wait(max(0.0, seconds))
+    _woken.clear()
+    return woken
+
+
+_woken = threading.Event()

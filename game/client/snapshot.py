@@ -82,6 +82,7 @@ def render(
             table.receive(EventLines(lines[-12:]))
             table.receive(ViewUpdate(view))
             table.receive(TeamChat("Sam", "I'll watch the tracks; you take the chat."))
+            table.settle()  # the text a live table lays out over its next frames
             if screen == "composer":
                 from game.client import compose
 

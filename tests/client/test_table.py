@@ -211,3 +211,44 @@ def test_lobby_play_solo_reaches_the_table(display: pygame.Surface, tmp_path: Pa
         assert app.screen.view.brief is not None and app.screen.view.brief.seat == "investors"
     finally:
         app.close_session()
+
+
+def test_an_idle_app_sleeps(display: pygame.Surface) -> None:
+    """With nothing happening, the loop sleeps: a second and a half of idle frames costs
+    the main thread a few milliseconds of CPU (pygame's own event.wait, which looks at
+    the queue every millisecond, cost about 3% of a core)."""
+    app = ClientApp(SC)
+    app.show(TableScreen(app.manager, SC, _view("bytedance"), app.size))
+    for _ in range(40):  # spare widgets are made, and drawn, in the first idle frames
+        app.screen.tick(time.monotonic())
+        app.manager.update(1 / 30)
+    app.render()
+    pygame.event.clear()
+    app._active_until = 0.0
+    cpu, wall = time.thread_time(), time.monotonic()
+    frames = 0
+    while time.monotonic() - wall < 1.5:
+        app.frame()
+        frames += 1
+    used = time.thread_time() - cpu
+    assert frames <= 4  # an idle pass twice a second
+    assert used < 0.02 * 1.5, f"{used * 1000:.0f} ms of CPU in 1.5 s idle"
+
+
+def test_an_idle_app_wakes_for_the_network_and_for_input(display: pygame.Surface) -> None:
+    """A wake from the connection's thread ends an idle wait at once, and input is seen
+    within a poll (not half a second later)."""
+    import threading
+
+    app = ClientApp(SC)
+    app.show(TableScreen(app.manager, SC, _view("bytedance"), app.size))
+    app.render()
+    for poke in (intents.wake, lambda: pygame.event.post(pygame.event.Event(pygame.USEREVENT))):
+        pygame.event.clear()
+        app._active_until = 0.0
+        timer = threading.Timer(0.1, poke)
+        started = time.monotonic()
+        timer.start()
+        app.frame()
+        timer.join()
+        assert time.monotonic() - started < 0.3

@@ -24,6 +24,7 @@ from game.types import Mitigation
 from game.views import GameView
 
 _RIGHT_W = 420
+_LEFT = 130  # where the first lever button starts, after the bar's caption
 
 
 def lever_uses(view: GameView) -> dict[str, list[UseLever]]:
@@ -72,6 +73,7 @@ class ActionBar:
             tool_tip_text="Write a new term sheet",
         )
         self.levers: dict[UIButton, tuple[str, list[UseLever]]] = {}
+        self._kept: dict[tuple[str, int], UIButton] = {}  # hidden, by (lever, width)
         self._key: object = None
         self.window: LeverWindow | None = None
         self.scenario: Scenario | None = None
@@ -92,30 +94,95 @@ class ActionBar:
         if key == self._key:
             return
         self._key = key
-        for b in self.levers:
-            b.kill()  # type: ignore[no-untyped-call]
+        # A lever's button is kept, hidden, while its lever is not legal: the same
+        # levers come back every day, and making a button costs far more than showing
+        # one. A lever's button is as wide in a phase as the seat's levers of that
+        # phase leave room for, so it need not be made again when another one goes.
+        kept = {lever_id: b for b, (lever_id, _) in self.levers.items()}
+        for lever_id, b in kept.items():
+            if lever_id not in uses:
+                self._keep(lever_id, b)
         self.levers.clear()
-        if not uses:
-            return
-        x0 = self.rect.x + 130
-        room = self.rect.w - _RIGHT_W - x0 - 12
-        width = min(250, (room - 8 * (len(uses) - 1)) // len(uses))
+        width = self.lever_width(len(self._phase_levers(view, scenario) | set(uses)))
         for i, (lever_id, examples) in enumerate(uses.items()):
+            had = kept.get(lever_id)
+            if had is not None and had.relative_rect.w == width:
+                b = had
+            else:
+                if had is not None:
+                    self._keep(lever_id, had)
+                b = self._button(scenario, lever_id, width)
+            x = self.rect.x + _LEFT + i * (width + 8)
+            if b.relative_rect.x != x:
+                b.set_relative_position((x, self.rect.y + 14))
+            if not b.visible:
+                b.show()  # type: ignore[no-untyped-call]
+            self.levers[b] = (lever_id, examples)
+
+    def _keep(self, lever_id: str, b: UIButton) -> None:
+        b.hide()  # type: ignore[no-untyped-call]
+        key = (lever_id, int(b.relative_rect.w))
+        if key in self._kept:
+            b.kill()  # type: ignore[no-untyped-call]
+        else:
+            self._kept[key] = b
+
+    def lever_width(self, count: int) -> int:
+        """How wide each of ``count`` lever buttons is."""
+        room = self.rect.w - _RIGHT_W - (self.rect.x + _LEFT) - 12
+        return min(250, (room - 8 * (max(1, count) - 1)) // max(1, count))
+
+    def _phase_levers(self, view: GameView, scenario: Scenario) -> set[str]:
+        return {
+            lever_id
+            for lever_id, lever in scenario.levers.items()
+            if view.viewer in lever.seats and lever.phase == view.phase
+        }
+
+    def _button(self, scenario: Scenario, lever_id: str, width: int) -> UIButton:
+        """A hidden button for ``lever_id`` at ``width``: a kept one, or a new one."""
+        b = self._kept.pop((lever_id, width), None)
+        if b is None:
             lever = scenario.levers[lever_id]
-            r = pygame.Rect(x0 + i * (width + 8), self.rect.y + 14, width, 36)
             b = UIButton(
-                r,
+                pygame.Rect(self.rect.x + _LEFT, self.rect.y + 14, width, 36),
                 fit(lever.name, width - 20),
                 self.manager,
                 tool_tip_text=lever_tooltip(scenario, lever),
                 object_id=oid("@lever", f"#lever_{lever_id}"),
+                visible=0,
             )
-            self.levers[b] = (lever_id, examples)
+        return b
 
-    def draw(self, surface: pygame.Surface) -> None:
-        """The bar's background and its caption (under the widgets)."""
+    def prepare(self) -> bool:
+        """Make one hidden lever button ahead of need (the screen calls this in frames
+        with no new view): this seat's levers of every phase, each as wide as in its
+        phase. False if there is nothing left to make."""
+        if self.view is None or self.scenario is None:
+            return False
+        view, scenario = self.view, self.scenario
+        have = {(lever_id, int(b.relative_rect.w)) for b, (lever_id, _) in self.levers.items()}
+        have |= set(self._kept)
+        for phase in dict.fromkeys(lever.phase for lever in scenario.levers.values()):
+            mine = [
+                lever_id
+                for lever_id, lever in scenario.levers.items()
+                if view.viewer in lever.seats and lever.phase == phase
+            ]
+            width = self.lever_width(len(mine))
+            for lever_id in mine:
+                if (lever_id, width) not in have:
+                    self._kept[(lever_id, width)] = self._button(scenario, lever_id, width)
+                    return True
+        return False
+
+    def draw_base(self, surface: pygame.Surface) -> None:
+        """The bar's background (what never changes)."""
         pygame.draw.rect(surface, theme.BG_DEEP, self.rect)
         pygame.draw.line(surface, theme.LINE, self.rect.topleft, self.rect.topright)
+
+    def draw(self, surface: pygame.Surface) -> None:
+        """The bar's caption (on its background, under the widgets)."""
         from game.client.draw import label
 
         caption = "Your levers" if self.levers else "No levers now"
@@ -171,8 +238,10 @@ class ActionBar:
 
     def kill(self) -> None:
         self.close_window()
-        for b in (*self.levers, self.pass_button, self.compose_button):
+        for b in (*self.levers, *self._kept.values(), self.pass_button, self.compose_button):
             b.kill()  # type: ignore[no-untyped-call]
+        self.levers.clear()
+        self._kept.clear()
 
 
 class LeverWindow:

@@ -1,7 +1,9 @@
 """The public feed (with the statement box) and the private chat threads.
 
 Chat threads: one per other seat, plus the team channel (students sharing this
-seat). Enter in a text box sends, as the Send button does.
+seat). Enter in a text box sends, as the Send button does. The feed and each
+thread are pygame_gui text boxes (``TextLog``), each brought up to date a few lines
+at a time by ``step``; a thread's box is kept, hidden, while another tab is open.
 """
 
 from __future__ import annotations
@@ -10,30 +12,38 @@ from html import escape
 
 import pygame
 import pygame_gui
-from pygame_gui.elements import UIButton, UITextBox, UITextEntryLine
+from pygame_gui.elements import UIButton, UITextEntryLine
 
 from game.actions import Message, Statement
 from game.client import intents
 from game.client.describe import thread_of
 from game.client.net import TeamChat
 from game.client.panels import oid
+from game.client.panels.textlog import TextLog
+from game.client.theme import hex_colour
 from game.types import SeatId
 from game.views import GameView
 
 TEAM = "team"
-_FEED_LIMIT = 80
+_QUIET = "#6B768C"
+FEED_EMPTY = f"<font color='{_QUIET}'>Nothing public has happened yet.</font>"
+TEAM_EMPTY = (
+    f"<font color='{_QUIET}'>Your team channel. "
+    "Due-diligence findings and notes appear here too.</font>"
+)
 
 
 def _seat_colours(view: GameView) -> dict[str, str]:
     return {s.id: s.color for s in view.seats}
 
 
-def feed_html(view: GameView) -> str:
-    """The public feed, oldest first, each line marked with its seat's colour."""
+def feed_rows(view: GameView) -> list[str]:
+    """The public feed's lines, oldest first, each marked with its seat's colour (the
+    feed only grows: a new view's lines begin with the last view's)."""
     colours = _seat_colours(view)
     rows = []
     last_round = 0
-    for item in view.feed[-_FEED_LIMIT:]:
+    for item in view.feed:
         if item.round != last_round:
             last_round = item.round
             day = f"Day {item.round}"  # not the current day's name: old lines stay as they were
@@ -45,7 +55,7 @@ def feed_html(view: GameView) -> str:
         elif item.kind in ("official", "lever", "result", "deal"):
             text = f"<b>{text}</b>"
         rows.append(f"<font color='{dot}'>\u25cf</font> {text}")
-    return "<br>".join(rows) or "<font color='#6B768C'>Nothing public has happened yet.</font>"
+    return rows
 
 
 class FeedPanel:
@@ -54,33 +64,31 @@ class FeedPanel:
     def __init__(self, manager: pygame_gui.UIManager, rect: pygame.Rect) -> None:
         self.rect = rect
         inner = pygame.Rect(rect.x + 10, rect.y + 34, rect.w - 20, rect.h - 34 - 46)
-        self.box = UITextBox("", inner, manager, object_id=oid(None, "#feed"))
+        self.log = TextLog(manager, inner, "#feed", FEED_EMPTY)
         self.entry, self.say = _entry_row(
             manager,
             rect,
             ("#statement", "A public statement\u2026"),
             ("#say", "Say", "Make a public statement everyone sees"),
         )
-        self._html = ""
         self._can_speak = False
 
     def show(self, view: GameView) -> None:
-        html = feed_html(view)
-        if html != self._html:
-            if self._html and html.startswith(self._html + "<br>"):
-                # Only new lines: appending lays out just them (a full set_text re-lays
-                # the whole feed, the dearest thing a new view made the client do).
-                self.box.append_html_text(html[len(self._html) :])
-            else:
-                self.box.set_text(html)
-            self._html = html
-            _scroll_to_end(self.box)
+        self.log.set_rows(feed_rows(view))
         self._can_speak = any(isinstance(a, Statement) for a in view.legal)
-        for w in (self.say, self.entry):
-            if self._can_speak:
-                w.enable()  # type: ignore[no-untyped-call]
-            else:
-                w.disable()  # type: ignore[no-untyped-call]
+        _enable((self.say, self.entry), self._can_speak)
+
+    @property
+    def pending(self) -> bool:
+        return self.log.pending
+
+    def step(self) -> bool:
+        """Lay out a few of the feed's new lines; False if it is up to date."""
+        return self.log.step()
+
+    def prepare(self) -> bool:
+        """Make the feed's scroll bar ahead of need; False if there is nothing to make."""
+        return self.log.prepare()
 
     def handle(self, event: pygame.event.Event) -> bool:
         sent = event.type == pygame_gui.UI_BUTTON_PRESSED and event.ui_element is self.say
@@ -94,8 +102,9 @@ class FeedPanel:
         return True
 
     def kill(self) -> None:
-        for w in (self.box, self.entry, self.say):
-            w.kill()
+        self.log.kill()
+        for w in (self.entry, self.say):
+            w.kill()  # type: ignore[no-untyped-call]
 
 
 def _entry_row(
@@ -120,11 +129,12 @@ def _entry_row(
     return line, press
 
 
-def _scroll_to_end(box: UITextBox) -> None:
-    if box.scroll_bar is not None:
-        # The bar clamps 1.0 to the last full page (setting start_percentage directly
-        # would scroll past the end and show an empty box).
-        box.scroll_bar.set_scroll_from_start_percentage(1.0)
+def _enable(widgets: tuple[UIButton | UITextEntryLine, ...], on: bool) -> None:
+    for w in widgets:
+        if on:
+            w.enable()  # type: ignore[no-untyped-call]
+        else:
+            w.disable()  # type: ignore[no-untyped-call]
 
 
 def short_name(name: str, width: int, px_per_char: float = 7.4) -> str:
@@ -135,7 +145,8 @@ def short_name(name: str, width: int, px_per_char: float = 7.4) -> str:
 
 
 class ChatPanel:
-    """Private threads with each other seat and the team channel."""
+    """Private threads with each other seat and the team channel: a text box per thread,
+    the open one shown and the others kept, hidden, up to date."""
 
     def __init__(self, manager: pygame_gui.UIManager, rect: pygame.Rect, view: GameView) -> None:
         self.manager = manager
@@ -148,9 +159,10 @@ class ChatPanel:
             if threads:
                 self.current = threads[0]
                 break
-        self.team: list[TeamChat] = []
         self.unread: dict[str, int] = {}
         self._seen = 0
+        self._team_rows: list[str] = []  # notes and team lines, in the order they came
+        self._notes = 0  # the view's notes already among them
         self.tabs: dict[str, UIButton] = {}
         tab_y = rect.y + 34
         names = [(s.id, s.name) for s in self.others] + [(TEAM, "Team")]
@@ -167,7 +179,14 @@ class ChatPanel:
             )
         self.tab_strip = pygame.Rect(rect.x + 10, tab_y + 29, rect.w - 20, 3)
         body = pygame.Rect(rect.x + 10, tab_y + 36, rect.w - 20, rect.bottom - 46 - tab_y - 36)
-        self.box = UITextBox("", body, manager, object_id=oid(None, "#thread"))
+        self.logs: dict[str, TextLog] = {}
+        for key, name in names:
+            empty = (
+                TEAM_EMPTY
+                if key == TEAM
+                else f"<font color='{_QUIET}'>No messages with {escape(name)} yet.</font>"
+            )
+            self.logs[key] = TextLog(manager, body, "#thread", empty, visible=key == self.current)
         self.entry, self.send = _entry_row(
             manager,
             rect,
@@ -175,8 +194,13 @@ class ChatPanel:
             ("#send", "Send", "Send (Enter)"),
         )
         self.view = view
-        self._html = ""
+        self._take_notes(view)  # notes first, then the team's lines (the screen adds them)
         self._select(self.current)
+
+    @property
+    def log(self) -> TextLog:
+        """The open thread's text."""
+        return self.logs[self.current]
 
     # -- content ---------------------------------------------------------------------------
 
@@ -189,56 +213,67 @@ class ChatPanel:
                 if key != self.current:
                     self.unread[key] = self.unread.get(key, 0) + 1
         self._seen = len(view.messages)
+        self._take_notes(view)
         self._refresh()
 
+    def _take_notes(self, view: GameView) -> None:
+        for n in view.notes[self._notes :]:
+            self._team_rows.append(f"<font color='#F0C86E'>\u2605 Note:</font> {escape(n)}")
+        self._notes = len(view.notes)
+
     def add_team(self, line: TeamChat) -> None:
-        self.team.append(line)
+        self._team_rows.append(f"<b>{escape(line.sender)}:</b> {escape(line.text)}")
         if self.current != TEAM:
             self.unread[TEAM] = self.unread.get(TEAM, 0) + 1
         self._refresh()
 
-    def thread_html(self, key: str) -> str:
-        """One thread's lines, oldest first."""
+    def thread_rows(self, key: str) -> list[str]:
+        """One thread's lines, oldest first (a thread only grows)."""
+        if key == TEAM:
+            return list(self._team_rows)
         colours = _seat_colours(self.view)
         names: dict[str, str] = {s.id: s.name for s in self.view.seats}
         rows = []
-        if key == TEAM:
-            for n in self.view.notes:
-                rows.append(f"<font color='#F0C86E'>\u2605 Note:</font> {escape(n)}")
-            for t in self.team:
-                rows.append(f"<b>{escape(t.sender)}:</b> {escape(t.text)}")
-            empty = "Your team channel. Due-diligence findings and notes appear here too."
-        else:
-            for m in self.view.messages:
-                if key not in thread_of(self.me, m.sender, m.to):
-                    continue
-                who = "You" if m.sender == self.me else names.get(m.sender, m.sender)
-                colour = colours.get(m.sender, "#E6EAF2")
-                tag = " <i>(briefing)</i>" if m.kind == "briefing" else ""
-                rows.append(
-                    f"<font color='{colour}'><b>{escape(who)}</b></font>{tag}: {escape(m.text)}"
-                )
-            empty = f"No messages with {escape(names.get(key, key))} yet."
-        return "<br>".join(rows) or f"<font color='#6B768C'>{empty}</font>"
+        for m in self.view.messages:
+            if key not in thread_of(self.me, m.sender, m.to):
+                continue
+            who = "You" if m.sender == self.me else names.get(m.sender, m.sender)
+            colour = colours.get(m.sender, "#E6EAF2")
+            tag = " <i>(briefing)</i>" if m.kind == "briefing" else ""
+            rows.append(
+                f"<font color='{colour}'><b>{escape(who)}</b></font>{tag}: {escape(m.text)}"
+            )
+        return rows
 
     def _refresh(self) -> None:
-        html = self.thread_html(self.current)
-        if html != self._html:
-            self._html = html
-            self.box.set_text(html)
-            _scroll_to_end(self.box)
+        for key, log in self.logs.items():
+            log.set_rows(self.thread_rows(key))
         for key, tab in self.tabs.items():
             base = short_name(_tab_name(self.view, key), tab.rect.w)
             count = self.unread.get(key, 0)
             text = f"{base} \u2022{count}" if count and len(base) < 8 else base
             if tab.text != text:
                 tab.set_text(text)
-        can = self._can_send()
-        for w in (self.entry, self.send):
-            if can:
-                w.enable()  # type: ignore[no-untyped-call]
-            else:
-                w.disable()  # type: ignore[no-untyped-call]
+        _enable((self.entry, self.send), self._can_send())
+
+    @property
+    def pending(self) -> bool:
+        return any(log.pending for log in self.logs.values())
+
+    def step_open(self) -> bool:
+        """Lay out a few of the open thread's new lines; False if it is up to date."""
+        return self.log.step()
+
+    def prepare(self) -> bool:
+        """Make a thread's scroll bar ahead of need, the open thread's first; False if
+        there is nothing to make."""
+        if self.log.prepare():
+            return True
+        return any(log.prepare() for key, log in self.logs.items() if key != self.current)
+
+    def step_others(self) -> bool:
+        """Lay out a few new lines of a hidden thread; False if all are up to date."""
+        return any(log.step() for key, log in self.logs.items() if key != self.current)
 
     def _can_send(self) -> bool:
         if self.current == TEAM:
@@ -246,7 +281,9 @@ class ChatPanel:
         return any(isinstance(a, Message) and a.to == (self.current,) for a in self.view.legal)
 
     def _select(self, key: str) -> None:
+        self.log.hide()
         self.current = key
+        self.log.show()
         self.unread.pop(key, None)
         for k, tab in self.tabs.items():
             if k == key:
@@ -293,8 +330,15 @@ class ChatPanel:
             for key, tab in self.tabs.items()
         ]
 
+    def draw(self, surface: pygame.Surface) -> None:
+        """The tabs' colour strips (under the widgets)."""
+        for rect, colour in self.tab_colours():
+            pygame.draw.rect(surface, hex_colour(colour), rect)
+
     def kill(self) -> None:
-        for w in (*self.tabs.values(), self.box, self.entry, self.send):
+        for log in self.logs.values():
+            log.kill()
+        for w in (*self.tabs.values(), self.entry, self.send):
             w.kill()  # type: ignore[no-untyped-call]
 
 

@@ -3,7 +3,8 @@
 A screen builds its pygame_gui widgets in the app's manager when it is made and
 removes them in ``kill``. The app feeds it pygame events (``handle``) and what
 arrives from the connection (``receive``), asks it to lay itself out again on a
-resize, and draws it only when ``dirty`` says something changed.
+resize, and draws it only when ``dirty`` says something changed (or, while
+``busy``, every frame).
 """
 
 from __future__ import annotations
@@ -34,6 +35,10 @@ class Screen(Protocol):
 
     def tick(self, now: float) -> None:
         """Called once a frame with ``time.monotonic()`` (timers set ``dirty`` as they count)."""
+
+    def busy(self) -> bool:
+        """Whether the screen has work left for its next frames (the loop keeps drawing
+        frames at its active rate until it is done)."""
 
     def kill(self) -> None:
         """Remove every widget this screen made."""

@@ -182,6 +182,9 @@ class EndScreen:
     def tick(self, now: float) -> None:
         """Nothing moves on this screen."""
 
+    def busy(self) -> bool:
+        return False
+
     def kill(self) -> None:
         """Remove every widget."""
         for w in self._widgets():

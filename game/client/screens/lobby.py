@@ -327,6 +327,9 @@ class LobbyScreen:
     def tick(self, now: float) -> None:
         """Nothing moves on the lobby."""
 
+    def busy(self) -> bool:
+        return False
+
     def kill(self) -> None:
         """Remove every widget."""
         for w in self._widgets():

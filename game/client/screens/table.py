@@ -3,12 +3,22 @@
 The screen holds only the latest view of its seat (never a game state). Panels
 own their widgets and post intents; this screen places them, draws what they
 sit on, and answers the keyboard shortcuts (B, C, P, Esc, F1).
+
+Laying out text in pygame_gui's text boxes is the dearest thing a view costs, so
+a new view only says what the term-sheet cards, the feed and the chat threads
+should show, and the frames after it lay the new text out a piece at a time (a
+card, or a few lines: one piece a frame, or a few if they are tiny), the cards
+first, then the open thread, the feed, the length of the cards' scroll bar and
+the hidden threads. The frame with the
+view lays out none (unless views have kept coming for ``HOLD_FRAMES`` frames).
+Meanwhile ``busy`` keeps the app's loop drawing frames.
 """
 
 from __future__ import annotations
 
 import time
 from collections import deque
+from collections.abc import Callable
 
 import pygame
 import pygame_gui
@@ -36,6 +46,10 @@ from game.state import TermSheet
 from game.views import GameView
 
 TOAST_SECONDS = 6.0
+TEXT_BUDGET_MS = 0.5  # a frame starts another piece of text only if it spent less on them
+HOLD_FRAMES = 2  # frames with a new view that leave the text to the next frame, in a row
+_NEVER = object()  # the key of a region not painted yet
+_Paint = Callable[[pygame.Surface, pygame.Rect], None]
 _LINK_COLOURS = {
     "connected": theme.GOOD,
     "connecting": theme.WARN,
@@ -66,15 +80,20 @@ class TableScreen:
         self.composer: Composer | None = None
         self.overlay: TextWindow | None = None
         self.dirty = True
+        self._fresh = False  # a view arrived since the last tick
+        self._held = 0  # frames in a row that left text to lay out for the next
         self._shown_seconds: int | None = None
         self.link_rect = pygame.Rect(0, 0, 0, 0)
-        self._painted: tuple[object, pygame.Surface] | None = None
+        self._picture: pygame.Surface | None = None
+        self._base = pygame.Surface((0, 0))
+        self._painted: dict[str, object] = {}  # region -> the key it was last painted for
         self._build(size)
 
     # -- widgets ----------------------------------------------------------------------------
 
     def _build(self, size: tuple[int, int]) -> None:
         self.layout = TableLayout.for_size(size)
+        self._picture = None  # new widgets: paint every region again
         self.actions = ActionBar(self.manager, self.layout.actions, self.open_composer)
         self.sheets = SheetsPanel(self.manager, self.layout.sheets, self.open_counter)
         self.feed = FeedPanel(self.manager, self.layout.feed)
@@ -135,6 +154,7 @@ class TableScreen:
         if isinstance(item, ViewUpdate):
             self.view = item.view
             self._show()
+            self._fresh = True
         elif isinstance(item, EventLines):
             self.recent.extend(item.lines)
         elif isinstance(item, ErrorNotice):
@@ -179,6 +199,8 @@ class TableScreen:
             return True
         if _typing(self.manager):
             return False  # letters belong to the text box being typed in
+        if event.mod & (pygame.KMOD_CTRL | pygame.KMOD_META):
+            return False  # Ctrl+A, Ctrl+C: select and copy in a text box, not shortcuts
         if event.key == pygame.K_b:
             self.toggle("brief")
             return True
@@ -200,7 +222,20 @@ class TableScreen:
         if overlay is not None:
             self.toggle(overlay)
 
+    def busy(self) -> bool:
+        """Whether text is left to lay out for the next frames."""
+        return self.sheets.pending or self.chat.pending or self.feed.pending
+
     def tick(self, now: float) -> None:
+        fresh, self._fresh = self._fresh, False
+        if self.busy():
+            if fresh and self._held < HOLD_FRAMES:
+                self._held += 1  # this frame already paid for a new view
+            else:
+                self._held = 0
+                self._lay_out_text()
+        elif not fresh:
+            self._prepare()
         if self.toast is not None and now > self.toast[1]:
             self.toast = None
             self.dirty = True
@@ -208,6 +243,35 @@ class TableScreen:
         if seconds != self._shown_seconds:
             self._shown_seconds = seconds
             self.dirty = True
+
+    def _prepare(self) -> None:
+        """Make one widget ahead of need (in a frame with nothing else to do): a scroll
+        bar for a text box that will overflow, a spare card text box, card button or
+        lever button."""
+        for panel in (self.feed, self.chat, self.sheets, self.actions):
+            if panel.prepare():
+                return
+
+    def _lay_out_text(self) -> None:
+        """Pieces of new text, most wanted first: one, and more while this frame has
+        spent less than ``TEXT_BUDGET_MS`` on them."""
+        started = time.perf_counter()
+        steps = (
+            self.sheets.step,
+            self.chat.step_open,
+            self.feed.step,
+            self.sheets.step_length,
+            self.chat.step_others,
+        )
+        while any(step() for step in steps):
+            self.dirty = True
+            if (time.perf_counter() - started) * 1000 >= TEXT_BUDGET_MS:
+                break
+
+    def settle(self) -> None:
+        """Lay out all the text left now, however long it takes (tests, screenshots)."""
+        while self.busy():
+            self._lay_out_text()
 
     def kill(self) -> None:
         self.close_windows()
@@ -217,44 +281,78 @@ class TableScreen:
     # -- drawing ------------------------------------------------------------------------------
 
     def draw(self, surface: pygame.Surface) -> None:
-        """Paint the screen; while nothing it shows has changed, reuse the last picture
-        (hover and tooltip frames repaint only the widgets on top)."""
-        key = (
-            self.view.version,
-            self.layout.size,
-            self.link,
-            self._shown_seconds,
-            self.toast,
-            len(self.recent),
-            self.chat.tab_colours(),
-        )
-        if self._painted is None or self._painted[0] != key:
-            picture = pygame.Surface(self.layout.size)
-            self._paint(picture)
-            self._painted = (key, picture)
-        surface.blit(self._painted[1], (0, 0))
+        """Paint the screen from a kept picture, painting again only the regions whose
+        part of the view changed (a new chat line repaints the chat, not the tracks)."""
+        now = time.monotonic()
+        if self._picture is None or self._picture.get_size() != self.layout.size:
+            self._base = self._paint_base()
+            self._picture = self._base.copy()
+            self._painted = {}
+        picture = self._picture
+        for name, rect, key, paint in self._regions(now):
+            if self._painted.get(name, _NEVER) != key:
+                picture.set_clip(rect)
+                picture.blit(self._base, rect, rect)
+                paint(picture, rect)
+                picture.set_clip(None)
+                self._painted[name] = key
+        surface.blit(picture, (0, 0))
         self.dirty = False
 
-    def _paint(self, surface: pygame.Surface) -> None:
-        surface.fill(theme.BG)
+    def _paint_base(self) -> pygame.Surface:
+        """What never changes while the window keeps its size: the background, the
+        panels and their headings, the felt of the deal table."""
         lay = self.layout
-        self._top_bar(surface, lay.top)
-        self._tracks(surface, lay.tracks)
-        self._news(surface, lay.news)
-        self._table(surface, lay.table)
-        draw.panel(surface, lay.sheets, "Term sheets")
-        draw.panel(surface, lay.feed, "Public feed")
-        draw.panel(surface, lay.chat, "Private talk")
-        for rect, colour in self.chat.tab_colours():
-            pygame.draw.rect(surface, theme.hex_colour(colour), rect)
-        self.actions.draw(surface)
-        if self.toast is not None:
-            self._toast(surface, self.toast[0])
+        base = pygame.Surface(lay.size)
+        base.fill(theme.BG)
+        pygame.draw.rect(base, theme.BG_DEEP, lay.top)
+        pygame.draw.line(base, theme.LINE, lay.top.bottomleft, lay.top.bottomright)
+        draw.panel(base, lay.tracks, "Public tracks")
+        draw.panel(base, lay.news, "Today's news", theme.WARN)
+        draw.panel(base, lay.table)
+        draw.felt(base, self._table_area())
+        draw.panel(base, lay.sheets, "Term sheets")
+        draw.panel(base, lay.feed, "Public feed")
+        draw.panel(base, lay.chat, "Private talk")
+        self.actions.draw_base(base)
+        return base
 
-    def _top_bar(self, surface: pygame.Surface, rect: pygame.Rect) -> None:
+    def _regions(self, now: float) -> list[tuple[str, pygame.Rect, object, _Paint]]:
+        """Each region of the screen, what it shows (a key that changes when what it
+        shows does), and how to paint it."""
+        v, lay = self.view, self.layout
+        me = seat_info(v, v.viewer)
+        seconds = self._seconds_left(now)
+        top = (
+            (me.id, me.name, me.color) if me is not None else None,
+            v.round_name,
+            v.round,
+            v.deadline,
+            v.deadline_name,
+            v.rounds_left,
+            v.phase,
+            self.link,
+            seconds,
+        )
+        latest = self.recent[-1] if self.recent else self.scenario.title
+        toast = self.toast[0] if self.toast is not None else None
+        return [
+            ("top", lay.top, top, lambda s, r: self._top_bar(s, r, seconds)),
+            ("tracks", lay.tracks, v.tracks, self._tracks),
+            ("news", lay.news, v.news[-1] if v.news else None, self._news),
+            ("table", lay.table, (v.seats, v.outcome is None, latest, toast), self._table),
+            ("sheets", lay.sheets, self.sheets.placeholder, lambda s, _: self.sheets.draw(s)),
+            ("chat", lay.chat, self.chat.tab_colours(), lambda s, _: self.chat.draw(s)),
+            (
+                "actions",
+                lay.actions,
+                (bool(self.actions.levers), v.phase),
+                lambda s, _: self.actions.draw(s),
+            ),
+        ]
+
+    def _top_bar(self, surface: pygame.Surface, rect: pygame.Rect, seconds: int | None) -> None:
         v = self.view
-        pygame.draw.rect(surface, theme.BG_DEEP, rect)
-        pygame.draw.line(surface, theme.LINE, rect.bottomleft, rect.bottomright)
         me = seat_info(v, v.viewer)
         if me is not None:
             colour = theme.hex_colour(me.color)
@@ -277,21 +375,20 @@ class TableScreen:
             surface, status, (x, rect.y + 10), _LINK_COLOURS[self.link.state], align="right"
         )
         self.link_rect = pill  # where the link's state shows (tests look at it)
-        seconds = self._seconds_left(time.monotonic())
         if seconds is not None:
             clock = f"{seconds // 60}:{seconds % 60:02d} left"
             colour = theme.BAD if seconds <= 30 else theme.TEXT
             draw.label(surface, clock, (x, pill.bottom + 6), 16, colour, bold=True, align="right")
 
     def _tracks(self, surface: pygame.Surface, rect: pygame.Rect) -> None:
-        inner = draw.panel(surface, rect, "Public tracks")
+        inner = draw.panel_inner(rect, titled=True)
         tracks = self.view.tracks
         step = inner.h // max(1, len(tracks))
         for i, track in enumerate(tracks):
             draw.gauge(surface, pygame.Rect(inner.x, inner.y + i * step, inner.w, step - 10), track)
 
     def _news(self, surface: pygame.Surface, rect: pygame.Rect) -> None:
-        inner = draw.panel(surface, rect, "Today's news", theme.WARN)
+        inner = draw.panel_inner(rect, titled=True)
         if not self.view.news:
             return
         card = self.view.news[-1]
@@ -303,11 +400,14 @@ class TableScreen:
             surface, "From the source article", (inner.x, inner.bottom - 16), 11, theme.TEXT_FAINT
         )
 
-    def _table(self, surface: pygame.Surface, rect: pygame.Rect) -> None:
-        draw.panel(surface, rect)
+    def _table_area(self) -> pygame.Rect:
         # The oval sits a little high so the bottom seat's name and tag fit below it.
-        area = pygame.Rect(rect.x, rect.y, rect.w, int(rect.h * 0.84))
-        oval = draw.felt(surface, area)
+        rect = self.layout.table
+        return pygame.Rect(rect.x, rect.y, rect.w, int(rect.h * 0.84))
+
+    def _table(self, surface: pygame.Surface, rect: pygame.Rect) -> None:
+        area = self._table_area()
+        oval = draw.felt_rect(area)  # the felt itself is in the base picture
         seats = self.view.seats
         mine = next((i for i, s in enumerate(seats) if s.id == self.view.viewer), 0)
         places = draw.seat_positions(area, len(seats), mine)
@@ -323,6 +423,8 @@ class TableScreen:
             if self.view.outcome is None:
                 tag, fill = ("to act", theme.WARN) if seat.waiting else ("done", theme.PANEL_HI)
                 draw.pill(surface, tag, (x, y + radius + 23), fill, size=10)
+        if self.toast is not None:
+            self._toast(surface, self.toast[0])
 
     def _latest(self, surface: pygame.Surface, oval: pygame.Rect) -> None:
         """The latest thing that happened, written on the felt."""

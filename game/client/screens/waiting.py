@@ -35,6 +35,9 @@ class WaitingScreen:
     def tick(self, now: float) -> None:
         pass
 
+    def busy(self) -> bool:
+        return False
+
     def draw(self, surface: pygame.Surface) -> None:
         surface.fill(theme.BG)
         cx, cy = self.size[0] // 2, self.size[1] // 2
