@@ -234,6 +234,12 @@ class TeamLine(_Out):
     sender: str
     text: str
     history: bool = False
+    n: int | None = Field(
+        default=None,
+        ge=1,
+        description="The line's number in its seat's channel, from 1: a client that comes "
+        "back skips the lines of the history it has already shown",
+    )
 
 
 class Timer(_Out):

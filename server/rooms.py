@@ -100,6 +100,8 @@ class Room:
 
     def __post_init__(self) -> None:
         self.phase_began = self.state.version
+        # How many lines each seat's team channel has had (the store keeps them all).
+        self.team_count: Counter[SeatId] = Counter(seat for seat, _, _ in self.team_lines)
         self._trim_team_lines()
 
     # -- the one way in -------------------------------------------------------------------
@@ -222,9 +224,13 @@ class Room:
             )
         )
         mine = [t for t in self.team_lines if member.role in (t[0], FACILITATOR)]
-        for seat, sender, text in _last_of_each_seat(mine, TEAM_REPLAY):
+        replay = _last_of_each_seat(mine, TEAM_REPLAY)
+        left = Counter(seat for seat, _, _ in replay)  # lines of each seat still to number
+        for seat, sender, text in replay:
+            n = self.team_count[seat] - left[seat] + 1
+            left[seat] -= 1
             line = TeamLine(
-                version=self.state.version, seat=seat, sender=sender, text=text, history=True
+                version=self.state.version, seat=seat, sender=sender, text=text, history=True, n=n
             )
             member.send(line)
         if self.options.phase_seconds:
@@ -247,9 +253,16 @@ class Room:
         """A line on a seat's team channel, stored, to the seat's members and the facilitator."""
         await self.store.run(Store.team_line, self.code, seat, sender, text)
         self.team_lines.append((seat, sender, text))
+        self.team_count[seat] += 1
         if len(self.team_lines) > 2 * TEAM_REPLAY * len(self.state.seats):
             self._trim_team_lines()
-        line = TeamLine(version=self.state.version, seat=seat, sender=sender, text=text)
+        line = TeamLine(
+            version=self.state.version,
+            seat=seat,
+            sender=sender,
+            text=text,
+            n=self.team_count[seat],
+        )
         for m in list(self.members):
             if m.role in (seat, FACILITATOR):
                 m.send(line)

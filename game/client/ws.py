@@ -97,6 +97,7 @@ class RemoteConnection:
         self._lines_seen = 0  # event lines delivered, so a resume's history is not repeated
         self._team_seen = 0  # team lines delivered, and how many of a history to skip
         self._team_skip = 0
+        self._team_last = 0  # the number of the last team line shown
         self._connected = False  # the current session got in
         self._wake: Callable[[], None] | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -278,8 +279,12 @@ class RemoteConnection:
                     self._unacked.pop(msg.id, None)
                 self._put(ErrorNotice(msg.code, msg.message))
             elif isinstance(msg, TeamLine):
-                if msg.history and self._team_skip > 0:
-                    self._team_skip -= 1  # seen before the drop
+                if msg.n is not None:  # numbered: skip what was shown before the drop
+                    if msg.n <= self._team_last:
+                        continue
+                    self._team_last = msg.n
+                elif msg.history and self._team_skip > 0:
+                    self._team_skip -= 1  # a server that does not number lines
                     continue
                 self._team_seen += 1
                 self._put(TeamChat(msg.sender, msg.text))

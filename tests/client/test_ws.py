@@ -214,6 +214,53 @@ async def test_unacked_action_is_resent_with_its_id() -> None:
     assert got[2]["id"] == got[5]["id"]
 
 
+async def test_team_history_after_a_drop_shows_only_new_lines() -> None:
+    """Team lines are numbered: after a drop, the history (the seat's latest lines) shows
+    only the lines the client has not shown yet, however long the channel is."""
+
+    def line(n: int, history: bool = False) -> str:
+        return json.dumps(
+            {
+                "type": "team",
+                "seat": "microsoft",
+                "sender": "Bo",
+                "text": f"line {n}",
+                "history": history,
+                "n": n,
+            }
+        )
+
+    async def handler(ws: ServerConnection) -> None:
+        async for frame in ws:
+            msg = json.loads(frame)
+            if msg["type"] == "hello":
+                await ws.send(json.dumps({"type": "welcome", "server": "fake"}))
+            elif msg["type"] == "join":
+                joined = {"type": "joined", "room": "ABCDE", "role": "microsoft", "name": "Ann"}
+                await ws.send(json.dumps({**joined, "token": "t0k"}))
+                for n in range(1, 251):  # a long channel, live
+                    await ws.send(line(n))
+                await ws.close()  # then the line drops
+                return
+            elif msg["type"] == "resume":
+                joined = {"type": "joined", "room": "ABCDE", "role": "microsoft", "name": "Ann"}
+                await ws.send(json.dumps(joined))
+                for n in range(54, 254):  # the latest 200, three of them said meanwhile
+                    await ws.send(line(n, history=True))
+
+    async with serve(handler, "127.0.0.1", 0) as srv:
+        port = srv.sockets[0].getsockname()[1]
+        c = RemoteConnection(f"ws://127.0.0.1:{port}", "abcde", MS, "Ann")
+        c.start()
+        log: list[Inbound] = []
+        try:
+            await asyncio.to_thread(until, c, TeamChat, lambda t: t.text == "line 253", log)
+        finally:
+            await asyncio.to_thread(c.close)
+    shown = [item.text for item in log if isinstance(item, TeamChat)]
+    assert shown == [f"line {n}" for n in range(1, 254)]  # each once, in order
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [

@@ -373,7 +373,8 @@ async def test_a_reader_far_behind_is_closed_and_resumes(
 async def test_team_history_is_the_seats_last_lines(
     server: Running, peers: list[Peer], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """On entering a room, a seat gets its last TEAM_REPLAY team lines, not all of them."""
+    """On entering a room, a seat gets its last TEAM_REPLAY team lines, not all of them,
+    each numbered as it was when it was said (so a client coming back skips what it has)."""
     monkeypatch.setattr(rooms, "TEAM_REPLAY", 5, raising=False)
     admin = await Peer.open(server.url)
     code = (await admin.create(seed=3))["room"]
@@ -382,10 +383,10 @@ async def test_team_history_is_the_seats_last_lines(
     await ann.join(code, "microsoft")
     for n in range(12):
         await ann.send({"type": "team", "text": f"note {n}"})
-        await ann.expect("team", text=f"note {n}")
+        await ann.expect("team", text=f"note {n}", n=n + 1)
     bob = await Peer.open(server.url)
     peers.append(bob)
     await bob.join(code, "microsoft", "Bob")
     await bob.expect("presence")
-    history = [m["text"] for m in bob.received if m["type"] == "team"]
-    assert history == [f"note {n}" for n in range(7, 12)]
+    history = [(m["text"], m["n"]) for m in bob.received if m["type"] == "team"]
+    assert history == [(f"note {n}", n + 1) for n in range(7, 12)]
