@@ -36,8 +36,21 @@ from server.client import DROPS, Refused, open_connection, receive, send
 from server.protocol import Ack, Act, ErrorMsg, Join, Joined, Resume, TeamLine, TeamSay, Timer
 from server.protocol import ViewMsg as ViewMessage
 
-# Refusals of the join or resume itself: trying again would be refused again.
-FATAL = frozenset({"bad_token", "unknown_room", "seat_taken", "unknown_seat", "bad_message"})
+# Answers to a join or resume that no retry can change: the student must act (or the
+# teacher: closed seats), so the connection stops and says why.
+FATAL = frozenset(
+    {
+        "bad_token",
+        "unknown_room",
+        "seat_taken",
+        "unknown_seat",
+        "bad_message",
+        "invalid_name",
+        "seats_locked",
+        "room_unavailable",
+        "protocol_mismatch",
+    }
+)
 FIRST_DELAY, MAX_DELAY = 0.2, 2.0
 
 

@@ -180,6 +180,36 @@ def test_refused_seat_closes(embedded: EmbeddedServer, room: str) -> None:
         c.close()  # twice is fine
 
 
+def test_closed_seats_stop_the_join_and_say_why(embedded: EmbeddedServer) -> None:
+    """When the teacher has closed the seats, a join is refused for good (no retrying):
+    an ErrorNotice that tells the student to ask the teacher, then closed."""
+    from server.client import open_connection, receive, send
+    from server.protocol import LockSeats, Resume
+
+    code, token = embedded.create_room(RoomOptions(seed=1))
+
+    async def close_seats() -> None:
+        ws = await open_connection(embedded.url)
+        try:
+            await send(ws, Resume(room=code, token=token))
+            await receive(ws)  # joined as the facilitator
+            await send(ws, LockSeats(locked=True))
+            while (await receive(ws)).type != "presence":
+                pass
+        finally:
+            await ws.close()
+
+    embedded.run(close_seats())
+    c = RemoteConnection(embedded.url, code, MS, "Ann")
+    c.start()
+    try:
+        notice = until(c, ErrorNotice)
+        assert notice.code == "seats_locked" and "teacher" in notice.message
+        assert until(c, Status).state == "closed"
+    finally:
+        c.close()
+
+
 async def test_unacked_action_is_resent_with_its_id() -> None:
     """After a drop before the ack, the action goes again under the same id, after a resume."""
     got: list[dict[str, Any]] = []
