@@ -212,7 +212,7 @@ def _lever(state: GameState, seat: SeatId, action: UseLever, events: list[Event]
         state = _set_seat(state, seat, officials=me.officials + 1)
     if lever.phase == Phase.NEGOTIATE:
         state = _count_deal_move(state, seat)
-    detail = _lever_detail(lever, action)
+    detail = _lever_detail(sc, lever, action)
     text = f"{sc.seat(seat).name}: {lever.name}{detail}"
     visible = None if lever.public else frozenset({seat})
     events.append(Event("lever", text, visible, seat, action.sheet))
@@ -226,13 +226,15 @@ def _lever(state: GameState, seat: SeatId, action: UseLever, events: list[Event]
     return state
 
 
-def _lever_detail(lever: Lever, action: UseLever) -> str:
+def _lever_detail(sc: Scenario, lever: Lever, action: UseLever) -> str:
     if action.sheet:
         return f" ({action.sheet})"
     if action.mitigations:
-        return f" ({', '.join(sorted(m.value for m in action.mitigations))})"
+        names = sc.mitigation_names
+        return f" ({', '.join(names[m] for m in sorted(action.mitigations))})"
     if action.option and lever.public and lever.mechanic != "brief_president":
-        return f" ({action.option})"
+        scopes: dict[str, str] = {s.value: name for s, name in sc.scope_names.items()}
+        return f" ({scopes.get(action.option, action.option)})"
     return ""
 
 

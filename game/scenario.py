@@ -328,6 +328,7 @@ class Scenario(Model):
     rounds: Rounds
     start_for_sale: Scope
     scope_names: dict[Scope, str]
+    mitigation_names: dict[Mitigation, str]
     moves: Moves
     levers: dict[str, Lever]
     term_sheets: TermSheetRules
@@ -539,6 +540,9 @@ def _cross_checks(sc: Scenario) -> Iterator[tuple[str, str]]:
     for scope in Scope:
         if scope not in sc.scope_names:
             yield "scope_names", f"scope '{scope}' has no name"
+    for mitigation in Mitigation:
+        if mitigation not in sc.mitigation_names:
+            yield "mitigation_names", f"'{mitigation}' has no name"
     yield from _check_bots(sc)
     if sc.deal_risk.track not in tracks:
         yield "deal_risk.track", f"'{sc.deal_risk.track}' is not a track"

@@ -34,7 +34,9 @@ class RegulatorBot(ScriptedBot):
     def negotiate(self, view: GameView) -> Action:
         if view.required_mitigations and "told" not in self.once and self.allowed(view, "message"):
             self.once.add("told")
-            names = ", ".join(m.value.replace("_", " ") for m in view.required_mitigations)
+            names = ", ".join(
+                _in_a_sentence(self.sc.mitigation_names[m]) for m in view.required_mitigations
+            )
             text = self.line("requirements", mitigations=names)
             if text:
                 parties = tuple(self.sc.parties)
@@ -103,3 +105,9 @@ class RegulatorBot(ScriptedBot):
                 why = "misses our requirements" if risk <= limit else f"leaves the risk at {risk}"
                 return UseLever(lever="block_deal", sheet=deal.id, rationale=f"{deal.id} {why}")
         return self.pass_(view, "nothing to judge")
+
+
+def _in_a_sentence(name: str) -> str:
+    """A label as it reads inside a sentence: 'Security committee' -> 'security committee',
+    while 'US data storage' keeps its capitals."""
+    return name if name[1:2].isupper() else name[:1].lower() + name[1:]

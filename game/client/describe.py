@@ -11,15 +11,9 @@ from html import escape
 from game.actions import Action, Message, Pass, Propose, Reject, Sign, Statement, UseLever, Withdraw
 from game.scenario import Effects, Lever, Scenario, TrackChange
 from game.state import TermSheet
-from game.types import Mitigation, SeatId
+from game.types import SeatId
 from game.views import GameView, SeatInfo
 
-MITIGATION_NAMES = {
-    Mitigation.US_STORAGE: "US data storage",
-    Mitigation.SOURCE_CODE_REVIEW: "Source-code review",
-    Mitigation.US_BOARD_MAJORITY: "US board majority",
-    Mitigation.SECURITY_COMMITTEE: "Security committee",
-}
 ALGORITHM_NAMES = {
     "transfer": "Transferred to the buyers",
     "license": "Licensed to the buyers",
@@ -105,7 +99,7 @@ def option_label(scenario: Scenario, view: GameView, action: UseLever) -> str:
         sheet = next((s for s in view.sheets if s.id == action.sheet), None)
         return f"{action.sheet}: {terms_line(scenario, sheet)}" if sheet else action.sheet
     if action.mitigations:
-        return ", ".join(MITIGATION_NAMES[m] for m in action.mitigations)
+        return ", ".join(scenario.mitigation_names[m] for m in action.mitigations)
     return ""
 
 
@@ -135,7 +129,7 @@ def sheet_html(scenario: Scenario, view: GameView, sheet: TermSheet) -> str:
         for b in t.buyers
     )
     seller = _seat(scenario, sheet.seller)
-    terms = [MITIGATION_NAMES[m] for m in sorted(t.mitigations)]
+    terms = [scenario.mitigation_names[m] for m in sorted(t.mitigations)]
     signs = []
     for party in sheet.parties:
         mark = "\u2714" if party in sheet.signatures else "\u2026"

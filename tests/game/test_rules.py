@@ -451,6 +451,8 @@ def test_clear_needs_required_mitigations(g: GameState, us_storage: bool) -> Non
     state = next_round(act(pass_all(g), CFIUS, lever("open_review")))
     state = pass_all(signed(state, us_storage=us_storage))
     state = pass_all(act(state, CFIUS, lever("set_mitigations", mitigations=["us_storage"])))
+    # The public feed names the requirement as players read it (rules: mitigation_names).
+    assert any(f.text == "CFIUS: Set mitigation requirements (US data storage)" for f in state.feed)
     assert state.phase == Phase.RESOLVE and state.required_mitigations == {"us_storage"}
     clear = lever("clear_deal", sheet="ts-1")
     if us_storage:

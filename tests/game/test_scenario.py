@@ -122,3 +122,12 @@ def test_every_brief_text_fills_its_placeholders(seed: int) -> None:
             if isinstance(value, float):
                 low, high = spec.min, spec.max  # type: ignore[union-attr]
                 assert low <= value <= high
+
+
+def test_every_mitigation_needs_a_name(tmp_path: Path) -> None:
+    """A data or governance term without a name for players is reported at load."""
+    text = RULES.replace("  security_committee: Security committee\n", "", 1)
+    assert text != RULES
+    problems = _problems(text, tmp_path)
+    assert len(problems) == 1
+    assert problems[0].startswith("mitigation_names: 'security_committee' has no name")

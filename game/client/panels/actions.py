@@ -16,7 +16,7 @@ from pygame_gui.elements import UIButton, UICheckBox, UIDropDownMenu, UITextBox,
 
 from game.actions import Action, Pass, UseLever
 from game.client import intents, theme
-from game.client.describe import MITIGATION_NAMES, lever_tooltip, option_label
+from game.client.describe import lever_tooltip, option_label
 from game.client.layout import centred
 from game.client.panels import oid
 from game.scenario import Scenario
@@ -275,7 +275,7 @@ class LeverWindow:
             for i, m in enumerate(Mitigation):
                 self.checks[m] = UICheckBox(
                     pygame.Rect(14 + (i % 2) * 240, y + (i // 2) * 32, 22, 22),
-                    MITIGATION_NAMES[m],
+                    scenario.mitigation_names[m],
                     manager,
                     container=box,
                     initial_state=m in current or not current,

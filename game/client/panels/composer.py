@@ -23,7 +23,7 @@ from pygame_gui.elements import (
 
 from game.client import compose, intents
 from game.client.compose import Draft
-from game.client.describe import ALGORITHM_NAMES, MITIGATION_NAMES
+from game.client.describe import ALGORITHM_NAMES
 from game.client.layout import centred
 from game.client.panels import oid
 from game.scenario import Scenario
@@ -133,7 +133,7 @@ class Composer:
             r = pygame.Rect(fx + (i % 2) * 250, y + 4 + (i // 2) * 30, 22, 22)
             self.mitigations[mit] = UICheckBox(
                 r,
-                MITIGATION_NAMES[mit],
+                sc.mitigation_names[mit],
                 m,
                 container=self.window,
                 initial_state=mit.value in draft.mitigations,
