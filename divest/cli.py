@@ -230,6 +230,11 @@ def serve(
 @click.option("--negotiate-seconds", type=click.FloatRange(min=1, max=3600), help="Phase timer.")
 @click.option("--government-seconds", type=click.FloatRange(min=1, max=3600), help="Phase timer.")
 @click.option(
+    "--resolve-seconds",
+    type=click.FloatRange(min=1, max=3600),
+    help="Phase timer (CFIUS's ruling on a signed deal).",
+)
+@click.option(
     "--lock-seats-after-first-round",
     is_flag=True,
     help="Close the seats when the first day's negotiation ends (no one joins after).",
@@ -242,6 +247,7 @@ def room(  # noqa: PLR0917 - one parameter per option
     difficulty: str,
     negotiate_seconds: float | None,
     government_seconds: float | None,
+    resolve_seconds: float | None,
     lock_seats_after_first_round: bool,
 ) -> None:
     """Open a room on a running server and print the room code and the facilitator token."""
@@ -252,7 +258,11 @@ def room(  # noqa: PLR0917 - one parameter per option
     from server.client import DROPS, Refused, ServerGone, create_room
     from server.protocol import BotSpec, RoomOptions
 
-    timers = {"negotiate": negotiate_seconds, "government": government_seconds}
+    timers = {
+        "negotiate": negotiate_seconds,
+        "government": government_seconds,
+        "resolve": resolve_seconds,
+    }
     try:
         options = RoomOptions(
             rounds=rounds,

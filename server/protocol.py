@@ -64,7 +64,7 @@ class RoomOptions(_Msg):
     )
     bots: dict[SeatId, BotSpec] = Field(default_factory=dict, description="Seats bots play")
     bot_delay: float = Field(default=1.5, ge=0, le=30, description="Seconds between bot moves")
-    phase_seconds: dict[Literal["negotiate", "government"], Seconds] = Field(
+    phase_seconds: dict[Literal["negotiate", "government", "resolve"], Seconds] = Field(
         default_factory=dict,
         description="A timer per phase; when it runs out every seat still to act passes",
     )

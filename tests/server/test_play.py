@@ -154,6 +154,38 @@ async def test_phase_timer_passes_the_absent(server: Running, peers: list[Peer])
     assert any("time" in line.lower() for line in after["events"])
 
 
+async def test_resolve_timer_passes_an_absent_cfius(server: Running, peers: list[Peer]) -> None:
+    """A signed deal waits for CFIUS in the resolve phase; when its timer runs out, an
+    absent CFIUS passes and the week goes on."""
+    admin = await Peer.open(server.url)
+    timers = {"negotiate": 0.5, "government": 0.3, "resolve": 0.3}
+    bots: dict[str, dict[str, str]] = {"white_house": {}, "investors": {}}
+    created = await admin.create(seed=8, bots=bots, phase_seconds=timers)
+    room = created["room"]
+    ann, bea, max_ = [await Peer.open(server.url) for _ in range(3)]
+    peers += [admin, ann, bea, max_]
+    await ann.join(room, "cfius", "Ann")  # and never acts
+    await bea.join(room, "bytedance", "Bea")
+    await max_.join(room, "microsoft", "Max")
+    terms = {
+        "buyers": [{"seat": "microsoft", "percent": 100}],
+        "seller_stake": 0,
+        "scope": "us",
+        "price": 30,
+        "algorithm": "license",
+        "rounds_to_close": 2,
+    }
+    await max_.send({"type": "act", "id": "p1", "action": {"type": "propose", "terms": terms}})
+    await max_.expect("ack", id="p1")
+    sheet = (await bea.until_view(lambda v: v["sheets"]))["view"]["sheets"][-1]["id"]
+    await bea.send({"type": "act", "id": "s1", "action": {"type": "sign", "sheet": sheet}})
+    await bea.expect("ack", id="s1")
+    timer = await ann.expect("timer", timeout=10, phase="resolve")
+    assert 0 < timer["seconds_left"] <= 0.3
+    after = await ann.until_view(lambda v: v["round"] == 2, timeout=10)
+    assert any("Time is up for the resolve phase" in line for line in after["events"])
+
+
 async def test_facilitator_ends_a_phase_and_adds_bots(server: Running, peers: list[Peer]) -> None:
     """The facilitator's token ends the phase on demand and fills empty seats with bots."""
     admin = await Peer.open(server.url)
