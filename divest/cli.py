@@ -9,6 +9,8 @@ from pathlib import Path
 
 import click
 
+from divest.classroom_cli import facilitate, room, serve
+from divest.options import difficulty_option, scenario_option
 from game.scenario import DEFAULT_SCENARIO, Scenario, ScenarioError, load_scenario
 from game.simulation import PlayerFactory, Summary
 from game.types import SeatId
@@ -17,6 +19,12 @@ from game.types import SeatId
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 def main() -> None:
     """Divestiture: negotiate the sale of TikTok's US business, or a ban, before Friday."""
+
+
+# The classroom server's commands live in divest/classroom_cli.py.
+main.add_command(serve)
+main.add_command(room)
+main.add_command(facilitate)
 
 
 def _load(path: Path) -> Scenario:
@@ -45,25 +53,6 @@ def rules_check(path: Path) -> None:
 
     scenario = _load(path)
     click.echo(summary(scenario, str(path)))
-
-
-scenario_option = click.option(
-    "--rules",
-    "rules_path",
-    type=click.Path(path_type=Path),
-    default=DEFAULT_SCENARIO,
-    show_default=True,
-    help="Scenario rules file.",
-)
-
-
-difficulty_option = click.option(
-    "--difficulty",
-    type=click.Choice(["easy", "normal", "hard"]),
-    default="normal",
-    show_default=True,
-    help="How well the bots play.",
-)
 
 
 def _seat_kinds(values: tuple[str, ...]) -> dict[SeatId, str]:
@@ -175,180 +164,6 @@ def _simulate_remote(
 
 
 @main.command()
-@click.option("--host", default="127.0.0.1", show_default=True, help="0.0.0.0 for a classroom.")
-@click.option("--port", type=click.IntRange(0, 65535), default=8765, show_default=True)
-@click.option(
-    "--data",
-    "data_dir",
-    type=click.Path(path_type=Path, file_okay=False),
-    help="Where games are stored (default: the platform's user data directory).",
-)
-@click.option(
-    "--log-level",
-    type=click.Choice(["debug", "info", "warning", "error"]),
-    default="info",
-    show_default=True,
-)
-@click.option(
-    "--bot-delay",
-    type=click.FloatRange(0, 30),
-    default=None,
-    help="Seconds between bot moves in every room (default: each room's own option).",
-)
-def serve(
-    host: str, port: int, data_dir: Path | None, log_level: str, bot_delay: float | None
-) -> None:
-    """Run the classroom server: rooms, seats, bots, timers; every action stored."""
-    import logging
-
-    from divest.serve import default_data_dir, run
-
-    logging.basicConfig(
-        level=log_level.upper(), format="%(asctime)s %(levelname)s %(message)s", datefmt="%H:%M:%S"
-    )
-    if log_level != "debug":  # our own lines say who connected; the library's would repeat it
-        logging.getLogger("websockets").setLevel(logging.WARNING)
-    try:
-        run(host, port, data_dir or default_data_dir(), bot_delay)
-    except OSError as e:
-        click.echo(f"error: cannot serve on {host}:{port}: {e.strerror or e}", err=True)
-        sys.exit(1)
-
-
-@main.command()
-@click.option("--server", "server_url", default="ws://127.0.0.1:8765", show_default=True)
-@click.option("--rounds", type=click.IntRange(1, 10), help="Days before the deadline.")
-@click.option("--seed", type=int, help="Decides the briefs and the news (random if not given).")
-@click.option(
-    "--bot",
-    "bot_seats",
-    multiple=True,
-    metavar="SEAT[=PERSONALITY]",
-    help="A bot plays this seat. Repeatable.",
-)
-@difficulty_option
-@click.option("--negotiate-seconds", type=click.FloatRange(min=1, max=3600), help="Phase timer.")
-@click.option("--government-seconds", type=click.FloatRange(min=1, max=3600), help="Phase timer.")
-@click.option(
-    "--resolve-seconds",
-    type=click.FloatRange(min=1, max=3600),
-    help="Phase timer (CFIUS's ruling on a signed deal).",
-)
-@click.option(
-    "--lock-seats-after-first-round",
-    is_flag=True,
-    help="Close the seats when the first day's negotiation ends (no one joins after).",
-)
-def room(  # noqa: PLR0917 - one parameter per option
-    server_url: str,
-    rounds: int | None,
-    seed: int | None,
-    bot_seats: tuple[str, ...],
-    difficulty: str,
-    negotiate_seconds: float | None,
-    government_seconds: float | None,
-    resolve_seconds: float | None,
-    lock_seats_after_first_round: bool,
-) -> None:
-    """Open a room on a running server and print the room code and the facilitator token."""
-    import asyncio
-
-    from pydantic import ValidationError
-
-    from server.client import DROPS, Refused, ServerGone, create_room
-    from server.protocol import BotSpec, RoomOptions
-
-    timers = {
-        "negotiate": negotiate_seconds,
-        "government": government_seconds,
-        "resolve": resolve_seconds,
-    }
-    try:
-        options = RoomOptions(
-            rounds=rounds,
-            seed=seed,
-            bots={
-                SeatId(seat): BotSpec(personality=personality or None, difficulty=difficulty)
-                for seat, _, personality in (b.partition("=") for b in bot_seats)
-            },
-            phase_seconds={k: v for k, v in timers.items() if v is not None},
-            lock_seats_after_first_round=lock_seats_after_first_round,
-        )
-    except ValidationError as e:
-        raise click.BadParameter(str(e.errors()[0]["msg"])) from None
-    try:
-        made = asyncio.run(asyncio.wait_for(create_room(server_url, options), 15))
-    except Refused as e:
-        click.echo(f"error: {e.error.message}", err=True)
-        sys.exit(2)
-    except (ServerGone, ValueError, TimeoutError, *DROPS) as e:
-        why = str(e) or "nothing answered in 15 s"
-        click.echo(f"error: no server at {server_url} ({why})", err=True)
-        sys.exit(1)
-    click.echo(f"Room {made.room} is open on {server_url}.")
-    for url in _student_urls(server_url):
-        click.echo(f"Students: divest join {url}/{made.room}")
-    click.echo(f"   (or in the lobby's Classroom card: that server, and room code {made.room})")
-    click.echo(f"Facilitator token (keep it to yourself): {made.facilitator_token}")
-
-
-def _student_urls(server_url: str) -> list[str]:
-    """The addresses students should use: this machine's network ones if the teacher
-    gave a loopback address (students cannot reach 127.0.0.1)."""
-    from urllib.parse import urlsplit
-
-    from divest.serve import lan_addresses
-
-    parts = urlsplit(server_url.rstrip("/"))
-    if parts.hostname not in ("127.0.0.1", "localhost") or parts.port is None:
-        return [server_url.rstrip("/")]
-    return [f"{parts.scheme}://{ip}:{parts.port}" for ip in lan_addresses()] or [
-        server_url.rstrip("/")
-    ]
-
-
-@main.command()
-@click.argument("url")
-@click.option("--token", required=True, help="The facilitator token `divest room` printed.")
-@click.option("--end-phase", is_flag=True, help="End the current phase: seats still to act pass.")
-@click.option("--add-bots", is_flag=True, help="Bots take every seat nobody is in.")
-@click.option(
-    "--lock-seats", is_flag=True, help="Close the seats: no one can join one from now on."
-)
-@click.option("--open-seats", is_flag=True, help="Open the seats again.")
-def facilitate(  # noqa: PLR0917 - one parameter per option
-    url: str, token: str, end_phase: bool, add_bots: bool, lock_seats: bool, open_seats: bool
-) -> None:
-    """Look at a room as its facilitator (ws://HOST:PORT/ROOM): who is in which seat and
-    from where; end a phase, add bots, close or open the seats."""
-    from divest.facilitate import run
-    from game.client.ws import parse_join_url
-    from server.client import DROPS, Refused
-
-    try:
-        server, room_code = parse_join_url(url)
-    except ValueError as e:
-        raise click.BadParameter(str(e), param_hint="'URL'") from None
-    if lock_seats and open_seats:
-        raise click.UsageError("--lock-seats and --open-seats: choose one")
-    locked = True if lock_seats else False if open_seats else None
-    try:
-        said = run(
-            server, room_code, token, end_phase=end_phase, add_bots=add_bots, lock_seats=locked
-        )
-        click.echo(said)
-    except Refused as e:
-        click.echo(f"error: {e.error.message}", err=True)
-        sys.exit(2)
-    except ValueError as e:
-        click.echo(f"error: {e}", err=True)
-        sys.exit(2)
-    except (TimeoutError, *DROPS) as e:
-        click.echo(f"error: no server at {server} ({e or 'nothing answered'})", err=True)
-        sys.exit(1)
-
-
-@main.command()
 @click.option("--schema", is_flag=True, help="Print the JSON Schema of every message.")
 def protocol(schema: bool) -> None:
     """The wire protocol between clients and the server (docs/PROTOCOL.md explains it)."""
@@ -394,7 +209,8 @@ def solo(  # noqa: PLR0917 - one parameter per option
 @click.option("--name", help="Your name at the table.")
 @scenario_option
 def join(url: str, seat: str | None, name: str | None, rules_path: Path) -> None:
-    """Join a classroom game: divest join ws://HOST:PORT/ROOM."""
+    """Join a classroom game: divest join CODE (the server is found on this network),
+    or divest join ws://HOST:PORT/CODE."""
     from divest.client_cli import run_join
 
     run_join(_load(rules_path), url, seat, name)
@@ -419,6 +235,13 @@ def _size(value: str) -> tuple[int, int]:
     show_default=True,
 )
 @click.option("--size", default="1280x800", show_default=True, help="WIDTHxHEIGHT")
+@click.option(
+    "--discovered",
+    type=click.IntRange(0, 3),
+    default=1,
+    show_default=True,
+    help="The lobby: how many servers it shows as found on the network (simulated).",
+)
 @scenario_option
 def screenshot(  # noqa: PLR0917 - one parameter per option
     seat: str,
@@ -427,6 +250,7 @@ def screenshot(  # noqa: PLR0917 - one parameter per option
     round_no: int,
     screen: str,
     size: str,
+    discovered: int,
     rules_path: Path,
 ) -> None:
     """Draw a screen of a seeded bot game in mid-play to a PNG (no display needed)."""
@@ -440,6 +264,7 @@ def screenshot(  # noqa: PLR0917 - one parameter per option
         round_no=round_no,
         screen=screen,
         size=_size(size),
+        discovered=discovered,
     )
 
 

@@ -8,11 +8,15 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from game.scenario import Scenario
 from game.types import SeatId
+
+if TYPE_CHECKING:
+    from game.client.discover import Heard
 
 
 def _headless() -> None:
@@ -75,17 +79,32 @@ def run_solo(
 
 
 def run_join(scenario: Scenario, url: str, seat: str | None, name: str | None) -> None:
-    """Join a classroom room, or open the lobby's classroom form prefilled with it."""
+    """Join a classroom room, or open the lobby's classroom form prefilled with it. ``url``
+    is ws://HOST:PORT/ROOM, or a bare room code for a server found on the network."""
     os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
     from game.client import intents
     from game.client.app import ClientApp
+    from game.client.discover import FIND_SECONDS, find_servers, join_address
     from game.client.screens.lobby import LobbyDefaults
     from game.client.ws import parse_join_url
+    from server.discovery import discovery_port
+
+    def find() -> tuple[Heard, ...]:
+        try:
+            port = discovery_port()
+        except ValueError as e:
+            raise click.UsageError(str(e)) from None
+        click.echo(f"Looking for your teacher's server on this network ({FIND_SECONDS:.0f} s)")
+        return find_servers(port=port)
 
     try:
+        url = join_address(url, find, found=lambda heard: click.echo(f"Found {heard.label}"))
         server, room = parse_join_url(url)
     except ValueError as e:
         raise click.BadParameter(str(e), param_hint="'URL'") from None
+    except (LookupError, OSError) as e:
+        click.echo(f"error: {e}", err=True)
+        sys.exit(1)
     app = ClientApp(scenario)
     if seat is not None and name:
         intents.post(intents.JoinRoom(url, seat, name))
@@ -103,6 +122,7 @@ def run_screenshot(
     round_no: int,
     screen: str,
     size: tuple[int, int],
+    discovered: int = 1,
 ) -> None:
     """Render one screen of a seeded bot game to a PNG."""
     _headless()
@@ -115,7 +135,14 @@ def run_screenshot(
         )
     started = time.perf_counter()
     view = render(
-        scenario, SeatId(seat), out, seed=seed, round_no=round_no, screen=screen, size=size
+        scenario,
+        SeatId(seat),
+        out,
+        seed=seed,
+        round_no=round_no,
+        screen=screen,
+        size=size,
+        discovered=discovered,
     )
     took = time.perf_counter() - started
     click.echo(f"wrote {out}: {screen} for {seat}, {view.round_name} ({view.phase}), {took:.1f} s")

@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 import queue
 import statistics
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -26,6 +27,7 @@ from typing import TYPE_CHECKING
 import pygame
 
 from game.client import intents, theme
+from game.client.discover import Finder, Listener
 from game.client.layout import DEFAULT_SIZE, MIN_SIZE
 from game.client.net import ErrorNotice, Inbound, Status, ViewUpdate
 from game.client.screens import Screen
@@ -93,6 +95,7 @@ class ClientApp:
         data_dir: Path | None = None,
         bot_delay: float = 1.2,
         autoplayer: Callable[[], Player] | None = None,
+        finder: Finder | None = None,
     ) -> None:
         self.stats = FrameStats()
         # Only what the client uses: no mixer, so no sound card is needed.
@@ -114,6 +117,9 @@ class ClientApp:
         self._opened: queue.Queue[Session | Exception] = queue.Queue()
         self._active_until = 0.0
         self._frame_at = 0.0  # when the last frame began
+        # What the lobby heard on the network; a Listener, made when the lobby first shows.
+        self.finder = finder
+        self._listener: Listener | None = None
 
     # -- screens -----------------------------------------------------------------------------
 
@@ -123,7 +129,15 @@ class ClientApp:
 
     def show_lobby(self, defaults: LobbyDefaults | None = None, error: str = "") -> None:
         self.close_session()
-        self.show(LobbyScreen(self.manager, self.scenario, self.size, defaults=defaults))
+        if self.finder is None:
+            self._listener = Listener(on_change=intents.wake).start()
+            self.finder = self._listener
+            if self._listener.problem:  # the lobby still works: students type the address
+                print(f"warning: {self._listener.problem}", file=sys.stderr)
+        lobby = LobbyScreen(
+            self.manager, self.scenario, self.size, defaults=defaults, finder=self.finder
+        )
+        self.show(lobby)
         if error:
             self.screen.receive(ErrorNotice("lobby", error))
 
@@ -176,6 +190,13 @@ class ClientApp:
             self.session.close()
             self.session = None
 
+    def close(self) -> None:
+        """End the session and stop listening on the network."""
+        self.close_session()
+        if self._listener is not None:
+            self._listener.close()
+            self._listener = None
+
     # -- the loop ----------------------------------------------------------------------------
 
     def run(self) -> int:
@@ -185,7 +206,7 @@ class ClientApp:
             while self.running:
                 self.frame()
         finally:
-            self.close_session()
+            self.close()
             pygame.quit()
         return 0
 

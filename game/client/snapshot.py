@@ -18,6 +18,12 @@ from game.types import Phase, SeatId
 from game.views import GameView, view_for
 
 SCREENS = ("table", "composer", "brief", "help", "lobby", "end")
+# Servers the lobby's picture shows as heard on the network (``discovered`` of them).
+SAMPLE_SERVERS = (
+    ("ws://192.168.1.37:8765", "teacher-laptop"),
+    ("ws://192.168.1.52:8765", "room-12-desk"),
+    ("ws://192.168.1.80:8765", "library-pc"),
+)
 
 
 def moment(
@@ -51,13 +57,16 @@ def render(
     round_no: int = 2,
     screen: str = "table",
     size: tuple[int, int] = (1280, 800),
+    discovered: int = 1,
 ) -> GameView:
-    """Draw one screen to ``out`` (a PNG) and return the view it showed."""
+    """Draw one screen to ``out`` (a PNG) and return the view it showed. The lobby shows
+    ``discovered`` servers as heard on the network (0 to 3)."""
     os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
     os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
     import pygame
 
     from game.client import theme
+    from game.client.discover import Simulated
     from game.client.net import EventLines, TeamChat, ViewUpdate
     from game.client.screens import Screen
     from game.client.screens.end import EndScreen
@@ -72,7 +81,9 @@ def render(
         manager = theme.make_manager(size)
         shown: Screen
         if screen == "lobby":
-            shown = LobbyScreen(manager, scenario, size, defaults=LobbyDefaults(seat=seat))
+            heard = Simulated(SAMPLE_SERVERS[: max(0, discovered)])
+            defaults = LobbyDefaults(seat=seat)
+            shown = LobbyScreen(manager, scenario, size, defaults=defaults, finder=heard)
         elif screen == "end":
             view = view_for(final, seat)
             shown = EndScreen(manager, scenario, view, size)

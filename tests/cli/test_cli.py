@@ -150,8 +150,9 @@ def test_serve_on_a_port_in_use_says_so(tmp_path: Path) -> None:
 
 
 def test_room_and_facilitate_on_a_running_server(tmp_path: Path) -> None:
-    """`divest room` prints a room code and a facilitator token that `divest facilitate`
-    then uses to end the phase; a wrong token is refused."""
+    """`divest room` prints a room code (what students type when the lobby finds the
+    server), the full join line, and a facilitator token that `divest facilitate` then
+    uses to end the phase; a wrong token is refused."""
     import os
     import re
     import socket
@@ -182,6 +183,8 @@ def test_room_and_facilitate_on_a_running_server(tmp_path: Path) -> None:
         assert code is not None
         assert re.search(rf"divest join ws://[0-9.]+:{port}/{code.group(1)}", result.output)
         assert "Facilitator token" in result.output
+        assert f"only type the room code {code.group(1)}" in result.output
+        assert f"divest join {code.group(1)})" in result.output
         bad = CliRunner().invoke(main, ["room", "--server", url, "--bot", "cfius=nonsense"])
         assert bad.exit_code == 2 and "not a personality" in bad.output
         token = result.output.split("Facilitator token (keep it to yourself): ")[1].split()[0]

@@ -210,7 +210,7 @@ def test_lobby_play_solo_reaches_the_table(display: pygame.Surface, tmp_path: Pa
         assert app.screen.view.viewer == "investors"
         assert app.screen.view.brief is not None and app.screen.view.brief.seat == "investors"
     finally:
-        app.close_session()
+        app.close()
 
 
 def test_an_idle_app_sleeps(display: pygame.Surface) -> None:

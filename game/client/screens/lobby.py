@@ -4,12 +4,14 @@ Two cards side by side. Solo picks your seat, a personality for each bot (or a
 surprise) and a difficulty, and posts ``StartSolo``. Classroom takes the
 teacher's server address, the room code, your name and a seat, checks them, and
 posts ``JoinRoom``; a refused join comes back through ``receive`` and is shown.
+A server announcing itself on the network fills the address in (screens/nearby.py).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from html import escape
@@ -22,24 +24,24 @@ from pygame_gui.elements import UIButton, UIDropDownMenu, UITextBox, UITextEntry
 
 from game.bots import personalities
 from game.client import draw, intents, theme
+from game.client.discover import ROOM_CODE, Finder
 from game.client.layout import MIN_SIZE
 from game.client.net import ErrorNotice, Inbound, Status
 from game.client.panels import oid
+from game.client.screens.masthead import Paint, card, draw_header
+from game.client.screens.nearby import NearbyRow
 from game.scenario import Scenario
 from game.types import SeatId
 
-TAGLINE = "Five seats negotiate TikTok's US business before Friday's deadline"
 SURPRISE = "surprise"
 EXAMPLE_SERVER = "ws://192.168.1.20:8765"
 STEPS = (
-    "Your teacher reads out the server's address and a room code.",
+    "Your teacher reads out the room code.",
     "Classmates who pick the same seat play it as a team.",
     "Your brief is secret until the week is over.",
 )
-_ROOM = re.compile(r"[A-HJKMNP-Z2-9]{4,8}")  # the server's alphabet: no I, O, L, 0 or 1
 _SERVER = re.compile(r"(wss?)://([A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?):(\d{1,5})/?")
 _ROW, _STEP, _LABEL_W, _BUTTON_H, _TOP = 32, 40, 150, 48, 84
-Paint = Callable[[pygame.Surface], object]
 
 
 @dataclass(frozen=True)
@@ -61,7 +63,7 @@ def join_url(server: str, room: str, name: str) -> str:
         raise ValueError("Type your name, so the table knows who you are.")
     if not room:
         raise ValueError("Type the room code your teacher gave you.")
-    if not _ROOM.fullmatch(room):
+    if not ROOM_CODE.fullmatch(room):
         raise ValueError("A room code is 4-8 letters and digits 2-9 (no I, O, L, 0 or 1).")
     match = _SERVER.fullmatch(server)
     if match is None:
@@ -77,14 +79,6 @@ def readable(ident: str) -> str:
     return ident.replace("_", " ").title()
 
 
-def fit(text: str, width: int, largest: int, smallest: int, *, bold: bool = False) -> int:
-    """The largest font size from ``largest`` down to ``smallest`` at which ``text`` fits."""
-    size = largest
-    while size > smallest and theme.font(size, bold).size(text)[0] > width:
-        size -= 1
-    return size
-
-
 @dataclass
 class _Form:
     """The current choices, kept across rebuilds (a resize, a new seat)."""
@@ -97,10 +91,12 @@ class _Form:
     name: str
     class_seat: str
     bots: dict[str, str] = field(default_factory=dict)  # seat -> personality or SURPRISE
+    filled: str = ""  # the server address the lobby put in the field (not typed)
 
 
 class LobbyScreen:
-    """The first screen: solo against bots, or a classroom room."""
+    """The first screen: solo against bots, or a classroom room. ``finder`` tells which
+    servers were heard on the network (none if not given)."""
 
     def __init__(
         self,
@@ -109,9 +105,11 @@ class LobbyScreen:
         size: tuple[int, int],
         *,
         defaults: LobbyDefaults | None = None,
+        finder: Finder | None = None,
     ) -> None:
         d = defaults or LobbyDefaults()
         self.manager, self.scenario, self.size = manager, scenario, size
+        self.finder = finder
         self.seats = scenario.seat_ids
         seat = d.seat if d.seat in self.seats else self.seats[0]
         level = d.difficulty if d.difficulty in scenario.bots.difficulties else "normal"
@@ -137,9 +135,9 @@ class LobbyScreen:
         """Make every widget for the current size and choices, and note what to paint."""
         f, sc = self.form, self.scenario
         header, solo, room = self._frame()
-        self._paint: list[Paint] = [partial(self._draw_header, rect=header)]
-        self._paint += _card(solo, "Solo", "You against four bots, on this computer.", theme.GOOD)
-        self._paint += _card(room, "Classroom", "Join a room on your teacher's server.", theme.WARN)
+        self._paint: list[Paint] = [partial(draw_header, rect=header, sc=self.scenario)]
+        self._paint += card(solo, "Solo", "You against four bots, on this computer.", theme.GOOD)
+        self._paint += card(room, "Classroom", "Join a room on your teacher's server.", theme.WARN)
         ix, iw = solo.x + 22, solo.w - 44
         seat_options = [(sc.seat(s).name, str(s)) for s in self.seats]
         y = solo.y + _TOP
@@ -169,21 +167,27 @@ class LobbyScreen:
         self.play = self._button(solo, "Play solo", "#play_solo", "Start a game against bots")
         ix, iw = room.x + 22, room.w - 44
         y = room.y + _TOP
-        self.url_entry = self._entry(self._field(room, y), "#server", EXAMPLE_SERVER, f.url, 80)
-        self.room_entry = self._entry(self._field(room, y + _STEP), "#room", "e.g. K7QM2", f.room)
-        y_name, y_seat = y + 2 * _STEP, y + 3 * _STEP
+        self.url_entry = self._entry(
+            self._field(room, y), "#server", f"e.g. {EXAMPLE_SERVER}", f.url, 80
+        )
+        row = pygame.Rect(ix, y + _STEP, iw, _ROW)
+        self.nearby = NearbyRow(self.manager, self.finder, row, _LABEL_W)
+        y_room, y_name, y_seat = (y + n * _STEP for n in (2, 3, 4))
+        self.room_entry = self._entry(self._field(room, y_room), "#room", "e.g. K7QM2", f.room)
         self.name_entry = self._entry(self._field(room, y_name), "#name", "Your name", f.name, 40)
         rect = self._field(room, y_seat)
         self.class_seat_menu = self._menu(seat_options, f.class_seat, rect, "#class_seat")
-        for i, text in enumerate(("Server", "Room code", "Your name", "Seat")):
-            self._text(text, (ix, y + i * _STEP + 7))
+        labels = ((y, "Server"), (y_room, "Room code"), (y_name, "Your name"), (y_seat, "Seat"))
+        for at, text in labels:
+            self._text(text, (ix, at + 7))
         self.class_seat_at = (ix + _LABEL_W - 22, y_seat + 16)
         self.join = self._button(room, "Join", "#join_room", "Join the room (Enter)")
-        top = y + 4 * _STEP + 12
+        top = y + 5 * _STEP + 12
         self.message_rect = pygame.Rect(ix, top, iw, self.join.rect.y - 12 - top)
         box = pygame.Rect(ix, top, iw, 64)
         self.error = UITextBox("", box, self.manager, object_id=oid("@problems", "#join_error"))
         self._show_error(self.error_text)
+        self.tick(time.monotonic())
         tip = "At the table: B shows your brief, F1 the help, Esc closes a window."
         self._text(tip, (header.centerx, solo.bottom + 12), 12, theme.TEXT_FAINT, align="centre")
 
@@ -256,7 +260,11 @@ class LobbyScreen:
     def handle(self, event: pygame.event.Event) -> None:
         """Menu choices, the two buttons, and Enter in a classroom field."""
         element = getattr(event, "ui_element", None)
-        if event.type == pygame_gui.UI_DROP_DOWN_MENU_CHANGED:
+        if self.nearby.owns(event):
+            picked = self.nearby.picked(event)
+            if picked is not None:
+                self._fill(picked, by_lobby=False)
+        elif event.type == pygame_gui.UI_DROP_DOWN_MENU_CHANGED:
             self._choose(element, str(event.selected_option_id))
         elif event.type == pygame_gui.UI_BUTTON_PRESSED and element is self.play:
             self.start_solo()
@@ -325,7 +333,26 @@ class LobbyScreen:
         self._rebuild()
 
     def tick(self, now: float) -> None:
-        """Nothing moves on the lobby."""
+        """Look at what the network found: fill the Server field with the one server heard
+        (unless the student typed an address), or offer the choice of several."""
+        if not self.nearby.poll(now):
+            return
+        found = self.nearby.found
+        typed = self.url_entry.get_text().strip()
+        if len(found) == 1 and typed in ("", self.form.filled):
+            self._fill(found[0].url, by_lobby=True)
+        self.nearby.show_menu(self.url_entry.get_text().strip())
+        self.dirty = True
+
+    def _fill(self, url: str, *, by_lobby: bool) -> None:
+        """Put ``url`` in the Server field: the lobby's choice (a later find may replace
+        it) or the student's pick in the drop-down (kept, like an address they typed)."""
+        self.url_entry.set_text(url)
+        self.form.url = url
+        self.form.filled = url if by_lobby else ""
+        if self.error_text:
+            self._show_error("")
+        self.dirty = True
 
     def busy(self) -> bool:
         return False
@@ -334,6 +361,7 @@ class LobbyScreen:
         """Remove every widget."""
         for w in self._widgets():
             w.kill()  # type: ignore[no-untyped-call]
+        self.nearby.kill()
 
     # -- drawing -----------------------------------------------------------------------
 
@@ -348,6 +376,7 @@ class LobbyScreen:
         draw.paragraph(surface, level, area, 12, theme.TEXT_DIM, spacing=1.15)
         seat = self.scenario.seat(SeatId(self.form.class_seat))
         draw.portrait(surface, self.class_seat_at, 12, seat.id, theme.hex_colour(seat.color))
+        self.nearby.draw(surface)
         if not self.error_text:
             self._draw_steps(surface, self.message_rect)
         self.dirty = False
@@ -360,42 +389,3 @@ class LobbyScreen:
             draw.label(surface, f"{i}", (rect.x + 6, y), 13, theme.RIM_HI, bold=True)
             area = pygame.Rect(rect.x + 24, y, rect.w - 24, rect.bottom - y)
             y = draw.paragraph(surface, step, area, 13, theme.TEXT_DIM, spacing=1.2) + 4
-
-    def _draw_header(self, surface: pygame.Surface, rect: pygame.Rect) -> None:
-        sc = self.scenario
-        table_w = max(380, min(470, rect.w - 560))
-        text_w = rect.w - table_w - 28
-        kicker = "A CLASSROOM NEGOTIATION GAME"
-        draw.label(surface, kicker, (rect.x, rect.y + 4), 12, theme.RIM_HI, bold=True)
-        size = fit(sc.title, text_w, 32, 22, bold=True)
-        at = (rect.x, rect.y + 22 + (32 - size) // 2)
-        draw.label(surface, sc.title, at, size, bold=True, max_width=text_w)
-        size = fit(TAGLINE, text_w, 15, 12)
-        draw.label(surface, TAGLINE, (rect.x, rect.y + 66), size, theme.WARN, max_width=text_w)
-        area = pygame.Rect(rect.x, rect.y + 92, text_w, 58)
-        draw.paragraph(surface, sc.summary, area, 13, theme.TEXT_DIM, spacing=1.2)
-        table = pygame.Rect(rect.right - table_w, rect.y + 8, table_w, rect.h - 16)
-        shade = theme.mix(theme.RIM, (0, 0, 0), 0.45)
-        pygame.draw.rect(surface, shade, table.inflate(8, 8), border_radius=26)
-        draw.rounded(surface, table, theme.FELT, theme.RIM, radius=22, width=3)
-        step = table.w // len(self.seats)
-        longest = max((sc.seat(s).name for s in self.seats), key=len)
-        size = fit(longest, step - 8, 12, 10, bold=True)
-        for i, seat in enumerate(self.seats):
-            s, cx = sc.seat(seat), table.x + step // 2 + i * step
-            draw.portrait(surface, (cx, table.y + 50), 27, seat, theme.hex_colour(s.color))
-            at = (cx, table.y + 90)
-            draw.label(surface, s.name, at, size, bold=True, align="centre", max_width=step - 4)
-
-
-def _card(rect: pygame.Rect, title: str, sub: str, accent: theme.Colour) -> list[Paint]:
-    """What paints one card: its panel, accent, title and subtitle."""
-    return [
-        partial(draw.rounded, rect=rect, fill=theme.PANEL, border=theme.LINE, radius=10),
-        partial(pygame.draw.rect, color=accent, rect=(rect.x + 1, rect.y + 20, 4, 26)),
-        partial(draw.label, text=title, pos=(rect.x + 22, rect.y + 16), size=22, bold=True),
-        partial(
-            draw.label, text=sub, pos=(rect.x + 22, rect.y + 50), size=13,
-            colour=theme.TEXT_DIM, max_width=rect.w - 44,
-        ),
-    ]  # fmt: skip
