@@ -142,6 +142,13 @@ def serve(  # noqa: PLR0917 - one parameter per option
     help="Phase timer (CFIUS's ruling on a signed deal).",
 )
 @click.option(
+    "--bots-after",
+    type=click.FloatRange(min=1, max=3600),
+    metavar="SECONDS",
+    help="Seats nobody has joined this long after the room opens are played by bots "
+    "(at --difficulty).",
+)
+@click.option(
     "--lock-seats-after-first-round",
     is_flag=True,
     help="Close the seats when the first day's negotiation ends (no one joins after).",
@@ -155,6 +162,7 @@ def room(  # noqa: PLR0917 - one parameter per option
     negotiate_seconds: float | None,
     government_seconds: float | None,
     resolve_seconds: float | None,
+    bots_after: float | None,
     lock_seats_after_first_round: bool,
 ) -> None:
     """Open a room on a running server and print the room code and the facilitator token."""
@@ -179,6 +187,8 @@ def room(  # noqa: PLR0917 - one parameter per option
                 for seat, _, personality in (b.partition("=") for b in bot_seats)
             },
             phase_seconds={k: v for k, v in timers.items() if v is not None},
+            empty_seats_to_bots_after=bots_after,
+            empty_seat_bot=BotSpec(difficulty=difficulty),
             lock_seats_after_first_round=lock_seats_after_first_round,
         )
     except ValidationError as e:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import secrets
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -85,6 +86,7 @@ class Lobby:
         seed = options.seed if options.seed is not None else secrets.randbits(32)
         code = await self._free_code()
         opening = start(sc, seed, options.rounds)
+        opened = time.time()
         room = Room(
             code=code,
             scenario_id=scenario_id,
@@ -96,12 +98,13 @@ class Lobby:
             events=[(0, e) for e in opening.events],
             bots=dict(options.bots),
             bots_since=dict.fromkeys(options.bots, opening.state.version),
+            opened_at=opened,
         )
         room.make_players()  # every bot made before anything is stored
         token = new_token()
         bots = {seat: bot_json(spec, opening.state.version) for seat, spec in options.bots.items()}
         new = NewRoom(
-            code, scenario_id, seed, options.model_dump_json(), opening.events, token, bots
+            code, scenario_id, seed, options.model_dump_json(), opening.events, token, bots, opened
         )
         await self.store.run(Store.create_room, new)
         self.rooms[code] = room
@@ -169,11 +172,23 @@ class Lobby:
         if seat not in room.state.seats:
             seats = ", ".join(room.state.seats)
             raise LobbyError("unknown_seat", f"'{seat}' is not a seat (choose from {seats})")
-        if seat in room.bots:
+        if seat in room.bots or seat in room.claimed:
             raise LobbyError("seat_taken", f"a bot plays {seat} in room {room.code}")
         token = new_token()
-        # The store checks the lock in the transaction that would store the token.
-        if not await self.store.run(Store.add_seat_token, token, room.code, seat, name):
+        # Joined at once, before the store is asked: a seat being joined is not an empty
+        # seat for the room's bots to take (Room.bots_for_empty_seats).
+        had = seat in room.joined
+        room.joined.add(seat)
+        try:
+            # The store checks the lock in the transaction that would store the token.
+            stored = await self.store.run(Store.add_seat_token, token, room.code, seat, name)
+        except BaseException:
+            if not had:
+                room.joined.discard(seat)
+            raise
+        if not stored:
+            if not had:
+                room.joined.discard(seat)
             raise LobbyError(
                 "seats_locked",
                 f"the seats of room {room.code} are closed: ask your teacher to open them"
@@ -267,6 +282,8 @@ class Lobby:
             bot_turns=bot_turns(record),
             seats_locked=record.seats_locked,
             team_lines=list(record.team_lines),
+            opened_at=record.created,
+            joined=set(record.joined),
         )
         room.make_players(players)  # before the room is served: a bad bot fails the load
         await self._store_since(room)

@@ -72,6 +72,14 @@ class RoomOptions(_Msg):
         default=False,
         description="Close the seats (as lock_seats does) when the first negotiate phase ends",
     )
+    empty_seats_to_bots_after: Seconds | None = Field(
+        default=None,
+        description="Seconds after the room opens: every seat nobody has joined by then is"
+        " played by a bot (empty_seat_bot) from then on",
+    )
+    empty_seat_bot: BotSpec = Field(
+        default_factory=BotSpec, description="The bot that takes a seat nobody joined"
+    )
 
 
 # --- client to server --------------------------------------------------------------------

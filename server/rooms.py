@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+import time
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -85,6 +86,9 @@ class Room:
     bots_since: dict[SeatId, int | None] = field(default_factory=dict)
     bot_turns: int = 0  # bot moves made: whose turn is next (the log's count after a restart)
     seats_locked: bool = False  # closed: ``join`` is refused (resume and watch are not)
+    opened_at: float = 0.0  # when the room was opened (time.time())
+    joined: set[SeatId] = field(default_factory=set)  # seats someone has joined
+    claimed: set[SeatId] = field(default_factory=set)  # seats bots are being given
     team_lines: list[tuple[SeatId, str, str]] = field(default_factory=list)
     members: set[Member] = field(default_factory=set)
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
@@ -273,20 +277,31 @@ class Room:
 
     # -- bots -----------------------------------------------------------------------------
 
-    async def add_bots(self, specs: Mapping[SeatId, BotSpec]) -> None:
-        """Bots take these seats from now on (stored, so they come back after a restart).
+    async def add_bots(self, specs: Mapping[SeatId, BotSpec], *, only_empty: bool = False) -> None:
+        """Bots take these seats from now on (stored, so they come back after a restart);
+        with ``only_empty``, only those of them nobody has joined.
 
         Every bot is made before anything is stored: a bad request changes nothing.
+        While the bots are being stored their seats are claimed, so no one can join
+        them meanwhile (Lobby.join refuses a claimed seat).
 
         Raises:
             Refusal: a seat is not a seat, or its bot is not one the rules have.
             StoreError: the bots could not be stored; nothing changed.
         """
         async with self.lock:
+            if only_empty:
+                specs = {s: b for s, b in specs.items() if s not in self.joined | set(self.bots)}
+            if not specs:
+                return
             since = self.state.version
             made = {seat: self._new_player(seat, spec, since) for seat, spec in specs.items()}
             stored = {seat: bot_json(spec, since) for seat, spec in specs.items()}
-            await self.store.run(Store.set_bots, self.code, stored)
+            self.claimed.update(specs)
+            try:
+                await self.store.run(Store.set_bots, self.code, stored)
+            finally:
+                self.claimed.difference_update(specs)
             self.bots.update(specs)
             self.bots_since.update(dict.fromkeys(specs, since))
             self._players.update(made)
@@ -314,7 +329,27 @@ class Room:
         """Start the bots and the timer (after creation, or after loading from the store)."""
         self.make_players()
         self._spawn(self._run_bots())
+        if self.options.empty_seats_to_bots_after is not None and not self.state.over:
+            self._spawn(self._bots_for_empty_seats(self.options.empty_seats_to_bots_after))
         self._changed()
+
+    async def _bots_for_empty_seats(self, after: float) -> None:
+        """``after`` seconds from the room's opening (wall-clock time, so it holds across
+        a restart), bots take every seat nobody has joined; a store that fails is tried
+        again."""
+        await asyncio.sleep(max(0.0, self.opened_at + after - time.time()))
+        wait = RETRY_FIRST
+        while not self.state.over:
+            try:
+                specs = dict.fromkeys(self.state.seats, self.options.empty_seat_bot)
+                await self.add_bots(specs, only_empty=True)
+                return
+            except Exception:
+                log.exception(
+                    "room %s: bots could not take the empty seats; trying again", self.code
+                )
+                await asyncio.sleep(wait)
+                wait = min(2 * wait, RETRY_MOST)
 
     async def close(self) -> None:
         for task in list(self._tasks):

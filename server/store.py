@@ -27,7 +27,7 @@ from typing import ParamSpec, TypeVar
 from game.actions import Action, parse_action
 from game.events import Event
 from game.state import GameState
-from game.types import SeatId
+from game.types import FACILITATOR, SeatId
 
 SNAPSHOT_EVERY = 100
 
@@ -113,6 +113,7 @@ class NewRoom:
     opening: Sequence[Event]  # the events of the game's start (version 0)
     facilitator_token: str
     bots: Mapping[SeatId, str]  # seat -> BotSpec as JSON
+    created: float  # when it is opened (time.time())
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,6 +131,8 @@ class RoomRecord:
     bots: dict[SeatId, str]
     team_lines: tuple[tuple[SeatId, str, str], ...]
     seats_locked: bool = False
+    created: float = 0.0  # when the room was opened (time.time())
+    joined: tuple[SeatId, ...] = ()  # the seats someone has joined (holds a token for)
 
 
 def token_digest(token: str) -> str:
@@ -184,10 +187,10 @@ class Store:
         with self._transaction():
             self.db.execute(
                 "INSERT INTO rooms (code, scenario, seed, options, created) VALUES (?, ?, ?, ?, ?)",
-                (new.code, new.scenario, new.seed, new.options, time.time()),
+                (new.code, new.scenario, new.seed, new.options, new.created),
             )
             self._events(new.code, 0, new.opening)
-            self.add_token(new.facilitator_token, new.code, "facilitator", "facilitator")
+            self.add_token(new.facilitator_token, new.code, FACILITATOR, FACILITATOR)
             self._bots(new.code, new.bots)
 
     def room_exists(self, code: str) -> bool:
@@ -291,7 +294,7 @@ class Store:
     def load(self, code: str) -> RoomRecord | None:
         """Everything about a room, or None if there is no such room."""
         row = self.db.execute(
-            "SELECT scenario, seed, options, outcome FROM rooms WHERE code = ?", (code,)
+            "SELECT scenario, seed, options, outcome, created FROM rooms WHERE code = ?", (code,)
         ).fetchone()
         if row is None:
             return None
@@ -338,7 +341,17 @@ class Store:
             bots,
             lines,
             self._seats_locked(code),
+            row[4],
+            self.joined_seats(code),
         )
+
+    def joined_seats(self, room: str) -> tuple[SeatId, ...]:
+        """The seats of ``room`` someone has joined (a seat token was given for them)."""
+        rows = self.db.execute(
+            "SELECT DISTINCT role FROM tokens WHERE room = ? AND role != ? ORDER BY role",
+            (room, FACILITATOR),
+        )
+        return tuple(SeatId(r[0]) for r in rows)
 
     def _events(self, room: str, version: int, events: Sequence[Event]) -> None:
         self.db.executemany(

@@ -187,6 +187,12 @@ def test_room_and_facilitate_on_a_running_server(tmp_path: Path) -> None:
         assert f"divest join {code.group(1)})" in result.output
         bad = CliRunner().invoke(main, ["room", "--server", url, "--bot", "cfius=nonsense"])
         assert bad.exit_code == 2 and "not a personality" in bad.output
+        timed = CliRunner().invoke(
+            main, ["room", "--server", url, "--bots-after", "60", "--resolve-seconds", "30"]
+        )
+        assert timed.exit_code == 0, timed.output
+        never = CliRunner().invoke(main, ["room", "--server", url, "--bots-after", "0"])
+        assert never.exit_code == 2 and "--bots-after" in never.output
         token = result.output.split("Facilitator token (keep it to yourself): ")[1].split()[0]
         room_url = f"{url}/{code.group(1)}"
         ended = CliRunner().invoke(main, ["facilitate", room_url, "--token", token, "--end-phase"])
