@@ -29,7 +29,12 @@ def _draw(spec: NumberRange | Choice, rng: random.Random) -> BriefValue:
 
 def brief_text(scenario: Scenario, seat: SeatId, brief: dict[str, BriefValue]) -> str:
     """The seat's brief as prose, with its drawn values filled in."""
-    values = {k: (", ".join(v) if isinstance(v, tuple) else v) for k, v in brief.items()}
+    # A list of data or governance terms reads as the names players see elsewhere.
+    names: dict[str, str] = {m.value: name for m, name in scenario.mitigation_names.items()}
+    values = {
+        k: (", ".join(names.get(x, x) for x in v) if isinstance(v, tuple) else v)
+        for k, v in brief.items()
+    }
     try:
         return scenario.seat(seat).brief.format_map(values)
     except (KeyError, ValueError) as e:  # a placeholder the brief does not have

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,7 @@ import pytest
 from game import DEFAULT_SCENARIO, ScenarioError, load_scenario
 from game.briefs import brief_text, draw_briefs
 from game.scenario import parse_scenario
+from game.types import Mitigation, SeatId
 
 RULES = DEFAULT_SCENARIO.read_text(encoding="utf-8")
 
@@ -131,3 +133,16 @@ def test_every_mitigation_needs_a_name(tmp_path: Path) -> None:
     problems = _problems(text, tmp_path)
     assert len(problems) == 1
     assert problems[0].startswith("mitigation_names: 'security_committee' has no name")
+
+
+def test_brief_names_its_mitigations_as_players_read_them() -> None:
+    """A brief's list of essential mitigations uses the rules' names, not their ids."""
+    sc = load_scenario(DEFAULT_SCENARIO)
+    cfius = SeatId("cfius")
+    brief = draw_briefs(sc, random.Random(4))[cfius]
+    text = brief_text(sc, cfius, brief)
+    essential = brief["essential"]
+    assert isinstance(essential, tuple) and essential
+    for m in essential:
+        assert sc.mitigation_names[Mitigation(m)] in text
+        assert m not in text
