@@ -41,8 +41,9 @@ def sheet_facts(state: GameState) -> SheetFacts:
     """The facts of ``state.sheets``; kept while the same tuple is asked about again
     (legal moves ask for every sheet, and most actions leave the sheets alone)."""
     sheets = state.sheets
-    if _facts and _facts[0][0] is sheets:
-        return _facts[0][1]
+    kept = _facts[0] if _facts else None  # one read: another thread may replace it
+    if kept is not None and kept[0] is sheets:
+        return kept[1]
     open_by: dict[SeatId, int] = {}
     pending = False
     for s in sheets:
