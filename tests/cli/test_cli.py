@@ -5,14 +5,13 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 from click.testing import CliRunner
 
 from divest.cli import main
 from game import DEFAULT_SCENARIO
+from tests.cli.serving import serving
 
 RULES = DEFAULT_SCENARIO
 
@@ -153,35 +152,17 @@ def test_room_and_facilitate_on_a_running_server(tmp_path: Path) -> None:
     """`divest room` prints a room code (what students type when the lobby finds the
     server), the full join line, and a facilitator token that `divest facilitate` then
     uses to end the phase; a wrong token is refused."""
-    import os
     import re
-    import socket
-    import time
 
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    exe = Path(sys.executable).parent / "divest"
-    server = subprocess.Popen(
-        [str(exe), "serve", "--port", str(port), "--data", str(tmp_path)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )
-    try:
-        url = f"ws://127.0.0.1:{port}"
-        for _ in range(100):
-            with socket.socket() as probe:
-                if probe.connect_ex(("127.0.0.1", port)) == 0:
-                    break
-            time.sleep(0.05)
+    with serving(tmp_path) as served:
+        url = served.url
         result = CliRunner().invoke(
             main, ["room", "--server", url, "--bot", "cfius=strict", "--negotiate-seconds", "300"]
         )
         assert result.exit_code == 0, result.output
         code = re.search(r"Room ([A-Z0-9]{5}) is open", result.output)
         assert code is not None
-        assert re.search(rf"divest join ws://[0-9.]+:{port}/{code.group(1)}", result.output)
+        assert re.search(rf"divest join ws://[0-9.]+:{served.port}/{code.group(1)}", result.output)
         assert "Facilitator token" in result.output
         assert f"only type the room code {code.group(1)}" in result.output
         assert f"divest join {code.group(1)})" in result.output
@@ -200,38 +181,6 @@ def test_room_and_facilitate_on_a_running_server(tmp_path: Path) -> None:
         assert "government phase" in ended.output and "ended the phase" in ended.output
         wrong = CliRunner().invoke(main, ["facilitate", room_url, "--token", "nope"])
         assert wrong.exit_code == 2 and "not valid" in wrong.output
-    finally:
-        server.terminate()
-        server.wait(10)
-
-
-@contextmanager
-def _serving(data: Path) -> Iterator[str]:
-    """`divest serve` on a free port with its own data directory; yields its ws:// URL."""
-    import os
-    import socket
-    import time
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    exe = Path(sys.executable).parent / "divest"
-    server = subprocess.Popen(
-        [str(exe), "serve", "--port", str(port), "--data", str(data)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )
-    try:
-        for _ in range(200):
-            with socket.socket() as probe:
-                if probe.connect_ex(("127.0.0.1", port)) == 0:
-                    break
-            time.sleep(0.05)
-        yield f"ws://127.0.0.1:{port}"
-    finally:
-        server.terminate()
-        server.wait(10)
 
 
 def _join(url: str, room: str, seat: str) -> dict[str, object]:
@@ -250,7 +199,8 @@ def test_facilitate_closes_and_opens_the_seats(tmp_path: Path) -> None:
     """`divest facilitate --lock-seats` closes the seats (a join is then refused) and says
     so; `--open-seats` opens them again; both at once is a usage error. A room made with
     `--lock-seats-after-first-round` closes them when the first negotiation ends."""
-    with _serving(tmp_path) as url:
+    with serving(tmp_path) as served:
+        url = served.url
         made = CliRunner().invoke(main, ["room", "--server", url])
         assert made.exit_code == 0, made.output
         code = made.output.split("Room ")[1].split()[0]

@@ -7,12 +7,10 @@ to a real broadcast address.
 from __future__ import annotations
 
 import json
-import os
 import socket
 import subprocess
 import sys
 import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -23,12 +21,11 @@ from click.testing import CliRunner
 from divest.cli import main
 from server.announce import lan_addresses
 from server.discovery import Announcement
+from tests.cli.serving import free_port, serving
 
 
 def _free_port(kind: int = socket.SOCK_DGRAM) -> int:
-    with socket.socket(socket.AF_INET, kind) as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+    return free_port(kind)
 
 
 @contextmanager
@@ -44,26 +41,8 @@ def _receiver(port: int) -> Iterator[socket.socket]:
 @contextmanager
 def _serve(tmp_path: Path, *args: str) -> Iterator[tuple[int, subprocess.Popen[str]]]:
     """`divest serve --host 0.0.0.0 ARGS` on a free port; yields the port and the process."""
-    port = _free_port(socket.SOCK_STREAM)
-    exe = Path(sys.executable).parent / "divest"
-    cmd = [str(exe), "serve", "--host", "0.0.0.0", "--port", str(port), "--data", str(tmp_path)]
-    server = subprocess.Popen(
-        [*cmd, *args],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )
-    try:
-        for _ in range(200):
-            with socket.socket() as probe:
-                if probe.connect_ex(("127.0.0.1", port)) == 0:
-                    break
-            time.sleep(0.05)
-        yield port, server
-    finally:
-        server.terminate()
-        server.wait(10)
+    with serving(tmp_path, *args, host="0.0.0.0") as served:
+        yield served.port, served.process
 
 
 @pytest.mark.skipif(not lan_addresses(), reason="this machine has no LAN address to announce")
