@@ -108,13 +108,10 @@ async def test_a_bot_decides_on_the_state_its_action_meets(
     assert not any("fell back" in e.text for _, e in room.events)
 
 
-async def test_end_phase_after_the_phase_ended_leaves_the_next_alone(
-    server: Running, peers: list[Peer], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The last seat passes (ending negotiate) as the facilitator presses "end phase":
-    the facilitator is told the phase had already ended; government goes on."""
-    slow_store(monkeypatch, 0.2)
-    admin, code = await _facilitator(server, peers)
+async def _all_but_investors_passed(
+    server: Running, peers: list[Peer], code: str
+) -> dict[str, Peer]:
+    """A player in every seat, and every seat but the investors has passed."""
     players = {}
     for seat in SEATS:
         players[seat] = await Peer.open(server.url)
@@ -123,6 +120,17 @@ async def test_end_phase_after_the_phase_ended_leaves_the_next_alone(
     for seat in SEATS[:-1]:
         await players[seat].send({"type": "act", "id": "p", "action": {"type": "pass"}})
         await players[seat].expect("ack")
+    return players
+
+
+async def test_end_phase_after_the_phase_ended_leaves_the_next_alone(
+    server: Running, peers: list[Peer], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The last seat passes (ending negotiate) as the facilitator presses "end phase":
+    the facilitator is told the phase had already ended; government goes on."""
+    slow_store(monkeypatch, 0.2)
+    admin, code = await _facilitator(server, peers)
+    players = await _all_but_investors_passed(server, peers, code)
     room = server.lobby.rooms[code]
     seen = room.state.version
     await players["investors"].send({"type": "act", "id": "p", "action": {"type": "pass"}})
@@ -141,14 +149,7 @@ async def test_end_phase_without_a_version_is_judged_as_it_arrives(
     ended, even if the room's lock is busy storing the action that ends it."""
     slow_store(monkeypatch, 0.2)
     admin, code = await _facilitator(server, peers)
-    players = {}
-    for seat in SEATS:
-        players[seat] = await Peer.open(server.url)
-        peers.append(players[seat])
-        await players[seat].join(code, seat, seat)
-    for seat in SEATS[:-1]:
-        await players[seat].send({"type": "act", "id": "p", "action": {"type": "pass"}})
-        await players[seat].expect("ack")
+    players = await _all_but_investors_passed(server, peers, code)
     room = server.lobby.rooms[code]
     await players["investors"].send({"type": "act", "id": "p", "action": {"type": "pass"}})
     await asyncio.sleep(0.05)
