@@ -98,3 +98,15 @@ async def peers() -> AsyncIterator[list[Peer]]:
     yield opened
     for p in opened:
         await p.close()
+
+
+# A Microsoft-only offer for the US business, as a client sends it.
+MS_TERMS: dict[str, object] = {
+    "buyers": [{"seat": "microsoft", "percent": 100}],
+    "seller_stake": 0,
+    "scope": "us",
+    "price": 45,
+    "algorithm": "license",
+    "us_storage": True,
+    "rounds_to_close": 2,
+}

@@ -23,7 +23,7 @@ from server.app import start_server, stop_server
 from server.client import SeatClient, create_room
 from server.protocol import Act, BotSpec, RoomOptions
 from server.store import Store
-from tests.server.conftest import Peer, Running
+from tests.server.conftest import MS_TERMS, Peer, Running
 
 SC = load_scenario(DEFAULT_SCENARIO)
 OTHERS = ("white_house", "cfius", "bytedance", "investors")
@@ -111,17 +111,6 @@ class Signer:
         return action
 
 
-TERMS = {
-    "buyers": [{"seat": "microsoft", "percent": 100}],
-    "seller_stake": 0,
-    "scope": "us",
-    "price": 45,
-    "algorithm": "license",
-    "us_storage": True,
-    "rounds_to_close": 2,
-}
-
-
 async def test_a_decision_overtaken_by_the_game_is_made_again_not_passed(
     server: Running, peers: list[Peer]
 ) -> None:
@@ -134,7 +123,7 @@ async def test_a_decision_overtaken_by_the_game_is_made_again_not_passed(
     seller = await Peer.open(server.url)
     peers += [admin, seller]
     await seller.join(code, "bytedance")
-    await seller.send({"type": "act", "id": "p", "action": {"type": "propose", "terms": TERMS}})
+    await seller.send({"type": "act", "id": "p", "action": {"type": "propose", "terms": MS_TERMS}})
     await seller.expect("ack", id="p")
     room = server.lobby.rooms[code]
     client = SeatClient(server.url, code, SeatId("microsoft"), Signer())

@@ -18,7 +18,7 @@ from game.types import Phase, SeatId
 from game.views import GameView
 from server import rooms
 from server.store import Store
-from tests.server.conftest import Peer, Running
+from tests.server.conftest import MS_TERMS, Peer, Running
 
 SEATS = ("white_house", "cfius", "bytedance", "microsoft", "investors")
 
@@ -204,15 +204,7 @@ async def test_a_human_racing_the_bots_costs_them_nothing(
 
     monkeypatch.setattr(rooms, "apply", spy)
     slow_store(monkeypatch, 0.04)
-    terms = {
-        "buyers": [{"seat": "microsoft", "percent": 100}],
-        "seller_stake": 0,
-        "scope": "us",
-        "price": 45,
-        "algorithm": "license",
-        "us_storage": True,
-        "rounds_to_close": 2,
-    }
+    terms = MS_TERMS
     admin = await Peer.open(server.url)
     ann = await Peer.open(server.url)
     peers += [admin, ann]
