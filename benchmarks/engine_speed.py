@@ -1,11 +1,17 @@
 """How many full games a second one core plays; writes a section of docs/PERFORMANCE.md.
 
-    .venv/bin/python -m benchmarks.engine_speed [--games N] [--repeats R]
+    .venv/bin/python -m benchmarks.engine_speed [--games N] [--repeats R] [--also-python P]
 
 The process is pinned to one CPU. Each figure is the median of R runs of N
 games. Two baselines are measured in the same run, so the ratios hold on a
 noisy machine: replaying the scripted games' logs through ``apply`` alone (the
 engine without views or bots), and games between random players.
+
+``--also-python P`` plays the normal scripted games under another interpreter P as
+well, in a child process pinned to the same core, taking turns with this one's runs
+(P needs the project installed: ``P -m venv /tmp/other && /tmp/other/bin/pip install
+-e .``, then pass ``/tmp/other/bin/python``). Interpreters built differently run the
+same code at different speeds; the table shows how far apart.
 
 Instructions rather than seconds (repeatable whatever else the machine is doing):
 
@@ -19,8 +25,12 @@ count for one normal game (set PYTHONHASHSEED=0 for the same count twice).
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import platform
 import statistics
+import subprocess
+import sys
 import time
 from collections.abc import Callable
 
@@ -49,10 +59,22 @@ _NOTES = [
     "from parts already checked, without a second validation; dispatch on an",
     "action's tag, not isinstance (a failed isinstance against a pydantic class",
     "runs ABCMeta's Python-level check); the bots' per-move prices worked out once.",
-    "The rest of the gap is the cost of the data model in the hot loop: pydantic",
-    "records and views (their attribute reads go through pydantic's __getattr__",
-    "hook), and a new frozen state per action; reaching 200 would take records and",
-    "views outside pydantic in the engine's loop, not more caching.",
+    "",
+    "Why the rest of the gap is not closed by more of the same (valgrind's counts a",
+    "normal game, measured on commit 145c145 with throwaway changes, none of them",
+    "kept): 31.3 M as it is; 26.3 M with pydantic's BaseModel.__getattr__ deleted,",
+    "which is the most that records, rules and views outside pydantic could save (a",
+    "class with __getattr__ gets CPython's slow attribute path and no specialised",
+    "reads); 27.0 M with the engine, checks, legal moves, scores and bots compiled by",
+    "mypyc; 24.5 M with both. 200 games a second needs about 19.7 M, so even both",
+    "together fall short, and each has a cost the project does not take: the",
+    "project's rules and messages are pydantic models by design, and a compiled",
+    "build needs a C compiler at install. Keeping legal moves from one move to the",
+    "next cannot close it either: a seat's legal moves are the same as at its last",
+    "turn in only 15% of its turns. What is left is the amount of Python run per",
+    "decision (about 540 k instructions), spread over the view, the legal moves, the",
+    "bot and the engine; closing it means a leaner engine and bots written anew, not",
+    "a fix in one place.",
 ]
 
 
@@ -88,6 +110,50 @@ def _loop_seconds() -> float:
     return statistics.median(times)
 
 
+def _interpreter() -> str:
+    """Which interpreter this is: its version and where it lives."""
+    return f"Python {platform.python_version()} at {sys.executable}"
+
+
+def _normal_rates(games: int, repeats: int) -> list[float]:
+    """Rates of normal scripted play, one per run (what ``--rates-only`` prints)."""
+    sc = load_scenario(DEFAULT_SCENARIO)
+    seeds = game_seeds(2024, games)
+    players = player_factory(sc, "scripted", None, "normal")
+    rates = []
+    with batch_gc():
+        for s in seeds[:20]:
+            play_game(sc, s, players)
+        for _ in range(repeats):
+            started = time.perf_counter()
+            for s in seeds:
+                play_game(sc, s, players)
+            rates.append(games / (time.perf_counter() - started))
+    return rates
+
+
+def _other_rate(python: str, games: int, repeats: int) -> tuple[float, str]:
+    """The median normal rate under ``python``, its runs taking turns with this
+    interpreter's own (so both see the same machine), and which interpreter it was."""
+    own: list[float] = []
+    other: list[float] = []
+    described = ""
+    for _ in range(repeats):
+        own += _normal_rates(games, 1)
+        done = subprocess.run(
+            [python, "-m", "benchmarks.engine_speed", "--rates-only", str(games)],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if done.returncode != 0:
+            raise SystemExit(f"--also-python {python} failed:\n{done.stderr.strip()}")
+        answer = json.loads(done.stdout)
+        other += answer["rates"]
+        described = answer["interpreter"]
+    return statistics.median(other) / statistics.median(own), described
+
+
 def _play_only(games: int) -> None:
     sc = load_scenario(DEFAULT_SCENARIO)
     players = player_factory(sc, "scripted", None, "normal")
@@ -104,12 +170,22 @@ def main() -> None:
     parser.add_argument(
         "--play-only", type=int, metavar="N", help="only play N normal games (for valgrind)"
     )
+    parser.add_argument(
+        "--also-python",
+        metavar="P",
+        help="also play the normal games under interpreter P (see the docstring)",
+    )
+    parser.add_argument("--rates-only", type=int, metavar="N", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.play_only is not None:
         _play_only(args.play_only)
         return
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
+    if args.rates_only is not None:  # the child of --also-python
+        rates = _normal_rates(args.rates_only, 1)
+        print(json.dumps({"rates": rates, "interpreter": _interpreter()}))
+        return
     sc = load_scenario(DEFAULT_SCENARIO)
     seeds = game_seeds(2024, args.games)
     rows: list[tuple[str, float]] = []
@@ -129,9 +205,10 @@ def main() -> None:
         random_rate = _median_rate(args.games, args.repeats, _games(sc, seeds, random_players))
     actions = statistics.fmean(len(r.log) for r in records)
     reference = _loop_seconds()
+    also = f" --also-python {args.also_python}" if args.also_python else ""
     lines = [
         f"`.venv/bin/python -m benchmarks.engine_speed --games {args.games} "
-        f"--repeats {args.repeats}`, one process pinned to one core ({machine()}).",
+        f"--repeats {args.repeats}{also}`, one process pinned to one core ({machine()}).",
         f"Median of {args.repeats} runs of {args.games} full games each; a scripted game at",
         f"normal difficulty takes {actions:.0f} actions on average. Target: 200 scripted",
         "games a second on one core. Machine speed in the same run: a 10-million-step",
@@ -150,9 +227,23 @@ def main() -> None:
         "",
         f"Normal scripted play: {normal_rate:.0f} games a second, {verdict} the target of"
         f" {TARGET}.",
-        "",
-        *_NOTES,
     ]
+    if args.also_python:
+        ratio, other = _other_rate(args.also_python, args.games, args.repeats)
+        lines += [
+            "",
+            f"The normal scripted games again, under {other}, taking turns with runs",
+            f"under this interpreter ({_interpreter()}):",
+            "",
+            "| interpreter | games/s | vs this one |",
+            "| --- | ---: | ---: |",
+            f"| this one, {platform.python_version()} | {normal_rate:.0f} | 1.00 |",
+            f"| {other.split(' at ')[0]}, `{args.also_python}` | {normal_rate * ratio:.0f} |"
+            f" {ratio:.2f} |",
+            "",
+            "The same code on the same core: only the interpreters differ.",
+        ]
+    lines += ["", *_NOTES]
     path = write_section(
         "PERFORMANCE.md", "engine", "## Engine and bots\n\n" + "\n".join(lines), "Performance"
     )
