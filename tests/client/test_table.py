@@ -12,12 +12,13 @@ import pygame_gui
 import pytest
 
 from game import DEFAULT_SCENARIO, load_scenario, view_for
-from game.actions import Propose
+from game.actions import Message, Propose
 from game.client import compose, intents, theme
 from game.client.app import ClientApp
 from game.client.net import Status, ViewUpdate
 from game.client.screens.table import TableScreen
 from game.client.snapshot import moment
+from game.engine import apply
 from game.types import SeatId
 from game.views import GameView
 
@@ -252,3 +253,22 @@ def test_an_idle_app_wakes_for_the_network_and_for_input(display: pygame.Surface
         app.frame()
         timer.join()
         assert time.monotonic() - started < 0.3
+
+
+def test_a_group_message_says_who_had_it_in_each_thread(display: pygame.Surface) -> None:
+    """A message to several seats shows in the thread of each, naming all who had it."""
+    state, _, _ = moment(SC, 4, 1)
+    to = (SeatId("bytedance"), SeatId("investors"))
+    words = Message(to=to, text="Shall we talk, all three?")
+    state = apply(state, SeatId("microsoft"), words).state
+    manager = theme.make_manager(display.get_size())
+    screen = TableScreen(manager, SC, view_for(state, SeatId("investors")), display.get_size())
+    for thread in ("microsoft", "bytedance"):
+        last = screen.chat.thread_rows(thread)[-1]
+        assert "Shall we talk, all three?" in last
+        assert "(to you and ByteDance)" in last, last
+    assert not any("all three" in row for row in screen.chat.thread_rows("cfius"))
+    screen.kill()
+    mine = TableScreen(manager, SC, view_for(state, SeatId("microsoft")), display.get_size())
+    assert "(to ByteDance and Investors)" in mine.chat.thread_rows("bytedance")[-1]
+    mine.kill()

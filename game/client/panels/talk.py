@@ -137,6 +137,12 @@ def _enable(widgets: tuple[UIButton | UITextEntryLine, ...], on: bool) -> None:
             w.disable()  # type: ignore[no-untyped-call]
 
 
+def _recipients(me: str, to: tuple[str, ...], names: dict[str, str]) -> str:
+    """Who a group message went to, "you" first: "(to you and ByteDance)"."""
+    listed = (["you"] if me in to else []) + [names.get(s, s) for s in to if s != me]
+    return "(to " + (", ".join(listed[:-1]) + " and " + listed[-1]) + ")"
+
+
 def short_name(name: str, width: int, px_per_char: float = 7.4) -> str:
     """``name`` if it fits ``width`` pixels on a tab, else its initials."""
     if len(name) * px_per_char <= width - 10:
@@ -240,6 +246,8 @@ class ChatPanel:
             who = "You" if m.sender == self.me else names.get(m.sender, m.sender)
             colour = colours.get(m.sender, "#E6EAF2")
             tag = " <i>(briefing)</i>" if m.kind == "briefing" else ""
+            if len(m.to) > 1:  # a group message shows in each thread: say who had it
+                tag += f" <i>{escape(_recipients(self.me, m.to, names))}</i>"
             rows.append(
                 f"<font color='{colour}'><b>{escape(who)}</b></font>{tag}: {escape(m.text)}"
             )
