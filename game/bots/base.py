@@ -49,6 +49,7 @@ class ScriptedBot:
         self.done: set[str] = set()  # what this bot did in the current phase
         self.once: set[str] = set()  # what this bot did in the game
         self.last_price: dict[str, float] = {}  # per negotiation thread
+        self.said_price: dict[str, int] = {}  # the last price named in each thread
         self.queue: list[Action] = []  # words to follow a move, sent on the next turn
         self._kinds: set[str] = set()  # the kinds of legal action in the view being read
         self._tracks: dict[str, int] = {}  # the tracks of the view being read
@@ -225,6 +226,14 @@ class ScriptedBot:
             return text.format(**values)
         except (KeyError, IndexError, ValueError):
             return None
+
+    def counter_line(self, thread: str, price: int, scope: Scope) -> str | None:
+        """What to say with a counter in ``thread``: a line that holds firm when the price
+        is the one named there last time ("hold"), else a "counter" line."""
+        held = self.said_price.get(thread) == price
+        self.said_price[thread] = price
+        values = {"price": price, "scope": self.scope_name(scope)}
+        return (self.line("hold", **values) if held else None) or self.line("counter", **values)
 
     def pass_(self, view: GameView, why: str) -> Action:
         # Actions are immutable: a bot's recurring reasons reuse one Pass each.

@@ -108,7 +108,7 @@ class BuyerBot(ScriptedBot):
         price = min(price, best.terms.price - 1)
         self.last_price[thread] = price
         terms = self._terms(view, best.terms, price)
-        line = self.line("counter", price=terms.price, scope=self.scope_name(terms.scope))
+        line = self.counter_line(thread, terms.price, terms.scope)
         return Propose(
             terms=terms,
             replaces=best.id,

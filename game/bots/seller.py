@@ -131,7 +131,7 @@ class SellerBot(ScriptedBot):
             return Reject(sheet=best.id, rationale=f"${best.terms.price}B is an insult")
         self.last_price[thread] = price
         terms = self._terms(view, best, price, algorithm)
-        line = self.line("counter", price=terms.price, scope=self.scope_name(terms.scope))
+        line = self.counter_line(thread, terms.price, terms.scope)
         return Propose(
             terms=terms,
             replaces=best.id,

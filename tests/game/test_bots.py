@@ -28,7 +28,7 @@ from game.bots import DIFFICULTIES, make_bot, personalities
 from game.engine import start
 from game.frozen import FrozenMap
 from game.simulation import game_seeds, play_game, player_factory, summarise
-from game.types import SeatId
+from game.types import Scope, SeatId
 
 SC = load_scenario(DEFAULT_SCENARIO)
 BOTS = Path(__file__).resolve().parents[2] / "game" / "bots"
@@ -143,6 +143,21 @@ def test_bot_words_fit_the_moment() -> None:
         assert "{" not in text and "}" not in text, text
         assert (text[0].isupper() or text[0] == "$") and text.rstrip()[-1] in ".!?", text
     assert any("$" in t and "B" in t for t in texts)
+
+
+@pytest.mark.parametrize("seat", ["bytedance", "microsoft", "investors"])
+def test_a_counter_at_the_same_price_holds_firm(seat: str) -> None:
+    """Naming the price of its last counter in a thread again, a bot says it is holding,
+    in a line of its own, rather than repeating its counter line; a new price is a counter."""
+    bot = make_bot(SC, SeatId(seat), random.Random(3))
+    lines = SC.bots.lines[SeatId(seat)]
+    scope = bot.scope_name(Scope.US)
+    said = [bot.counter_line("ts-1", price, Scope.US) for price in (30, 30, 29, 29)]
+    counters = {t.format(price=p, scope=scope) for t in lines["counter"] for p in (29, 30)}
+    holds = {t.format(price=p, scope=scope) for t in lines["hold"] for p in (29, 30)}
+    assert said[0] in counters and said[2] in counters, said
+    assert said[1] in holds and said[3] in holds, said
+    assert bot.counter_line("ts-9", 29, Scope.US) in counters  # another thread starts anew
 
 
 def test_bots_are_deterministic_per_seed() -> None:
