@@ -77,10 +77,15 @@ class FrameStats:
     def summary(self) -> str:
         first = f"{self.first_frame:.2f} s" if self.first_frame is not None else "none"
         med = statistics.median(self.render_ms) if self.render_ms else 0.0
+        # Below a hundred frames a 99th percentile is only the worst frame: say so.
+        tail = (
+            f"p99 {self.percentile(0.99):.1f} ms"
+            if len(self.render_ms) >= 100
+            else f"worst {max(self.render_ms, default=0.0):.1f} ms"
+        )
         return (
             f"{len(self.render_ms)} frames drawn; render p50 {med:.1f} ms, "
-            f"p90 {self.percentile(0.9):.1f} ms, p99 {self.percentile(0.99):.1f} ms; "
-            f"first frame {first} after launch"
+            f"p90 {self.percentile(0.9):.1f} ms, {tail}; first frame {first} after launch"
         )
 
 

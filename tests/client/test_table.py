@@ -14,7 +14,7 @@ import pytest
 from game import DEFAULT_SCENARIO, load_scenario, view_for
 from game.actions import Message, Propose
 from game.client import compose, intents, theme
-from game.client.app import ClientApp
+from game.client.app import ClientApp, FrameStats
 from game.client.net import Status, ViewUpdate
 from game.client.screens.table import TableScreen
 from game.client.snapshot import moment
@@ -161,6 +161,14 @@ def test_autoplay_plays_to_the_end_headless() -> None:
     )
     assert result.returncode == 0, result.stderr
     assert "Outcome:" in result.stdout and "render p50" in result.stdout
+
+
+def test_frame_summary_names_the_worst_frame_when_few_were_drawn() -> None:
+    """Under a hundred frames a p99 is only the slowest frame: the summary calls it that."""
+    few = FrameStats(started=0.0, first_frame=0.5, render_ms=[1.0] * 19 + [30.0])
+    assert "worst 30.0 ms" in few.summary() and "p99" not in few.summary()
+    many = FrameStats(started=0.0, first_frame=0.5, render_ms=[1.0] * 198 + [30.0, 40.0])
+    assert "p99 30.0 ms" in many.summary() and "worst" not in many.summary()
 
 
 def test_screenshot_command_writes_a_png(tmp_path: Path) -> None:
