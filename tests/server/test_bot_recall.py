@@ -4,8 +4,6 @@ the log, so a game that was interrupted plays out exactly as one that was not.""
 from __future__ import annotations
 
 import asyncio
-import os
-import signal
 import sqlite3
 import time
 from pathlib import Path
@@ -25,7 +23,7 @@ from server.recall import parse_bot, recall
 from server.rooms import new_player
 from server.store import Store
 from tests.server.conftest import Peer
-from tests.server.test_recovery import _free_port, _serve, _until_listening
+from tests.server.processes import free_port, kill_9, served, until_listening
 
 SC = load_scenario(DEFAULT_SCENARIO)
 DB = "divestiture.sqlite3"
@@ -122,31 +120,22 @@ async def test_a_killed_server_plays_on_as_if_it_had_not_stopped(tmp_path: Path)
     options: dict[str, Any] = {"seed": 44, "bots": ALL_BOTS}
     expected = await _uninterrupted(tmp_path / "once", **options)
     data = tmp_path / "killed"
-    port = _free_port()
-    first = _serve(port, data)
-    try:
-        await _until_listening(port)
+    port = free_port()
+    with served(port, data) as first:
+        await until_listening(port)
         code = await _create(f"ws://127.0.0.1:{port}", **options)
         end = time.monotonic() + 30
         while _played(data, code)[0] < 10:
             assert time.monotonic() < end, "the bots did not play"
             await asyncio.sleep(0.005)
-        os.kill(first.pid, signal.SIGKILL)
-        first.wait()
-        stopped, over = _played(data, code)
-        assert stopped < len(expected) and not over, "the game ended before the kill"
-        second = _serve(port, data)
-        try:
-            end = time.monotonic() + 60
-            while not _played(data, code)[1]:
-                assert time.monotonic() < end, "the game did not end after the restart"
-                await asyncio.sleep(0.05)
-        finally:
-            second.send_signal(signal.SIGTERM)
-            second.wait(10)
-    finally:
-        if first.poll() is None:
-            first.kill()
+        kill_9(first)
+    stopped, over = _played(data, code)
+    assert stopped < len(expected) and not over, "the game ended before the kill"
+    with served(port, data):
+        end = time.monotonic() + 60
+        while not _played(data, code)[1]:
+            assert time.monotonic() < end, "the game did not end after the restart"
+            await asyncio.sleep(0.05)
     assert _log(data, code) == expected
 
 

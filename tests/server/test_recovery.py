@@ -3,11 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
-import signal
-import socket
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -21,6 +16,7 @@ from server.lobby import rebuild, replay_events
 from server.protocol import RoomOptions
 from server.store import Store
 from tests.server.conftest import Running
+from tests.server.processes import free_port, kill_9, served, until_listening
 
 SC = load_scenario(DEFAULT_SCENARIO)
 
@@ -63,39 +59,13 @@ async def test_snapshots_load_the_same_state(
     assert from_snapshot == from_scratch == room.state
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
-def _serve(port: int, data: Path) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    command = [sys.executable, "-m", "divest", "serve", "--port", str(port), "--data", str(data)]
-    return subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-
-
-async def _until_listening(port: int) -> None:
-    for _ in range(200):
-        try:
-            _, writer = await asyncio.open_connection("127.0.0.1", port)
-        except OSError:
-            await asyncio.sleep(0.05)
-            continue
-        writer.close()
-        return
-    raise AssertionError("the server did not start")
-
-
 async def test_sigkill_mid_game_loses_no_acknowledged_action(tmp_path: Path) -> None:
     """kill -9 in mid-game, start again on the same data: the game finishes and every
     action a client was told was accepted is in the log."""
-    port = _free_port()
+    port = free_port()
     url = f"ws://127.0.0.1:{port}"
-    first = _serve(port, tmp_path)
-    try:
-        await _until_listening(port)
+    with served(port, tmp_path) as first:
+        await until_listening(port)
         game = asyncio.create_task(_play(url, seed=31, patience=60))
         while True:  # let the game get going, then kill the server
             await asyncio.sleep(0.05)
@@ -105,18 +75,10 @@ async def test_sigkill_mid_game_loses_no_acknowledged_action(tmp_path: Path) -> 
             store.close()
             if played >= 15:
                 break
-        os.kill(first.pid, signal.SIGKILL)
-        first.wait()
-        await asyncio.sleep(0.3)
-        second = _serve(port, tmp_path)
-        try:
-            clients = await game
-        finally:
-            second.send_signal(signal.SIGTERM)
-            second.wait(10)
-    finally:
-        if first.poll() is None:
-            first.kill()
+        kill_9(first)
+    await asyncio.sleep(0.3)
+    with served(port, tmp_path):
+        clients = await game
     assert sum(c.reconnects for c in clients) >= len(clients)
     store = Store(tmp_path / "divestiture.sqlite3")
     (code,) = [r[0] for r in store.db.execute("SELECT code FROM rooms")]

@@ -3,8 +3,6 @@ team) and read its brief; players already seated come back with their tokens."""
 
 from __future__ import annotations
 
-import os
-import signal
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -14,7 +12,7 @@ from game.types import SeatId
 from server.app import start_server, stop_server
 from server.store import Store
 from tests.server.conftest import Peer, Running
-from tests.server.test_recovery import _free_port, _serve, _until_listening
+from tests.server.processes import free_port, kill_9, served, until_listening
 
 DB = "divestiture.sqlite3"
 
@@ -176,28 +174,19 @@ def _empty() -> dict[str, list[str]]:
 async def test_closed_seats_stay_closed_after_kill_9(tmp_path: Path) -> None:
     """The closed seats are stored: after kill -9 and a restart on the same data a join
     is still refused, and the facilitator is told the seats are closed."""
-    port = _free_port()
+    port = free_port()
     url = f"ws://127.0.0.1:{port}"
-    first = _serve(port, tmp_path)
-    try:
-        await _until_listening(port)
+    with served(port, tmp_path) as first:
+        await until_listening(port)
         admin, code, token = await _room(url)
         await _lock(admin)
         await admin.close()
-        os.kill(first.pid, signal.SIGKILL)
-        first.wait()
-        second = _serve(port, tmp_path)
-        try:
-            await _until_listening(port)
-            assert (await _refused_join(url, code, "cfius", "Dan"))["code"] == "seats_locked"
-            said = await facilitate(url, code, token)
-            assert "Seats: closed" in said
-        finally:
-            second.send_signal(signal.SIGTERM)
-            second.wait(10)
-    finally:
-        if first.poll() is None:
-            first.kill()
+        kill_9(first)
+    with served(port, tmp_path):
+        await until_listening(port)
+        assert (await _refused_join(url, code, "cfius", "Dan"))["code"] == "seats_locked"
+        said = await facilitate(url, code, token)
+        assert "Seats: closed" in said
 
 
 async def test_a_data_directory_from_before_closed_seats_loads(tmp_path: Path) -> None:
