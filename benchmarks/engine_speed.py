@@ -82,13 +82,18 @@ _NOTES = [
 ]
 
 
-def _median_rate(games: int, repeats: int, run: Callable[[], object]) -> float:
+def _rates(games: int, repeats: int, run: Callable[[], object]) -> list[float]:
+    """Games a second in each of ``repeats`` calls of ``run`` (which plays ``games``)."""
     rates = []
     for _ in range(repeats):
         started = time.perf_counter()
         run()
         rates.append(games / (time.perf_counter() - started))
-    return statistics.median(rates)
+    return rates
+
+
+def _median_rate(games: int, repeats: int, run: Callable[[], object]) -> float:
+    return statistics.median(_rates(games, repeats, run))
 
 
 def _games(
@@ -124,16 +129,10 @@ def _normal_rates(games: int, repeats: int) -> list[float]:
     sc = load_scenario(DEFAULT_SCENARIO)
     seeds = game_seeds(2024, games)
     players = player_factory(sc, "scripted", None, "normal")
-    rates = []
     with batch_gc():
-        for s in seeds[:20]:
+        for s in seeds[:20]:  # warm the memos, as main() does
             play_game(sc, s, players)
-        for _ in range(repeats):
-            started = time.perf_counter()
-            for s in seeds:
-                play_game(sc, s, players)
-            rates.append(games / (time.perf_counter() - started))
-    return rates
+        return _rates(games, repeats, _games(sc, seeds, players))
 
 
 def _other_rate(python: str, games: int, repeats: int) -> tuple[float, str]:
