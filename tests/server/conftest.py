@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,7 @@ from websockets.asyncio.client import ClientConnection, connect
 
 from server.app import start_server, stop_server
 from server.lobby import Lobby
+from server.store import AsyncStore
 
 
 @dataclass
@@ -21,17 +23,26 @@ class Running:
     url: str
     lobby: Lobby
     data: Path
+    store: AsyncStore
+
+
+@asynccontextmanager
+async def running(data: Path) -> AsyncIterator[Running]:
+    """A server in this process with instant bots on the data directory ``data``,
+    stopped on the way out (a test may start several on the same data, one by one)."""
+    srv, lobby, store = await start_server("127.0.0.1", 0, data, bot_delay=0)
+    port = srv.sockets[0].getsockname()[1]
+    try:
+        yield Running(f"ws://127.0.0.1:{port}", lobby, data, store)
+    finally:
+        await stop_server(srv, lobby, store)
 
 
 @pytest.fixture
 async def server(tmp_path: Path) -> AsyncIterator[Running]:
     """A server with instant bots, stopped after the test."""
-    srv, lobby, store = await start_server("127.0.0.1", 0, tmp_path, bot_delay=0)
-    port = srv.sockets[0].getsockname()[1]
-    try:
-        yield Running(f"ws://127.0.0.1:{port}", lobby, tmp_path)
-    finally:
-        await stop_server(srv, lobby, store)
+    async with running(tmp_path) as started:
+        yield started
 
 
 class Peer:

@@ -17,12 +17,11 @@ from game.scenario import DEFAULT_SCENARIO
 from game.types import SeatId
 from game.views import GameView
 from server import rooms
-from server.app import start_server, stop_server
 from server.lobby import Lobby
 from server.recall import parse_bot, recall
 from server.rooms import new_player
 from server.store import Store
-from tests.server.conftest import Peer
+from tests.server.conftest import Peer, running
 from tests.server.processes import free_port, kill_9, served, until_listening
 
 SC = load_scenario(DEFAULT_SCENARIO)
@@ -74,12 +73,9 @@ async def _until_over(lobby: Lobby, code: str, timeout: float = 60) -> None:
 
 async def _uninterrupted(data: Path, **options: Any) -> Logged:
     """The log of a room with these options played to its end with no restart."""
-    srv, lobby, store = await start_server("127.0.0.1", 0, data, bot_delay=0)
-    try:
-        code = await _create(f"ws://127.0.0.1:{srv.sockets[0].getsockname()[1]}", **options)
-        await _until_over(lobby, code)
-    finally:
-        await stop_server(srv, lobby, store)
+    async with running(data) as server:
+        code = await _create(server.url, **options)
+        await _until_over(server.lobby, code)
     return _log(data, code)
 
 
@@ -91,26 +87,18 @@ async def test_a_restarted_room_plays_on_as_if_it_had_not_stopped(
     log equals, action for action, that of the same room played without a stop."""
     expected = await _uninterrupted(tmp_path / "once", seed=seed, bots=ALL_BOTS)
     data = tmp_path / "twice"
-    srv, lobby, store = await start_server("127.0.0.1", 0, data, bot_delay=0)
-    try:
-        code = await _create(
-            f"ws://127.0.0.1:{srv.sockets[0].getsockname()[1]}", seed=seed, bots=ALL_BOTS
-        )
+    async with running(data) as server:
+        code = await _create(server.url, seed=seed, bots=ALL_BOTS)
         loop = asyncio.get_running_loop()
         end = loop.time() + 30
-        while lobby.rooms[code].state.version < stop_at:
+        while server.lobby.rooms[code].state.version < stop_at:
             assert loop.time() < end, "the bots did not play"
             await asyncio.sleep(0)
-    finally:
-        await stop_server(srv, lobby, store)
     stopped, over = _played(data, code)
     assert 0 < stopped < len(expected) and not over
-    srv, lobby, store = await start_server("127.0.0.1", 0, data, bot_delay=0)
-    try:
-        assert lobby.rooms[code].state.version == stopped
-        await _until_over(lobby, code)
-    finally:
-        await stop_server(srv, lobby, store)
+    async with running(data) as server:
+        assert server.lobby.rooms[code].state.version == stopped
+        await _until_over(server.lobby, code)
     assert _log(data, code) == expected
 
 
@@ -155,13 +143,12 @@ def _memory(bot: Any) -> dict[str, Any]:
 async def test_recalled_bots_remember_what_the_live_ones_did(tmp_path: Path) -> None:
     """Replaying a finished room's log gives each bot the very memory the live bot ended
     with: the same generator state, the same things done and still to say."""
-    srv, lobby, store = await start_server("127.0.0.1", 0, tmp_path, bot_delay=0)
-    try:
-        url = f"ws://127.0.0.1:{srv.sockets[0].getsockname()[1]}"
+    async with running(tmp_path) as server:
+        url = server.url
         code = await _create(url, seed=45, bots=ALL_BOTS)
-        await _until_over(lobby, code)
-        room = lobby.rooms[code]
-        record = await store.run(Store.load, code)
+        await _until_over(server.lobby, code)
+        room = server.lobby.rooms[code]
+        record = await server.store.run(Store.load, code)
         assert record is not None
         made = {}
         for seat, text in record.bots.items():
@@ -176,8 +163,6 @@ async def test_recalled_bots_remember_what_the_live_ones_did(tmp_path: Path) -> 
         for seat, bot in recalled.players.items():
             assert _memory(bot) == _memory(room._players[seat]), seat
         assert took < 2, f"replaying {len(record.actions)} actions took {took:.2f} s"
-    finally:
-        await stop_server(srv, lobby, store)
 
 
 class Tally:
@@ -221,26 +206,20 @@ async def test_a_refused_decision_stays_forgotten_after_a_restart(
     again; the decisions it made are remembered: after a restart it counts on from where
     it was, neither repeating a number nor skipping one."""
     monkeypatch.setattr(rooms, "make_bot", lambda *_: Tally())
-    srv, lobby, store = await start_server("127.0.0.1", 0, tmp_path, bot_delay=0)
-    try:
-        url = f"ws://127.0.0.1:{srv.sockets[0].getsockname()[1]}"
+    async with running(tmp_path) as server:
+        url = server.url
         admin = await Peer.open(url)
         created = await admin.create(seed=3, bots={"cfius": {}})
         await admin.close()
         code, token = created["room"], created["facilitator_token"]
         admin = await _facilitate(url, code, token)
-        await _end_phases(admin, lobby, code, "cfius", 3)
+        await _end_phases(admin, server.lobby, code, "cfius", 3)
         await admin.close()
-    finally:
-        await stop_server(srv, lobby, store)
-    srv, lobby, store = await start_server("127.0.0.1", 0, tmp_path, bot_delay=0)
-    try:
-        url = f"ws://127.0.0.1:{srv.sockets[0].getsockname()[1]}"
+    async with running(tmp_path) as server:
+        url = server.url
         admin = await _facilitate(url, code, token)
-        await _end_phases(admin, lobby, code, "cfius", 3)
+        await _end_phases(admin, server.lobby, code, "cfius", 3)
         await admin.close()
-    finally:
-        await stop_server(srv, lobby, store)
     said = [a[3]["rationale"] for a in _log(tmp_path, code) if a[1] == "cfius"]
     assert said[0].startswith("fell back to pass")
     assert said[1:] == [f"decision {n}" for n in range(1, len(said))]
@@ -288,29 +267,20 @@ async def test_a_bot_added_later_is_recalled_from_the_version_it_took_the_seat(
     """A bot the facilitator gave a student's empty seat to is made again from the
     version it took the seat at, and replays its moves from there: the room stopped and
     started again ends as the same room played through."""
-    srv, lobby, store = await start_server("127.0.0.1", 0, tmp_path / "once", bot_delay=0)
-    try:
-        url = f"ws://127.0.0.1:{srv.sockets[0].getsockname()[1]}"
-        reference, since = await _add_bot_after_a_human(url, lobby, None)
-    finally:
-        await stop_server(srv, lobby, store)
+    async with running(tmp_path / "once") as server:
+        url = server.url
+        reference, since = await _add_bot_after_a_human(url, server.lobby, None)
     expected = _log(tmp_path / "once", reference)
     assert since > 0 and any(a[2] == "ann-1" for a in expected)
     data = tmp_path / "twice"
-    srv, lobby, store = await start_server("127.0.0.1", 0, data, bot_delay=0)
-    try:
-        url = f"ws://127.0.0.1:{srv.sockets[0].getsockname()[1]}"
-        code, _ = await _add_bot_after_a_human(url, lobby, 8)
-    finally:
-        await stop_server(srv, lobby, store)
+    async with running(data) as server:
+        url = server.url
+        code, _ = await _add_bot_after_a_human(url, server.lobby, 8)
     assert _played(data, code)[0] < len(expected)
     rows = dict(_rows(data, "SELECT seat, spec FROM bots WHERE room = ?", code))
     assert parse_bot(rows["investors"])[1] == since
-    srv, lobby, store = await start_server("127.0.0.1", 0, data, bot_delay=0)
-    try:
-        await _until_over(lobby, code)
-    finally:
-        await stop_server(srv, lobby, store)
+    async with running(data) as server:
+        await _until_over(server.lobby, code)
     assert _log(data, code) == expected
 
 
@@ -328,19 +298,13 @@ async def test_bots_the_room_was_created_with_need_no_stored_version(tmp_path: P
     options: dict[str, Any] = {"seed": 47, "bots": ALL_BOTS}
     expected = await _uninterrupted(tmp_path / "once", **options)
     data = tmp_path / "old"
-    srv, lobby, store = await start_server("127.0.0.1", 0, data, bot_delay=0)
-    try:
-        code = await _create(f"ws://127.0.0.1:{srv.sockets[0].getsockname()[1]}", **options)
-        while lobby.rooms[code].state.version < 15:
+    async with running(data) as server:
+        code = await _create(server.url, **options)
+        while server.lobby.rooms[code].state.version < 15:
             await asyncio.sleep(0)
-    finally:
-        await stop_server(srv, lobby, store)
     _forget_versions(data)
-    srv, lobby, store = await start_server("127.0.0.1", 0, data, bot_delay=0)
-    try:
-        await _until_over(lobby, code)
-    finally:
-        await stop_server(srv, lobby, store)
+    async with running(data) as server:
+        await _until_over(server.lobby, code)
     assert _log(data, code) == expected
 
 
@@ -350,21 +314,15 @@ async def test_a_bot_added_by_an_older_server_is_made_afresh_and_its_version_sto
     """A bot added later by an older server (no version stored) cannot be recalled: it
     is made afresh at the loaded version, as before, and that version is stored, so the
     next restart recalls it from there."""
-    srv, lobby, store = await start_server("127.0.0.1", 0, tmp_path, bot_delay=0)
-    try:
-        url = f"ws://127.0.0.1:{srv.sockets[0].getsockname()[1]}"
-        code, _ = await _add_bot_after_a_human(url, lobby, 8)
-    finally:
-        await stop_server(srv, lobby, store)
+    async with running(tmp_path) as server:
+        url = server.url
+        code, _ = await _add_bot_after_a_human(url, server.lobby, 8)
     _forget_versions(tmp_path)
-    srv, lobby, store = await start_server("127.0.0.1", 0, tmp_path, bot_delay=0)
-    try:
-        loaded = lobby.rooms[code].state.version
+    async with running(tmp_path) as server:
+        loaded = server.lobby.rooms[code].state.version
         since: dict[str, int | None] = {**dict.fromkeys(ALL_BOTS, 0), "investors": loaded}
-        assert lobby.rooms[code].bots_since == since
+        assert server.lobby.rooms[code].bots_since == since
         rows = dict(_rows(tmp_path, "SELECT seat, spec FROM bots WHERE room = ?", code))
         assert parse_bot(rows["investors"])[1] == loaded
         assert parse_bot(rows["cfius"])[1] is None  # its version is known without storing
-        await _until_over(lobby, code)
-    finally:
-        await stop_server(srv, lobby, store)
+        await _until_over(server.lobby, code)
