@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from functools import cached_property
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, model_validator
+from pydantic import Field, TypeAdapter, model_validator
 
+from game.models import Frozen, frozen
 from game.types import Algorithm, Mitigation, Scope, SeatId, SheetId
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+class _Model(Frozen):
+    """An action or a part of one."""
 
 
+@frozen
 class Stake(_Model):
     """A buyer's share of the business after the deal, in percent."""
 
@@ -22,6 +23,7 @@ class Stake(_Model):
     percent: int = Field(ge=1, le=100)
 
 
+@frozen
 class Terms(_Model):
     """The content of a term sheet (GAME.md, 'Term sheet')."""
 
@@ -59,13 +61,6 @@ class Terms(_Model):
         fields = self.__dict__
         return frozenset(m for m, name in _MITIGATION_FIELDS if fields[name])
 
-    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Terms:
-        """A copy with ``update``; what was worked out from the old fields is not kept."""
-        copied = super().model_copy(update=update, deep=deep)
-        for name in _DERIVED:
-            copied.__dict__.pop(name, None)
-        return copied
-
     def stake_of(self, seat: SeatId) -> int:
         return next((b.percent for b in self.buyers if b.seat == seat), 0)
 
@@ -83,9 +78,9 @@ class Terms(_Model):
 
 
 _MITIGATION_FIELDS = tuple((m, m.value) for m in Mitigation)
-_DERIVED = tuple(n for n, v in vars(Terms).items() if isinstance(v, cached_property))
 
 
+@frozen
 class _Action(_Model):
     version: int | None = Field(
         default=None, description="The state version this action was made against"
@@ -97,44 +92,52 @@ class _Action(_Model):
     )
 
 
+@frozen
 class _DealMove(_Action):
     note: str = Field(
         default="", description="A cover note, delivered privately to the sheet's other parties"
     )
 
 
+@frozen
 class Propose(_DealMove):
     type: Literal["propose"] = "propose"
     terms: Terms
     replaces: SheetId | None = Field(default=None, description="The sheet this counters")
 
 
+@frozen
 class Sign(_DealMove):
     type: Literal["sign"] = "sign"
     sheet: SheetId
 
 
+@frozen
 class Reject(_DealMove):
     type: Literal["reject"] = "reject"
     sheet: SheetId
 
 
+@frozen
 class Withdraw(_DealMove):
     type: Literal["withdraw"] = "withdraw"
     sheet: SheetId
 
 
+@frozen
 class Message(_Action):
     type: Literal["message"] = "message"
     to: tuple[SeatId, ...] = Field(min_length=1)
     text: str = Field(min_length=1)
 
 
+@frozen
 class Statement(_Action):
     type: Literal["statement"] = "statement"
     text: str = Field(min_length=1)
 
 
+@frozen
 class UseLever(_Action):
     """Use one of the seat's levers from the rules (``levers:``)."""
 
@@ -145,10 +148,12 @@ class UseLever(_Action):
     mitigations: tuple[Mitigation, ...] = ()
 
 
+@frozen
 class Pass(_Action):
     type: Literal["pass"] = "pass"
 
 
+@frozen
 class Timeout(_Action):
     """The phase timer ran out: every seat that has not finished passes."""
 

@@ -10,15 +10,17 @@ side's last concession (behaviour-dependent tactics, same paper).
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
+from game.models import Frozen, frozen
 from game.types import Scope, SeatId
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+class _Model(Frozen):
+    """A part of the rules' ``bots:`` section."""
 
 
+@frozen
 class Curve(_Model):
     """A time-dependent concession curve."""
 
@@ -32,6 +34,7 @@ class Curve(_Model):
         return float(self.k + (1 - self.k) * t ** (1 / self.beta))
 
 
+@frozen
 class Difficulty(_Model):
     """How well a bot plays, whatever its personality."""
 
@@ -45,6 +48,7 @@ class Difficulty(_Model):
     )
 
 
+@frozen
 class Personality(_Model):
     """How a seat's bot bargains: its curve, opening, mirroring and seat-specific traits."""
 
@@ -60,6 +64,7 @@ class Personality(_Model):
     lines: dict[str, tuple[str, ...]] = Field(default_factory=dict)
 
 
+@frozen
 class BotRules(_Model):
     anchors: dict[Scope, float] = Field(
         description="What each scope is worth as a multiple of the public value track"

@@ -16,21 +16,21 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 
 from game.bot_rules import BotRules
+from game.models import Frozen, frozen
 from game.types import Algorithm, Mitigation, OutcomeKind, Phase, Scope, SeatId
 
-Model_config = ConfigDict(extra="forbid", frozen=True)
 
-
-class Model(BaseModel):
-    model_config = Model_config
+class Model(Frozen):
+    """A part of a rules file."""
 
 
 # --- seats and roles ---------------------------------------------------------
 
 
+@frozen
 class Seat(Model):
     id: SeatId
     name: str
@@ -41,6 +41,7 @@ class Seat(Model):
     enabled: bool = True
 
 
+@frozen
 class Roles(Model):
     """Which seat plays which part in the deal mechanics."""
 
@@ -53,6 +54,7 @@ class Roles(Model):
 # --- tracks and rounds ---------------------------------------------------------
 
 
+@frozen
 class Track(Model):
     name: str
     description: str
@@ -80,6 +82,7 @@ class Track(Model):
 # --- effects and requirements ---------------------------------------------------
 
 
+@frozen
 class TrackChange(Model):
     """One change to a track; a bare number in YAML means ``add``."""
 
@@ -115,6 +118,7 @@ class TrackChange(Model):
         return max(low, min(high, value))
 
 
+@frozen
 class Rounds(Model):
     count: int = Field(ge=1, le=20)
     names: tuple[str, ...]
@@ -129,17 +133,20 @@ class Rounds(Model):
     source: str = ""
 
 
+@frozen
 class Bounds(Model):
     min: int | None = None
     max: int | None = None
 
 
+@frozen
 class Requirement(Model):
     flags_all: tuple[str, ...] = ()
     flags_none: tuple[str, ...] = ()
     tracks: dict[str, Bounds] = Field(default_factory=dict)
 
 
+@frozen
 class Effects(Model):
     tracks: dict[str, TrackChange] = Field(default_factory=dict)
     flags: tuple[str, ...] = ()
@@ -162,6 +169,7 @@ SHEET_MECHANICS = frozenset({"endorse_deal", "oppose_deal", "clear_deal", "block
 OPTION_MECHANICS = frozenset({"order_divestiture", "brief_president", "put_up_for_sale"})
 
 
+@frozen
 class Lever(Model):
     """A seat's power: when it may be used, by whom, and what it does."""
 
@@ -182,6 +190,7 @@ class Lever(Model):
     source: str = ""
 
 
+@frozen
 class Move(Model):
     """A negotiation move built into the engine (propose, sign, message, ...)."""
 
@@ -190,6 +199,7 @@ class Move(Model):
     phases: tuple[Phase, ...] = Field(min_length=1)
 
 
+@frozen
 class Moves(Model):
     propose: Move
     sign: Move
@@ -199,6 +209,7 @@ class Moves(Model):
     statement: Move
 
 
+@frozen
 class TermSheetRules(Model):
     value_track: str = Field(description="The track prices are anchored on")
     price_min: int = Field(ge=1)
@@ -208,6 +219,7 @@ class TermSheetRules(Model):
     message_max_chars: int = Field(ge=1)
 
 
+@frozen
 class DealRisk(Model):
     """How a closed deal changes the security risk (GAME.md: mitigations and control)."""
 
@@ -218,6 +230,7 @@ class DealRisk(Model):
     control_max_seller_stake: int = Field(ge=0, le=100)
 
 
+@frozen
 class DueDiligence(Model):
     """What due diligence reveals: a seller's brief field, give or take ``noise``."""
 
@@ -228,6 +241,7 @@ class DueDiligence(Model):
 # --- news, briefs, scoring, outcomes, timeline ------------------------------------------
 
 
+@frozen
 class NewsCard(Model):
     id: str
     headline: str
@@ -235,11 +249,13 @@ class NewsCard(Model):
     effects: Effects = Effects()
 
 
+@frozen
 class NewsDeck(Model):
     first: str | None = None
     cards: tuple[NewsCard, ...] = Field(min_length=1)
 
 
+@frozen
 class NumberRange(Model):
     min: float
     max: float
@@ -252,6 +268,7 @@ class NumberRange(Model):
         return self
 
 
+@frozen
 class Choice(Model):
     choose_from: tuple[str, ...] = Field(min_length=1)
     pick: int = Field(ge=1)
@@ -276,6 +293,7 @@ Metric = Literal[
 ]
 
 
+@frozen
 class Objective(Model):
     """One weighted objective; a metric in ``game.scoring`` scores it 0..1."""
 
@@ -291,6 +309,7 @@ class Objective(Model):
     by_algorithm: dict[Algorithm, float] = Field(default_factory=dict)
 
 
+@frozen
 class Outcome(Model):
     id: str
     name: str
@@ -299,10 +318,12 @@ class Outcome(Model):
     description: str
 
 
+@frozen
 class Ending(Model):
     effects: Effects = Effects()
 
 
+@frozen
 class Endings(Model):
     ban_flag: str
     on_ban: Ending = Ending()
@@ -310,11 +331,13 @@ class Endings(Model):
     on_deal: Ending = Ending()
 
 
+@frozen
 class TimelineEntry(Model):
     date: str = Field(pattern=r"^\d{4}-\d{2}-\d{2}$")
     event: str
 
 
+@frozen
 class Scenario(Model):
     """A whole scenario, as loaded from a rules file."""
 
@@ -445,7 +468,7 @@ def _cross_checks(sc: Scenario) -> Iterator[tuple[str, str]]:
         if b not in seats:
             yield f"roles.buyers.{i}", f"'{b}' is not a seat"
 
-    for mname in Moves.model_fields:
+    for mname in Moves.field_names():
         move: Move = getattr(sc.moves, mname)
         for i, s in enumerate(move.seats):
             if s not in seats:
@@ -703,7 +726,7 @@ def _pydantic_problem(err: Any) -> tuple[str, str]:
         msg = f"{err['input']!r}: {msg.lower()}"
     elif err["type"] == "missing":
         msg = "is missing"
-    elif err["type"] == "extra_forbidden":
+    elif err["type"] in ("extra_forbidden", "unexpected_keyword_argument"):
         msg = "is not a known field"
     elif "input" in err and not isinstance(err["input"], dict | list):
         msg = f"{err['input']!r}: {msg}"

@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Self
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from game.actions import Terms
 from game.frozen import FrozenMap
+from game.models import Frozen, frozen
 from game.records import trusted
 from game.scenario import Scenario
 from game.types import LIVE_STATUSES, Mitigation, Phase, Scope, SeatId, SheetId, SheetStatus
@@ -22,9 +23,8 @@ PUBLIC_STATUSES = frozenset(
 )
 
 
-class _Record(BaseModel):
-    # Pydantic models, not dataclasses: views hand these very objects to the wire.
-    model_config = ConfigDict(frozen=True, extra="forbid")
+class _Record(Frozen):
+    # Pydantic dataclasses (game.models): views hand these very objects to the wire.
 
     @classmethod
     def made(cls, **fields: Any) -> Self:
@@ -37,6 +37,7 @@ class _Record(BaseModel):
         return trusted(type(self), {**self.__dict__, **changes}, in_order=True)
 
 
+@frozen
 class TermSheet(_Record):
     """A proposed deal and where it stands. ``parties`` and ``signatures`` are sorted."""
 
@@ -95,6 +96,7 @@ class TermSheet(_Record):
         return self.status in PUBLIC_STATUSES
 
 
+@frozen
 class ChatMessage(_Record):
     """A private message; ``kind`` is 'chat' or 'briefing'. ``to`` is sorted."""
 
@@ -105,6 +107,7 @@ class ChatMessage(_Record):
     kind: str = "chat"
 
 
+@frozen
 class FeedItem(_Record):
     """A public line: news, a statement, an official action, a result."""
 

@@ -12,12 +12,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from pydantic import BaseModel, ConfigDict
-
 from game.actions import Action
 from game.briefs import brief_text
 from game.frozen import FrozenMap
 from game.legal import legal_actions
+from game.models import Frozen, frozen
 from game.records import trusted
 from game.scenario import Scenario
 from game.scoring import scores
@@ -25,13 +24,14 @@ from game.state import BriefValue, ChatMessage, FeedItem, GameState, TermSheet
 from game.types import FACILITATOR, SPECTATOR, Mitigation, Phase, Scope, SeatId, Viewer
 
 
-class _View(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+class _View(Frozen):
+    """A part of what one viewer sees."""
 
 
 _T = TypeVar("_T")
 
 
+@frozen
 class SeatInfo(_View):
     id: SeatId
     name: str
@@ -41,6 +41,7 @@ class SeatInfo(_View):
     waiting: bool
 
 
+@frozen
 class TrackView(_View):
     id: str
     name: str
@@ -52,6 +53,7 @@ class TrackView(_View):
     label: str
 
 
+@frozen
 class NewsView(_View):
     id: str
     headline: str
@@ -59,12 +61,14 @@ class NewsView(_View):
     round: int
 
 
+@frozen
 class BriefView(_View):
     seat: SeatId
     values: dict[str, float | tuple[str, ...]]
     text: str
 
 
+@frozen
 class ObjectiveView(_View):
     label: str
     public: bool
@@ -72,17 +76,20 @@ class ObjectiveView(_View):
     value: float
 
 
+@frozen
 class ScoreView(_View):
     seat: SeatId
     total: float
     objectives: tuple[ObjectiveView, ...]
 
 
+@frozen
 class TimelineView(_View):
     date: str
     event: str
 
 
+@frozen
 class GameView(_View):
     """Everything one viewer may know about the game at one version."""
 

@@ -22,9 +22,9 @@ _ATOMS = (str, bytes, int, float, complex, bool, type(None), frozenset)
 def remember(player: _P) -> _P:
     """A copy of ``player`` that decides exactly as it would have.
 
-    Frozen pydantic models (the scenario, actions, views) cannot change, so they
-    are shared, not copied: a player's own state is small, the rules it holds
-    are not. Everything else (sets, lists, dicts, generators, other objects) is
+    Frozen pydantic models and frozen dataclasses (the scenario, actions, views)
+    cannot change, so they are shared, not copied: a player's own state is small,
+    the rules it holds are not. Everything else (sets, lists, dicts, generators, other objects) is
     copied deeply.
     """
     fields = getattr(player, "__dict__", None)
@@ -55,4 +55,7 @@ def _copied(value: Any, memo: dict[int, Any]) -> Any:
 
 
 def _frozen(value: Any) -> bool:
-    return isinstance(value, BaseModel) and bool(value.model_config.get("frozen"))
+    if isinstance(value, BaseModel):
+        return bool(value.model_config.get("frozen"))
+    params = getattr(type(value), "__dataclass_params__", None)
+    return params is not None and bool(params.frozen)

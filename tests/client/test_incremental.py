@@ -28,7 +28,7 @@ from game.client.panels.textlog import TextLog
 from game.client.screens.table import TableScreen
 from game.engine import start
 from game.state import GameState
-from game.types import SeatId
+from game.types import SeatId, SheetId
 from game.views import GameView, view_for
 
 SC = load_scenario(DEFAULT_SCENARIO)
@@ -189,7 +189,7 @@ def test_a_changed_sheet_is_redrawn_and_its_buttons_follow(display: pygame.Surfa
     reject = next(b for t, b in cards["ts-1"].buttons if t == "Reject")
     where = reject.rect.center
 
-    state = _act(state, MS, Withdraw(sheet="ts-1"))
+    state = _act(state, MS, Withdraw(sheet=SheetId("ts-1")))
     view = view_for(state, BD)
     screen.receive(ViewUpdate(view))
     _settle(screen, manager, display)
@@ -232,7 +232,7 @@ def test_a_card_button_sends_its_move(display: pygame.Surface) -> None:
     sign = next(b for t, b in screen.sheets.cards["ts-1"].buttons if t == "Sign")
     sent = _click(screen, manager, sign.rect.center)
     assert len(sent) == 1 and isinstance(sent[0], intents.SendAction)
-    assert sent[0].action == Sign(sheet="ts-1")
+    assert sent[0].action == Sign(sheet=SheetId("ts-1"))
     spare = [b for bs in screen.sheets._spare.values() for b in bs]
     assert spare and not any(b.visible for b in spare)
 
@@ -242,7 +242,7 @@ def test_a_move_no_longer_legal_is_not_sent(display: pygame.Surface) -> None:
     state = _offer(start(SC, 4).state)
     screen, manager = _table(display, view_for(state, BD))
     sign = next(b for t, b in screen.sheets.cards["ts-1"].buttons if t == "Sign")
-    state = _act(state, MS, Withdraw(sheet="ts-1"))
+    state = _act(state, MS, Withdraw(sheet=SheetId("ts-1")))
     screen.receive(ViewUpdate(view_for(state, BD)))
     assert screen.sheets.pending and sign.visible  # the card is not redone yet
     assert _click(screen, manager, sign.rect.center) == []

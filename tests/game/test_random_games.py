@@ -51,6 +51,7 @@ MAX_STEPS = 5_000
 
 SCENARIO = load_scenario("rules/tiktok_2020.yaml")
 SEEDS = game_seeds(20201, GAMES)
+MICROSOFT, INVESTORS = SeatId("microsoft"), SeatId("investors")
 
 
 def _group(action: Action) -> str:
@@ -60,7 +61,7 @@ def _group(action: Action) -> str:
 def _probes(rng: random.Random, state: GameState) -> list[tuple[str, Action]]:
     """Actions by random seats that the rules should mostly refuse."""
     seats = list(state.seats)
-    sheet_ids = [s.id for s in state.sheets] + ["ts-999"]
+    sheet_ids = [s.id for s in state.sheets] + [SheetId("ts-999")]
     levers = [*SCENARIO.levers, "no_such_lever"]
     probes: list[tuple[str, Action]] = []
     for _ in range(3):
@@ -81,12 +82,14 @@ def _probes(rng: random.Random, state: GameState) -> list[tuple[str, Action]]:
             moves: list[Action] = [Sign(sheet=sheet), Reject(sheet=sheet), Withdraw(sheet=sheet)]
             action = rng.choice(moves)
         elif kind == 2:
-            buyers = rng.choice([("microsoft",), ("investors",), ("microsoft", "investors")])
+            buyers = rng.choice([(MICROSOFT,), (INVESTORS,), (MICROSOFT, INVESTORS)])
             share = 100 // len(buyers)
             action = Propose(
                 terms=Terms(
                     buyers=tuple(
-                        Stake(seat=b, percent=share + (100 - share * len(buyers)) * (i == 0))
+                        Stake(
+                            seat=SeatId(b), percent=share + (100 - share * len(buyers)) * (i == 0)
+                        )
                         for i, b in enumerate(buyers)
                     ),
                     seller_stake=0,

@@ -254,7 +254,7 @@ def test_max_live_sheets_per_proposer(g: GameState) -> None:
     for price in (25, 26, 27):
         state = propose(state, MS, price=price)
     refused(state, MS, Propose(terms=terms(price=28)), "illegal_action")
-    state = act(state, MS, Withdraw(sheet="ts-1"))
+    state = act(state, MS, Withdraw(sheet=SheetId("ts-1")))
     assert propose(state, MS, price=28).sheets[-1].id == "ts-4"
 
 
@@ -268,7 +268,7 @@ def test_proposer_signs_then_other_party_makes_it_signed_and_public(g: GameState
     assert (sheet.id, sheet.status, set(sheet.signatures)) == ("ts-1", "open", {MS})
     assert game.view_for(state, game.SPECTATOR).sheets == ()
     assert [s.id for s in game.view_for(state, INV).sheets] == []
-    state = act(state, BD, Sign(sheet="ts-1"))
+    state = act(state, BD, Sign(sheet=SheetId("ts-1")))
     assert state.sheets[0].status == SheetStatus.SIGNED
     assert [s.id for s in game.view_for(state, game.SPECTATOR).sheets] == ["ts-1"]
 
@@ -276,37 +276,37 @@ def test_proposer_signs_then_other_party_makes_it_signed_and_public(g: GameState
 def test_non_party_cannot_sign(g: GameState) -> None:
     """A seat that is not party to a sheet cannot sign it: a private sheet is unknown to it,
     a public deal is not its own."""
-    refused(propose(g, MS), INV, Sign(sheet="ts-1"), "invalid_action")
-    err = refused(signed(g), INV, Sign(sheet="ts-1"), "illegal_action")
+    refused(propose(g, MS), INV, Sign(sheet=SheetId("ts-1")), "invalid_action")
+    err = refused(signed(g), INV, Sign(sheet=SheetId("ts-1")), "illegal_action")
     assert "investors is not party to ts-1" in err.message
 
 
 def test_signing_twice_is_refused(g: GameState) -> None:
     """A party cannot sign a sheet it has already signed."""
     state = propose(g, MS, buyers=JOINT)
-    refused(state, MS, Sign(sheet="ts-1"), "illegal_action")
-    state = act(state, INV, Sign(sheet="ts-1"))
-    refused(state, INV, Sign(sheet="ts-1"), "illegal_action")
+    refused(state, MS, Sign(sheet=SheetId("ts-1")), "illegal_action")
+    state = act(state, INV, Sign(sheet=SheetId("ts-1")))
+    refused(state, INV, Sign(sheet=SheetId("ts-1")), "illegal_action")
 
 
 def test_reject_only_by_a_party_other_than_the_proposer(g: GameState) -> None:
     """The other party may reject a sheet ('rejected'); its proposer cannot."""
     state = propose(g, MS)
-    refused(state, MS, Reject(sheet="ts-1"), "illegal_action")
-    assert act(state, BD, Reject(sheet="ts-1")).sheets[0].status == SheetStatus.REJECTED
+    refused(state, MS, Reject(sheet=SheetId("ts-1")), "illegal_action")
+    assert act(state, BD, Reject(sheet=SheetId("ts-1"))).sheets[0].status == SheetStatus.REJECTED
 
 
 def test_withdraw_only_by_proposer(g: GameState) -> None:
     """Only the proposer may withdraw a sheet; it becomes 'withdrawn'."""
     state = propose(g, MS)
-    refused(state, BD, Withdraw(sheet="ts-1"), "illegal_action")
-    assert act(state, MS, Withdraw(sheet="ts-1")).sheets[0].status == SheetStatus.WITHDRAWN
+    refused(state, BD, Withdraw(sheet=SheetId("ts-1")), "illegal_action")
+    assert act(state, MS, Withdraw(sheet=SheetId("ts-1"))).sheets[0].status == SheetStatus.WITHDRAWN
 
 
 def test_counter_supersedes_the_old_sheet(g: GameState) -> None:
     """A Propose with replaces=old marks the old sheet 'superseded'."""
     state = propose(g, MS, price=20)
-    state = act(state, BD, Propose(terms=terms(price=35), replaces="ts-1"))
+    state = act(state, BD, Propose(terms=terms(price=35), replaces=SheetId("ts-1")))
     old, new = state.sheets
     assert old.status == SheetStatus.SUPERSEDED
     assert (new.id, new.replaces, new.proposer, new.status) == ("ts-2", "ts-1", BD, "open")
@@ -315,7 +315,7 @@ def test_counter_supersedes_the_old_sheet(g: GameState) -> None:
 def test_bytedance_cannot_sign_second_sheet_while_one_awaits_cfius(g: GameState) -> None:
     """While one deal is signed, ByteDance cannot sign another sheet."""
     state = signed(propose(g, INV, buyers=INV_ONLY))
-    refused(state, BD, Sign(sheet="ts-1"), "illegal_action")
+    refused(state, BD, Sign(sheet=SheetId("ts-1")), "illegal_action")
 
 
 def test_bytedance_cannot_get_a_second_signed_sheet_by_proposing(g: GameState) -> None:
@@ -323,7 +323,7 @@ def test_bytedance_cannot_get_a_second_signed_sheet_by_proposing(g: GameState) -
     state = signed(g)
     with pytest.raises(GameError):
         state = propose(state, BD, buyers=INV_ONLY)
-        state = act(state, INV, Sign(sheet="ts-2"))
+        state = act(state, INV, Sign(sheet=SheetId("ts-2")))
     assert [s.status for s in state.sheets].count(SheetStatus.SIGNED) == 1
 
 
@@ -454,7 +454,7 @@ def test_clear_needs_required_mitigations(g: GameState, us_storage: bool) -> Non
     # The public feed names the requirement as players read it (rules: mitigation_names).
     assert any(f.text == "CFIUS: Set mitigation requirements (US data storage)" for f in state.feed)
     assert state.phase == Phase.RESOLVE and state.required_mitigations == {"us_storage"}
-    clear = lever("clear_deal", sheet="ts-1")
+    clear = lever("clear_deal", sheet=SheetId("ts-1"))
     if us_storage:
         assert act(state, CFIUS, clear).sheets[0].status == SheetStatus.CLOSED
     else:
@@ -468,7 +468,7 @@ def test_clear_needs_the_ordered_divestiture_scope(g: GameState, order: str) -> 
     state = pass_all(signed(state))
     state = pass_all(act(state, CFIUS, lever("order_divestiture", option=order)))
     assert state.phase == Phase.RESOLVE and state.divestiture_scope == order
-    clear = lever("clear_deal", sheet="ts-1")
+    clear = lever("clear_deal", sheet=SheetId("ts-1"))
     if order == "us":
         assert act(state, CFIUS, clear).sheets[0].status == SheetStatus.CLOSED
     else:
@@ -485,7 +485,7 @@ def test_cleared_deal_closes_with_outcome_by_buyers(
     """A cleared, unopposed deal closes at once and ends the game; the buyer set names the
     outcome. (Clearing ends CFIUS's turn, which ends the resolve phase.)"""
     state = to_resolve(signed(g, buyers=buyers))
-    state = act(state, CFIUS, lever("clear_deal", sheet="ts-1"))
+    state = act(state, CFIUS, lever("clear_deal", sheet=SheetId("ts-1")))
     assert state.over and state.outcome == outcome
     assert game.outcome_class(state) == outcome
     assert (state.closed_sheet, state.sheets[0].status) == ("ts-1", SheetStatus.CLOSED)
@@ -494,8 +494,8 @@ def test_cleared_deal_closes_with_outcome_by_buyers(
 def test_opposed_cleared_deal_does_not_close(g: GameState) -> None:
     """A deal the White House opposed stays cleared and the game goes on."""
     state = pass_all(signed(g))
-    state = act(state, WH, lever("oppose_deal", sheet="ts-1"))
-    state = act(pass_all(state), CFIUS, lever("clear_deal", sheet="ts-1"))
+    state = act(state, WH, lever("oppose_deal", sheet=SheetId("ts-1")))
+    state = act(pass_all(state), CFIUS, lever("clear_deal", sheet=SheetId("ts-1")))
     assert not state.over and state.outcome is None
     assert (state.round, state.sheets[0].status) == (2, SheetStatus.CLEARED)
     assert "ts-1" in state.opposed
@@ -504,17 +504,17 @@ def test_opposed_cleared_deal_does_not_close(g: GameState) -> None:
 def test_bytedance_cannot_sign_while_a_deal_is_cleared(g: GameState) -> None:
     """A cleared (opposed) deal still blocks ByteDance from signing another sheet."""
     state = pass_all(signed(g))
-    state = act(state, WH, lever("oppose_deal", sheet="ts-1"))
-    state = act(pass_all(state), CFIUS, lever("clear_deal", sheet="ts-1"))
+    state = act(state, WH, lever("oppose_deal", sheet=SheetId("ts-1")))
+    state = act(pass_all(state), CFIUS, lever("clear_deal", sheet=SheetId("ts-1")))
     state = propose(state, INV, buyers=INV_ONLY)
-    refused(state, BD, Sign(sheet="ts-2"), "illegal_action")
+    refused(state, BD, Sign(sheet=SheetId("ts-2")), "illegal_action")
 
 
 def test_blocked_sheet_is_blocked(g: GameState) -> None:
     """block_deal marks the sheet 'blocked', costs 1 value, and the game goes on."""
     state = to_resolve(signed(g))
     value = state.tracks["value"]
-    step = game.apply(state, CFIUS, lever("block_deal", sheet="ts-1"))
+    step = game.apply(state, CFIUS, lever("block_deal", sheet=SheetId("ts-1")))
     assert step.state.sheets[0].status == SheetStatus.BLOCKED
     moved = next(e.text for e in step.events if e.kind == "tracks")
     assert f"TikTok US value {value} -> {value - 1}" in moved
@@ -644,7 +644,7 @@ def test_refusals_do_not_tell_of_private_sheets(g: GameState) -> None:
         err = refused(state, INV, counter, "invalid_action")
         assert err.message.endswith(f"there is no term sheet '{sheet_id}'")
     state = pass_all(state)  # into the government phase
-    err = refused(state, WH, lever("endorse_deal", sheet="ts-1"), "invalid_action")
+    err = refused(state, WH, lever("endorse_deal", sheet=SheetId("ts-1")), "invalid_action")
     assert err.message.endswith("there is no term sheet 'ts-1'")
     # Its parties are still told how it stands.
     err = refused(g.evolve(sheets=state.sheets), BD, Sign(sheet=SheetId("ts-1")), "illegal_action")
@@ -728,7 +728,7 @@ def test_after_game_over_every_view_reveals_all(g: GameState) -> None:
 
 def _closed_deal(state: GameState, price: int) -> GameState:
     state = to_resolve(signed(state, price=price))
-    return act(state, CFIUS, lever("clear_deal", sheet="ts-1"))
+    return act(state, CFIUS, lever("clear_deal", sheet=SheetId("ts-1")))
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
@@ -767,12 +767,12 @@ def test_replay_of_a_log_equals_the_live_state(sc: Scenario, g: GameState) -> No
         (MS, lever("due_diligence")),
         (INV, Propose(terms=terms(buyers=INV_ONLY, price=22))),
         (BD, Message(to=(INV,), text="Too low.")),
-        (BD, Propose(terms=terms(buyers=INV_ONLY, price=27), replaces="ts-1")),
-        (INV, Sign(sheet="ts-2")),
+        (BD, Propose(terms=terms(buyers=INV_ONLY, price=27), replaces=SheetId("ts-1"))),
+        (INV, Sign(sheet=SheetId("ts-2"))),
         (game.FACILITATOR, Timeout()),
-        (WH, lever("endorse_deal", sheet="ts-2")),
+        (WH, lever("endorse_deal", sheet=SheetId("ts-2"))),
         (CFIUS, Pass()),
-        (CFIUS, lever("clear_deal", sheet="ts-2")),
+        (CFIUS, lever("clear_deal", sheet=SheetId("ts-2"))),
     ]
     state = g
     for seat, action in log:

@@ -54,6 +54,16 @@ def test_every_problem_is_reported(tmp_path: Path) -> None:
     assert places == ["rounds.count", "term_sheets.colour", "tracks.security_risk.start"]
 
 
+def test_unknown_and_missing_fields_are_named(tmp_path: Path) -> None:
+    """A misspelt field is reported as unknown where it is, and as missing where it belongs."""
+    text = RULES.replace("  price_min: 1\n", "  price_minimum: 1\n", 1)
+    problems = _problems(text, tmp_path)
+    assert [p.split(" (line ")[0] for p in problems] == [
+        "term_sheets.price_min: is missing",
+        "term_sheets.price_minimum: is not a known field",
+    ]
+
+
 def test_lever_effect_on_unknown_track(tmp_path: Path) -> None:
     """A lever that moves a track that does not exist is refused at load."""
     text = RULES.replace(

@@ -23,7 +23,7 @@ def test_assembled_views_equal_validated_models(seed: int) -> None:
         viewers: list[Viewer] = [*state.seats, SPECTATOR, FACILITATOR]
         for viewer in viewers:
             view = view_for(state, viewer)
-            assert list(view.__dict__) == list(GameView.model_fields)
+            assert list(view.__dict__) == list(GameView.field_names())
             again = GameView.model_validate_json(view.model_dump_json())
             assert again == view
         state = apply(state, seat, action).state

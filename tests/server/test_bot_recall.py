@@ -14,7 +14,7 @@ import pytest
 from game import load_scenario
 from game.actions import Action, Pass, Sign
 from game.scenario import DEFAULT_SCENARIO
-from game.types import SeatId
+from game.types import SeatId, SheetId
 from game.views import GameView
 from server import rooms
 from server.lobby import Lobby
@@ -175,7 +175,7 @@ class Tally:
     def act(self, view: GameView) -> Action:
         self.decisions += 1
         if (view.round, view.phase) == (1, "negotiate"):
-            return Sign(sheet="ts-99")
+            return Sign(sheet=SheetId("ts-99"))
         return Pass(rationale=f"decision {self.decisions}")
 
 

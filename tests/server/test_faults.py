@@ -17,7 +17,7 @@ from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
 
 from game.actions import Action, Pass, Sign
-from game.types import SeatId
+from game.types import SeatId, SheetId
 from game.views import GameView
 from server import app, rooms
 from server.app import start_server, stop_server
@@ -122,7 +122,7 @@ class Clumsy:
 
     def act(self, view: GameView) -> Action:
         self.moves += 1
-        return Sign(sheet="ts-99") if self.moves == 1 else Pass()
+        return Sign(sheet=SheetId("ts-99")) if self.moves == 1 else Pass()
 
 
 async def test_a_bot_goes_on_after_the_store_fails_on_its_fallback(
