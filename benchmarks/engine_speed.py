@@ -19,7 +19,13 @@ Instructions rather than seconds (repeatable whatever else the machine is doing)
         .venv/bin/python -m benchmarks.engine_speed --play-only 60
 
 once with 60 and once with 0; the difference of the "Collected" totals over 60 is the
-count for one normal game (set PYTHONHASHSEED=0 for the same count twice).
+count for one normal game (set PYTHONHASHSEED=0 for the same count twice). The parts
+of it: ``--replay-only 60 --part P`` plays the same games, then replays their 70
+logs through ``apply``, for each action also building the acting seat's legal
+moves (``P`` = legal), its view without them (view) or both (view+legal), or
+nothing more (apply). Its total minus that of ``--play-only 60``, over 70, is the
+count of that part in one game. The bots and the game loop are what the full game
+costs beyond view+legal.
 """
 
 from __future__ import annotations
@@ -37,9 +43,12 @@ from collections.abc import Callable
 from benchmarks._doc import machine, write_section
 from divest.batch import batch_gc
 from game import DEFAULT_SCENARIO, load_scenario, replay
+from game.engine import apply, start
+from game.legal import legal_actions
 from game.scenario import Scenario
 from game.simulation import GameRecord, PlayerFactory, game_seeds, play_game, player_factory
 from game.types import SeatId
+from game.views import view_for
 
 TARGET = 200  # scripted games a second on one core (the bots' issue)
 
@@ -48,37 +57,31 @@ TARGET = 200  # scripted games a second on one core (the bots' issue)
 _NOTES = [
     "Each decision of a scripted game builds the seat's view and its legal moves, runs",
     "the bot, and applies its action, and the time is spread thinly over all four:",
-    "per normal game, about 31 M instructions in all, of which applying the actions",
-    "about 10 M, the legal moves 8 M, the views 5.5 M, and the bots with the game",
-    "loop the rest (valgrind's counts: see the docstring). No function takes more",
-    "than a few per cent of the time.",
+    "per normal game, about 26.2 M instructions in all, of which applying the actions",
+    "8.5 M, the legal moves 4.3 M, the views 4.4 M, and the bots with the game loop",
+    "9.0 M (valgrind's counts, from replaying the games' logs with and without each",
+    "part: see the docstring). No function takes more than a few per cent of it.",
     "",
     "What made it faster (from 76 games a second, 40.0 M instructions a game):",
     "views and legal moves that keep each part while its source is the same object;",
     "examples that depend only on the rules made once per scenario; records built",
     "from parts already checked, without a second validation; dispatch on an",
-    "action's tag, not isinstance (a failed isinstance against a pydantic class",
-    "runs ABCMeta's Python-level check); the bots' per-move prices worked out once.",
+    "action's tag; the bots' per-move prices worked out once; and (31.1 M to 26.3 M)",
+    "the rules, actions, records and views made pydantic dataclasses instead of",
+    "BaseModel classes (game/models.py): a BaseModel class defines __getattr__, so",
+    "CPython reads every field of it down its slow, unspecialised path.",
     "",
-    "Why the rest of the gap is not closed by more of the same (valgrind's counts a",
-    "normal game, measured on commit 145c145 with throwaway changes, none of them",
-    "kept): 31.3 M as it is; 26.3 M with pydantic's BaseModel.__getattr__ deleted,",
-    "which is the most that records, rules and views outside pydantic could save (a",
-    "class with __getattr__ gets CPython's slow attribute path and no specialised",
-    "reads); 27.0 M with the engine, checks, legal moves, scores and bots compiled by",
-    "mypyc; 24.5 M with both. 200 games a second needs about 19.7 M, so even both",
-    "together fall short, and each has a cost the project does not take: the",
-    "project's rules and messages are pydantic models by design, and a compiled",
-    "build needs a C compiler at install. Keeping legal moves from one move to the",
-    "next cannot close it either: a seat's legal moves are the same as at its last",
-    "turn in only 15% of its turns. Nor can reading around pydantic in the hot",
-    "spots: gates that read plain per-scenario copies of the rules they need, bots",
-    "that sort legal moves by class and read each view field once, and the engine",
-    "dispatching by class brought a game to 28.6 M (-8.7%), with a second copy of",
-    "the rules' shape to keep in step; it was not kept. What is left is the amount",
-    "of Python run per decision (about 540 k instructions), spread over the view,",
-    "the legal moves, the bot and the engine; closing it means a leaner engine and",
-    "bots written anew, not a fix in one place.",
+    "Why the rest of the gap is not closed by more of the same: 200 games a second",
+    "needs about 19.7 M instructions a game, 25% fewer again, and what is left is",
+    "the amount of Python run per decision (about 450 k instructions), spread over",
+    "the view, the legal moves, the bot and the engine. Measured with throwaway",
+    "changes on commit 145c145 (none kept): compiling the engine, checks, legal",
+    "moves, scores and bots with mypyc saved 14% (and needs a C compiler at",
+    "install); keeping legal moves from one move to the next cannot help much, as a",
+    "seat's legal moves are the same as at its last turn in only 15% of its turns.",
+    "Closing the gap means a leaner engine and bots written anew (fewer copies of",
+    "the state per action, gates that share their reads, bots that decide from",
+    "fewer passes over the view), not a fix in one place.",
 ]
 
 
@@ -166,6 +169,24 @@ def _play_only(games: int) -> None:
             play_game(sc, s, players)
 
 
+def _replay_only(games: int, part: str) -> None:
+    sc = load_scenario(DEFAULT_SCENARIO)
+    players = player_factory(sc, "scripted", None, "normal")
+    with batch_gc():
+        # The same games as --play-only plays, so the two counts differ by the replays.
+        records = [play_game(sc, s, players) for s in game_seeds(2024, 10 + games)]
+        for record in records:
+            state = start(sc, record.seed).state
+            for seat, action in record.log:
+                if part == "view":
+                    view_for(state, SeatId(seat), with_legal=False)
+                elif part == "legal":
+                    legal_actions(state, SeatId(seat))
+                elif part == "view+legal":
+                    view_for(state, SeatId(seat))
+                state = apply(state, seat, action).state
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--games", type=int, default=300)
@@ -178,10 +199,22 @@ def main() -> None:
         metavar="P",
         help="also play the normal games under interpreter P (see the docstring)",
     )
+    parser.add_argument(
+        "--replay-only", type=int, metavar="N", help="only replay N normal games (for valgrind)"
+    )
+    parser.add_argument(
+        "--part",
+        choices=("apply", "view", "legal", "view+legal"),
+        default="apply",
+        help="what --replay-only does besides apply (see the docstring)",
+    )
     parser.add_argument("--rates-only", type=int, metavar="N", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.play_only is not None:
         _play_only(args.play_only)
+        return
+    if args.replay_only is not None:
+        _replay_only(args.replay_only, args.part)
         return
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
