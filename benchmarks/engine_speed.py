@@ -58,8 +58,8 @@ _NOTES = [
     "Each decision of a scripted game builds the seat's view and its legal moves, runs",
     "the bot, and applies its action, and the time is spread thinly over all four:",
     "per normal game, about 26.2 M instructions in all, of which applying the actions",
-    "8.5 M, the legal moves 4.3 M, the views 4.4 M, and the bots with the game loop",
-    "9.0 M (valgrind's counts, from replaying the games' logs with and without each",
+    "8.9 M, the legal moves 4.4 M, the views 4.4 M, and the bots with the game loop",
+    "8.6 M (valgrind's counts, from replaying the games' logs with and without each",
     "part: see the docstring). No function takes more than a few per cent of it.",
     "",
     "What made it faster (from 76 games a second, 40.0 M instructions a game):",
@@ -160,21 +160,19 @@ def _other_rate(python: str, games: int, repeats: int) -> tuple[float, str]:
     return statistics.median(other) / statistics.median(own), described
 
 
-def _play_only(games: int) -> None:
+def _play_only(games: int) -> list[GameRecord]:
     sc = load_scenario(DEFAULT_SCENARIO)
     players = player_factory(sc, "scripted", None, "normal")
     seeds = game_seeds(2024, 10 + games)
-    with batch_gc():
-        for s in seeds:  # the first ten warm the memos, and are in both counts
-            play_game(sc, s, players)
+    with batch_gc():  # the first ten games warm the memos, and are in both counts
+        return [play_game(sc, s, players) for s in seeds]
 
 
 def _replay_only(games: int, part: str) -> None:
-    sc = load_scenario(DEFAULT_SCENARIO)
-    players = player_factory(sc, "scripted", None, "normal")
+    """Play what --play-only plays, so the two counts differ by the replays, then replay."""
+    records = _play_only(games)
+    sc = records[0].state.scenario
     with batch_gc():
-        # The same games as --play-only plays, so the two counts differ by the replays.
-        records = [play_game(sc, s, players) for s in game_seeds(2024, 10 + games)]
         for record in records:
             state = start(sc, record.seed).state
             for seat, action in record.log:

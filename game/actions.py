@@ -11,12 +11,8 @@ from game.models import Frozen, frozen
 from game.types import Algorithm, Mitigation, Scope, SeatId, SheetId
 
 
-class _Model(Frozen):
-    """An action or a part of one."""
-
-
 @frozen
-class Stake(_Model):
+class Stake(Frozen):
     """A buyer's share of the business after the deal, in percent."""
 
     seat: SeatId
@@ -24,7 +20,7 @@ class Stake(_Model):
 
 
 @frozen
-class Terms(_Model):
+class Terms(Frozen):
     """The content of a term sheet (GAME.md, 'Term sheet')."""
 
     buyers: tuple[Stake, ...] = Field(min_length=1)
@@ -81,7 +77,7 @@ _MITIGATION_FIELDS = tuple((m, m.value) for m in Mitigation)
 
 
 @frozen
-class _Action(_Model):
+class _Action(Frozen):
     version: int | None = Field(
         default=None, description="The state version this action was made against"
     )

@@ -16,12 +16,8 @@ from game.models import Frozen, frozen
 from game.types import Scope, SeatId
 
 
-class _Model(Frozen):
-    """A part of the rules' ``bots:`` section."""
-
-
 @frozen
-class Curve(_Model):
+class Curve(Frozen):
     """A time-dependent concession curve."""
 
     description: str
@@ -35,7 +31,7 @@ class Curve(_Model):
 
 
 @frozen
-class Difficulty(_Model):
+class Difficulty(Frozen):
     """How well a bot plays, whatever its personality."""
 
     description: str
@@ -49,7 +45,7 @@ class Difficulty(_Model):
 
 
 @frozen
-class Personality(_Model):
+class Personality(Frozen):
     """How a seat's bot bargains: its curve, opening, mirroring and seat-specific traits."""
 
     name: str
@@ -65,7 +61,7 @@ class Personality(_Model):
 
 
 @frozen
-class BotRules(_Model):
+class BotRules(Frozen):
     anchors: dict[Scope, float] = Field(
         description="What each scope is worth as a multiple of the public value track"
     )

@@ -4,8 +4,8 @@ Pydantic validates them, and writes and reads their JSON, exactly as it does a
 ``BaseModel``; they are dataclasses because of how Python reads their fields. A
 ``BaseModel`` class defines ``__getattr__``, which sends every attribute read on
 its instances down CPython's slow path, unspecialised; the engine, the legal moves,
-the views and the bots read these fields tens of thousands of times a game (a
-field read cost about eight times a plain one). Messages on the wire stay
+the views and the bots read these fields tens of thousands of times a game (by
+valgrind's count, about 420 instructions a read, against about 50). Messages on the wire stay
 ``BaseModel`` (``server.protocol``) and carry these as fields.
 
 ``frozen`` makes a class one; ``Frozen`` gives it the ``BaseModel`` methods the
@@ -20,6 +20,8 @@ from typing import Any, Self, TypeVar, dataclass_transform
 
 from pydantic import ConfigDict, Field, TypeAdapter
 from pydantic.dataclasses import dataclass
+
+from game.records import trusted
 
 T = TypeVar("T")
 _CONFIG = ConfigDict(extra="forbid")
@@ -61,9 +63,7 @@ class Frozen:
         values = {name: self.__dict__[name] for name in _field_names(type(self))}
         if update:
             values.update(update)
-        copied = object.__new__(type(self))
-        object.__setattr__(copied, "__dict__", values)
-        return copied
+        return trusted(type(self), values, in_order=True)
 
     @classmethod
     def field_names(cls) -> tuple[str, ...]:

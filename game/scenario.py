@@ -22,16 +22,11 @@ from game.bot_rules import BotRules
 from game.models import Frozen, frozen
 from game.types import Algorithm, Mitigation, OutcomeKind, Phase, Scope, SeatId
 
-
-class Model(Frozen):
-    """A part of a rules file."""
-
-
 # --- seats and roles ---------------------------------------------------------
 
 
 @frozen
-class Seat(Model):
+class Seat(Frozen):
     id: SeatId
     name: str
     who: str
@@ -42,7 +37,7 @@ class Seat(Model):
 
 
 @frozen
-class Roles(Model):
+class Roles(Frozen):
     """Which seat plays which part in the deal mechanics."""
 
     seller: SeatId
@@ -55,7 +50,7 @@ class Roles(Model):
 
 
 @frozen
-class Track(Model):
+class Track(Frozen):
     name: str
     description: str
     min: int
@@ -83,7 +78,7 @@ class Track(Model):
 
 
 @frozen
-class TrackChange(Model):
+class TrackChange(Frozen):
     """One change to a track; a bare number in YAML means ``add``."""
 
     add: int | None = None
@@ -119,7 +114,7 @@ class TrackChange(Model):
 
 
 @frozen
-class Rounds(Model):
+class Rounds(Frozen):
     count: int = Field(ge=1, le=20)
     names: tuple[str, ...]
     phases: dict[Phase, str] = Field(description="What happens in each phase, for players")
@@ -134,20 +129,20 @@ class Rounds(Model):
 
 
 @frozen
-class Bounds(Model):
+class Bounds(Frozen):
     min: int | None = None
     max: int | None = None
 
 
 @frozen
-class Requirement(Model):
+class Requirement(Frozen):
     flags_all: tuple[str, ...] = ()
     flags_none: tuple[str, ...] = ()
     tracks: dict[str, Bounds] = Field(default_factory=dict)
 
 
 @frozen
-class Effects(Model):
+class Effects(Frozen):
     tracks: dict[str, TrackChange] = Field(default_factory=dict)
     flags: tuple[str, ...] = ()
 
@@ -170,7 +165,7 @@ OPTION_MECHANICS = frozenset({"order_divestiture", "brief_president", "put_up_fo
 
 
 @frozen
-class Lever(Model):
+class Lever(Frozen):
     """A seat's power: when it may be used, by whom, and what it does."""
 
     name: str
@@ -191,7 +186,7 @@ class Lever(Model):
 
 
 @frozen
-class Move(Model):
+class Move(Frozen):
     """A negotiation move built into the engine (propose, sign, message, ...)."""
 
     description: str
@@ -200,7 +195,7 @@ class Move(Model):
 
 
 @frozen
-class Moves(Model):
+class Moves(Frozen):
     propose: Move
     sign: Move
     reject: Move
@@ -210,7 +205,7 @@ class Moves(Model):
 
 
 @frozen
-class TermSheetRules(Model):
+class TermSheetRules(Frozen):
     value_track: str = Field(description="The track prices are anchored on")
     price_min: int = Field(ge=1)
     price_max: int
@@ -220,7 +215,7 @@ class TermSheetRules(Model):
 
 
 @frozen
-class DealRisk(Model):
+class DealRisk(Frozen):
     """How a closed deal changes the security risk (GAME.md: mitigations and control)."""
 
     track: str
@@ -231,7 +226,7 @@ class DealRisk(Model):
 
 
 @frozen
-class DueDiligence(Model):
+class DueDiligence(Frozen):
     """What due diligence reveals: a seller's brief field, give or take ``noise``."""
 
     reveals: str
@@ -242,7 +237,7 @@ class DueDiligence(Model):
 
 
 @frozen
-class NewsCard(Model):
+class NewsCard(Frozen):
     id: str
     headline: str
     quote: str = Field(min_length=20)
@@ -250,13 +245,13 @@ class NewsCard(Model):
 
 
 @frozen
-class NewsDeck(Model):
+class NewsDeck(Frozen):
     first: str | None = None
     cards: tuple[NewsCard, ...] = Field(min_length=1)
 
 
 @frozen
-class NumberRange(Model):
+class NumberRange(Frozen):
     min: float
     max: float
     step: float = Field(default=1, gt=0)
@@ -269,7 +264,7 @@ class NumberRange(Model):
 
 
 @frozen
-class Choice(Model):
+class Choice(Frozen):
     choose_from: tuple[str, ...] = Field(min_length=1)
     pick: int = Field(ge=1)
 
@@ -294,7 +289,7 @@ Metric = Literal[
 
 
 @frozen
-class Objective(Model):
+class Objective(Frozen):
     """One weighted objective; a metric in ``game.scoring`` scores it 0..1."""
 
     label: str
@@ -310,7 +305,7 @@ class Objective(Model):
 
 
 @frozen
-class Outcome(Model):
+class Outcome(Frozen):
     id: str
     name: str
     kind: OutcomeKind
@@ -319,12 +314,12 @@ class Outcome(Model):
 
 
 @frozen
-class Ending(Model):
+class Ending(Frozen):
     effects: Effects = Effects()
 
 
 @frozen
-class Endings(Model):
+class Endings(Frozen):
     ban_flag: str
     on_ban: Ending = Ending()
     on_stalemate: Ending = Ending()
@@ -332,13 +327,13 @@ class Endings(Model):
 
 
 @frozen
-class TimelineEntry(Model):
+class TimelineEntry(Frozen):
     date: str = Field(pattern=r"^\d{4}-\d{2}-\d{2}$")
     event: str
 
 
 @frozen
-class Scenario(Model):
+class Scenario(Frozen):
     """A whole scenario, as loaded from a rules file."""
 
     id: str
@@ -726,7 +721,7 @@ def _pydantic_problem(err: Any) -> tuple[str, str]:
         msg = f"{err['input']!r}: {msg.lower()}"
     elif err["type"] == "missing":
         msg = "is missing"
-    elif err["type"] in ("extra_forbidden", "unexpected_keyword_argument"):
+    elif err["type"] == "unexpected_keyword_argument":  # a field the rules do not have
         msg = "is not a known field"
     elif "input" in err and not isinstance(err["input"], dict | list):
         msg = f"{err['input']!r}: {msg}"

@@ -23,16 +23,11 @@ from game.scoring import scores
 from game.state import BriefValue, ChatMessage, FeedItem, GameState, TermSheet
 from game.types import FACILITATOR, SPECTATOR, Mitigation, Phase, Scope, SeatId, Viewer
 
-
-class _View(Frozen):
-    """A part of what one viewer sees."""
-
-
 _T = TypeVar("_T")
 
 
 @frozen
-class SeatInfo(_View):
+class SeatInfo(Frozen):
     id: SeatId
     name: str
     who: str
@@ -42,7 +37,7 @@ class SeatInfo(_View):
 
 
 @frozen
-class TrackView(_View):
+class TrackView(Frozen):
     id: str
     name: str
     description: str
@@ -54,7 +49,7 @@ class TrackView(_View):
 
 
 @frozen
-class NewsView(_View):
+class NewsView(Frozen):
     id: str
     headline: str
     quote: str
@@ -62,14 +57,14 @@ class NewsView(_View):
 
 
 @frozen
-class BriefView(_View):
+class BriefView(Frozen):
     seat: SeatId
     values: dict[str, float | tuple[str, ...]]
     text: str
 
 
 @frozen
-class ObjectiveView(_View):
+class ObjectiveView(Frozen):
     label: str
     public: bool
     weight: float
@@ -77,20 +72,20 @@ class ObjectiveView(_View):
 
 
 @frozen
-class ScoreView(_View):
+class ScoreView(Frozen):
     seat: SeatId
     total: float
     objectives: tuple[ObjectiveView, ...]
 
 
 @frozen
-class TimelineView(_View):
+class TimelineView(Frozen):
     date: str
     event: str
 
 
 @frozen
-class GameView(_View):
+class GameView(Frozen):
     """Everything one viewer may know about the game at one version."""
 
     viewer: str

@@ -24,8 +24,8 @@ def remember(player: _P) -> _P:
 
     Frozen pydantic models and frozen dataclasses (the scenario, actions, views)
     cannot change, so they are shared, not copied: a player's own state is small,
-    the rules it holds are not. Everything else (sets, lists, dicts, generators, other objects) is
-    copied deeply.
+    the rules it holds are not. Everything else (sets, lists, dicts, generators,
+    other objects) is copied deeply.
     """
     fields = getattr(player, "__dict__", None)
     if fields is None:  # a player without instance attributes of its own
