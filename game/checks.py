@@ -22,7 +22,7 @@ from game.errors import GameError, GameOver, IllegalAction, InvalidAction, NotYo
 from game.frozen import FrozenMap
 from game.scenario import Lever, Move, Scenario
 from game.state import GameState, TermSheet
-from game.types import FACILITATOR, Phase, Scope, SeatId, SheetStatus
+from game.types import BEFORE_CFIUS, FACILITATOR, NEGOTIATE, OPEN, Scope, SeatId, SheetStatus
 
 Actor = SeatId | str
 
@@ -47,16 +47,13 @@ def sheet_facts(state: GameState) -> SheetFacts:
     open_by: dict[SeatId, int] = {}
     pending = False
     for s in sheets:
-        if s.status == SheetStatus.OPEN:
+        if s.status == OPEN:
             open_by[s.proposer] = open_by.get(s.proposer, 0) + 1
-        elif s.status in _BEFORE_CFIUS:
+        elif s.status in BEFORE_CFIUS:
             pending = True
     facts = SheetFacts(pending, FrozenMap(open_by))
     _facts[:] = [(sheets, facts)]
     return facts
-
-
-_BEFORE_CFIUS = (SheetStatus.SIGNED, SheetStatus.CLEARED)
 
 
 def describe(action: Action) -> str:
@@ -222,7 +219,7 @@ def check_offer(state: GameState, seat: SeatId, terms: Terms, old: TermSheet | N
     if old is not None:
         if seat not in old.parties:
             raise IllegalAction(f"{seat} is not party to {old.id}")
-        if old.status != SheetStatus.OPEN:
+        if old.status != OPEN:
             raise IllegalAction(f"{old.id} is {old.status}, not open")
         if old.proposer == seat:
             live -= 1  # the counter replaces it
@@ -240,7 +237,7 @@ def check_move_on(
     """A sign, reject or withdraw of ``sheet`` (the sheet the action names)."""
     if seat not in sheet.parties:
         raise IllegalAction(f"{seat} is not party to {sheet.id}")
-    if sheet.status != SheetStatus.OPEN:
+    if sheet.status != OPEN:
         raise IllegalAction(f"{sheet.id} is {sheet.status}, not open")
     if action.type == "sign":
         if seat in sheet.signatures:
@@ -283,7 +280,7 @@ def lever_gate(state: GameState, seat: SeatId, lever_id: str) -> Lever:
     me = state.seats[seat]
     if me.passed:
         raise NotYourTurn(f"{seat} has passed for this phase")
-    if lever.phase == Phase.NEGOTIATE and me.deal_moves >= sc.rounds.negotiate_actions_per_seat:
+    if lever.phase == NEGOTIATE and me.deal_moves >= sc.rounds.negotiate_actions_per_seat:
         raise IllegalAction(f"{seat} has used all its moves this phase")
     if lever.official and me.officials >= sc.rounds.official_actions_per_round:
         raise IllegalAction(f"{seat} has taken its official action this round")
@@ -346,9 +343,8 @@ def _check_mechanic(state: GameState, seat: SeatId, lever: Lever, action: UseLev
 
 
 def _check_sheet_lever(state: GameState, mechanic: str, sheet: TermSheet) -> None:
-    reviewable = (SheetStatus.SIGNED, SheetStatus.CLEARED)
     if mechanic in ("endorse_deal", "oppose_deal"):
-        if sheet.status not in reviewable:
+        if sheet.status not in BEFORE_CFIUS:
             raise IllegalAction(f"{sheet.id} is {sheet.status}, not a signed deal")
         if mechanic == "endorse_deal" and sheet.id in state.endorsed:
             raise IllegalAction(f"{sheet.id} is already endorsed")

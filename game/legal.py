@@ -36,9 +36,20 @@ from game.checks import (
     move_gate,
 )
 from game.errors import GameError
+from game.records import trusted
 from game.scenario import SHEET_MECHANICS, Lever, Scenario
 from game.state import GameState, TermSheet
-from game.types import Algorithm, Mitigation, Phase, Scope, SeatId, SheetId, SheetStatus
+from game.types import (
+    BEFORE_CFIUS,
+    OPEN,
+    OVER,
+    Algorithm,
+    Mitigation,
+    Phase,
+    Scope,
+    SeatId,
+    SheetId,
+)
 
 _PASS = Pass()
 _STATEMENT = Statement(text="We are studying every option.")
@@ -49,7 +60,7 @@ _NO_PARAMETERS = frozenset({"effects", "extend_deadline", "due_diligence"})
 
 def legal_actions(state: GameState, seat: SeatId) -> list[Action]:
     """Every kind of action ``seat`` may take now, each as a concrete example."""
-    if state.phase == Phase.OVER or seat not in state.seats:
+    if state.phase == OVER or seat not in state.seats:
         return []
     ex = _examples(state.scenario)
     out: list[Action] = []
@@ -192,7 +203,7 @@ def _sheet_moves(state: GameState, seat: SeatId) -> list[Action]:
     """Sign, reject, withdraw or counter each open sheet this seat is party to."""
     moves: list[Action] = []
     for sheet in state.sheets:
-        if sheet.status != SheetStatus.OPEN or seat not in sheet.parties:
+        if sheet.status != OPEN or seat not in sheet.parties:
             continue
         sign, reject, withdraw = _sheet_examples(sheet.id)
         # Only the proposer withdraws, only the others reject, and a seat signs once: the
@@ -243,7 +254,10 @@ def _counter(state: GameState, seat: SeatId, sheet: TermSheet) -> Propose:
     if hit is None or hit[0] is not terms:
         if len(_counters) > 4096:
             _counters.clear()
-        counter = Propose(terms=terms.model_copy(update={"price": price}), replaces=sheet.id)
+        # Built from valid parts (the sheet's terms, a price within the bounds): not
+        # validated again (game.records).
+        new_terms = terms.model_copy(update={"price": price})
+        counter = trusted(Propose, {"terms": new_terms, "replaces": sheet.id})
         hit = _counters[key] = (terms, counter)
     return hit[1]
 
@@ -251,7 +265,5 @@ def _counter(state: GameState, seat: SeatId, sheet: TermSheet) -> Propose:
 def _sheet_lever_examples(state: GameState, lever_id: str) -> tuple[UseLever, ...]:
     """A lever on a deal (endorse, oppose, clear, block) used on each signed deal."""
     return tuple(
-        UseLever(lever=lever_id, sheet=s.id)
-        for s in state.sheets
-        if s.status in (SheetStatus.SIGNED, SheetStatus.CLEARED)
+        UseLever(lever=lever_id, sheet=s.id) for s in state.sheets if s.status in BEFORE_CFIUS
     )

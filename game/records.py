@@ -14,6 +14,9 @@ from __future__ import annotations
 import dataclasses
 from typing import Any, TypeVar
 
+from pydantic.fields import FieldInfo
+from pydantic_core import PydanticUndefined
+
 T = TypeVar("T")
 _set = object.__setattr__
 
@@ -44,10 +47,13 @@ def _template(cls: type) -> dict[str, Any]:
         return kept
     values: dict[str, Any] = {}
     for f in dataclasses.fields(cls):
-        if f.default is not dataclasses.MISSING:
-            values[f.name] = f.default
-        elif f.default_factory is not dataclasses.MISSING:
-            values[f.name] = f.default_factory()
+        default, factory = f.default, f.default_factory
+        if isinstance(default, FieldInfo):  # a pydantic ``Field(default=...)``
+            default, factory = default.default, default.default_factory
+        if default is not dataclasses.MISSING and default is not PydanticUndefined:
+            values[f.name] = default
+        elif factory is not dataclasses.MISSING and factory is not None:
+            values[f.name] = factory()
         else:
             values[f.name] = None
     _templates[cls] = values

@@ -12,7 +12,7 @@ from game.frozen import FrozenMap
 from game.models import Frozen, frozen
 from game.records import trusted
 from game.scenario import Scenario
-from game.types import LIVE_STATUSES, Mitigation, Phase, Scope, SeatId, SheetId, SheetStatus
+from game.types import OPEN, OVER, Mitigation, Phase, Scope, SeatId, SheetId, SheetStatus
 
 BriefValue = float | tuple[str, ...]
 # A frozen dataclass's copy is made by hand (see GameState.evolve), with these two.
@@ -68,7 +68,7 @@ class TermSheet(_Record):
             proposer=proposer,
             terms=terms,
             seller=seller,
-            status=SheetStatus.OPEN,
+            status=OPEN,
             parties=tuple(sorted({*terms.buyer_seats, seller})),
             signatures=(proposer,),
             round_proposed=round_no,
@@ -85,10 +85,6 @@ class TermSheet(_Record):
     @property
     def fully_signed(self) -> bool:
         return set(self.signatures) >= set(self.parties)
-
-    @property
-    def live(self) -> bool:
-        return self.status in LIVE_STATUSES or self.status == SheetStatus.CLEARED
 
     @property
     def public(self) -> bool:
@@ -176,7 +172,7 @@ class GameState:
 
     @property
     def over(self) -> bool:
-        return self.phase == Phase.OVER
+        return self.phase == OVER
 
     @property
     def rounds_left(self) -> int:

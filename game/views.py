@@ -21,7 +21,7 @@ from game.records import trusted
 from game.scenario import Scenario
 from game.scoring import scores
 from game.state import BriefValue, ChatMessage, FeedItem, GameState, TermSheet
-from game.types import FACILITATOR, SPECTATOR, Mitigation, Phase, Scope, SeatId, Viewer
+from game.types import FACILITATOR, OVER, SPECTATOR, Mitigation, Phase, Scope, SeatId, Viewer
 
 _T = TypeVar("_T")
 
@@ -129,7 +129,7 @@ def view_for(state: GameState, viewer: Viewer, *, with_legal: bool = True) -> Ga
         raise KeyError(f"'{viewer}' is not a seat in this game")
     seat = SeatId(viewer) if is_seat else None
     everything = viewer == FACILITATOR
-    over = state.phase == Phase.OVER
+    over = state.phase == OVER
     outcome = sc.outcome(state.outcome) if state.outcome else None
     sheets = state.sheets
     messages = state.messages

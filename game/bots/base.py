@@ -16,12 +16,22 @@ from game.bot_rules import Curve, Difficulty, Personality
 from game.bots.deals import BriefValues
 from game.scenario import Scenario
 from game.state import TermSheet
-from game.types import Phase, Scope, SeatId, SheetStatus
+from game.types import (
+    BEFORE_CFIUS,
+    LIVE_STATUSES,
+    NEGOTIATE,
+    OPEN,
+    Phase,
+    Scope,
+    SeatId,
+    SheetStatus,
+)
 from game.views import GameView
 
 # Where in a round each phase sits, for the clock a bot concedes against.
 _PHASE_TIME = {Phase.NEGOTIATE: 0.0, Phase.GOVERNMENT: 0.5, Phase.RESOLVE: 0.8}
 _ESTIMATE = re.compile(r"\$(\d+)B and \$(\d+)B")
+_PASSES: dict[str, Pass] = {}
 
 
 class ScriptedBot:
@@ -57,7 +67,6 @@ class ScriptedBot:
         self._signable: set[str] = set()  # the sheets this seat may sign now
         self._counterable: set[str] = set()  # the sheets this seat may counter now
         self._lever_uses: dict[str, list[UseLever]] = {}  # each open lever's legal uses
-        self._passes: dict[str, Pass] = {}
         self._conceded: float | None = None  # this move's concession, once worked out
         self._move: dict[object, float] = {}  # prices worked out in this move, by question
         # Read from the view and kept while the view's tuple is the same object:
@@ -85,7 +94,7 @@ class ScriptedBot:
             slip = self.rng.choice(view.legal)
             if slip.type not in ("message", "statement"):
                 return slip.model_copy(update={"rationale": "an unplanned move (difficulty)"})
-        if view.phase == Phase.NEGOTIATE:
+        if view.phase == NEGOTIATE:
             return self.negotiate(view)
         if view.phase == Phase.GOVERNMENT:
             return self.government(view)
@@ -181,15 +190,13 @@ class ScriptedBot:
         return [
             s
             for s in view.sheets
-            if s.status == SheetStatus.OPEN
-            and self.seat in s.parties
-            and self.seat not in s.signatures
+            if s.status == OPEN and self.seat in s.parties and self.seat not in s.signatures
         ]
 
     def pending_deal(self, view: GameView) -> TermSheet | None:
         """A signed deal waiting for CFIUS, if any."""
         return next(
-            (s for s in view.sheets if s.status in (SheetStatus.SIGNED, SheetStatus.CLEARED)),
+            (s for s in view.sheets if s.status in BEFORE_CFIUS),
             None,
         )
 
@@ -236,10 +243,13 @@ class ScriptedBot:
         return (self.line("hold", **values) if held else None) or self.line("counter", **values)
 
     def pass_(self, view: GameView, why: str) -> Action:
-        # Actions are immutable: a bot's recurring reasons reuse one Pass each.
-        found = self._passes.get(why)
+        # Actions are immutable: the bots' recurring reasons reuse one Pass each, in
+        # every game (a few dozen reasons, one naming each sheet a president waits on).
+        found = _PASSES.get(why)
         if found is None:
-            found = self._passes[why] = Pass(rationale=why)
+            if len(_PASSES) > 1024:
+                _PASSES.clear()
+            found = _PASSES[why] = Pass(rationale=why)
         return found
 
     def message(self, to: tuple[SeatId, ...], text: str, why: str) -> Action:
@@ -283,7 +293,7 @@ class ScriptedBot:
             if any(
                 {self.seat, other} <= set(s.parties) and self.seat in s.signatures
                 for s in view.sheets
-                if s.status in (SheetStatus.OPEN, SheetStatus.SIGNED, SheetStatus.CLEARED)
+                if s.status in LIVE_STATUSES
             ):
                 continue
             return other

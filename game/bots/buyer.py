@@ -16,7 +16,7 @@ from __future__ import annotations
 from game.actions import Action, Propose, Sign, Terms, UseLever, Withdraw
 from game.bots.base import ScriptedBot
 from game.bots.deals import buyer_value, chain_root, make_terms, number, share_of
-from game.types import Algorithm, Mitigation, Scope, SeatId, SheetStatus
+from game.types import LIVE_STATUSES, OPEN, Algorithm, Mitigation, Scope, SeatId
 from game.views import GameView
 
 
@@ -69,12 +69,12 @@ class BuyerBot(ScriptedBot):
         said = self.chatter(view)
         if said is not None:
             return said
-        mine = any(s.proposer == self.seat and s.status == SheetStatus.OPEN for s in view.sheets)
+        mine = any(s.proposer == self.seat and s.status == OPEN for s in view.sheets)
         return self.pass_(view, "my offer stands" if mine else "waiting for the right moment")
 
     def _walk(self, view: GameView) -> Action | None:
         for sheet in view.sheets:
-            if sheet.status != SheetStatus.OPEN or sheet.proposer != self.seat:
+            if sheet.status != OPEN or sheet.proposer != self.seat:
                 continue
             too_dear = sheet.terms.price > self.ceiling(view, sheet.terms) + 2
             if (too_dear or self.walking_away(view)) and self.allowed(view, "withdraw"):
@@ -133,12 +133,7 @@ class BuyerBot(ScriptedBot):
 
     def _open(self, view: GameView) -> Action | None:
         """Put an offer on the table when this buyer has none alive."""
-        live = [
-            s
-            for s in view.sheets
-            if self.seat in s.parties
-            and s.status in (SheetStatus.OPEN, SheetStatus.SIGNED, SheetStatus.CLEARED)
-        ]
+        live = [s for s in view.sheets if self.seat in s.parties and s.status in LIVE_STATUSES]
         if (
             live
             or "open" in self.done

@@ -15,7 +15,7 @@ from game.actions import Action, Propose, Reject, Sign, Terms, UseLever
 from game.bots.base import ScriptedBot
 from game.bots.deals import chain_root, make_terms, seller_floor
 from game.state import TermSheet
-from game.types import Algorithm, Mitigation, Scope, SeatId, SheetStatus
+from game.types import OPEN, Algorithm, Mitigation, Scope, SeatId
 from game.views import GameView
 
 
@@ -169,7 +169,7 @@ class SellerBot(ScriptedBot):
 
     def _open(self, view: GameView) -> Action | None:
         """Make the first offer when no buyer has, once the clock says so."""
-        mine = [s for s in view.sheets if s.status == SheetStatus.OPEN]
+        mine = [s for s in view.sheets if s.status == OPEN]
         if mine or self.pending_deal(view) or "open" in self.done:
             return None
         if self.clock(view) < self.traits.get("propose_at", 0.5) or not self.allowed(
@@ -199,7 +199,7 @@ class SellerBot(ScriptedBot):
         )
 
     def reply_text(self, view: GameView) -> str | None:
-        mine = [s for s in view.sheets if self.seat in s.parties and s.status == SheetStatus.OPEN]
+        mine = [s for s in view.sheets if self.seat in s.parties and s.status == OPEN]
         scope = mine[-1].terms.scope if mine else Scope.US
         return self.line(
             "reply",

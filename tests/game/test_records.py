@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from game.actions import Stake, Terms
+from game.actions import Propose, Stake, Terms
+from game.records import trusted
 from game.state import ChatMessage, FeedItem, TermSheet
 from game.types import Algorithm, Scope, SeatId, SheetId, SheetStatus
 
@@ -28,6 +29,15 @@ def test_made_records_equal_validated_ones() -> None:
         assert made == validated
         assert made.model_dump() == validated.model_dump()
         assert made.model_dump_json() == validated.model_dump_json()
+
+
+def test_defaults_given_by_pydantic_fields_are_filled() -> None:
+    """A field declared ``Field(default=...)`` gets its default, not the FieldInfo."""
+    made = trusted(Propose, {"terms": TERMS, "replaces": SheetId("ts-1")})
+    validated = Propose(terms=TERMS, replaces=SheetId("ts-1"))
+    assert made == validated
+    assert (made.version, made.rationale, made.note) == (None, "", "")
+    assert made.model_dump_json() == validated.model_dump_json()
 
 
 def test_new_sheet_and_its_changes_equal_validated_ones() -> None:
