@@ -123,11 +123,26 @@ class GameView(Frozen):
 
 def view_for(state: GameState, viewer: Viewer, *, with_legal: bool = True) -> GameView:
     """The view of ``viewer``: a seat id, ``SPECTATOR`` or ``FACILITATOR``."""
-    sc = state.scenario
     is_seat = viewer not in (SPECTATOR, FACILITATOR)
     if is_seat and viewer not in state.seats:
         raise KeyError(f"'{viewer}' is not a seat in this game")
-    seat = SeatId(viewer) if is_seat else None
+    if not is_seat:
+        return _view(state, viewer, None, with_legal)
+    seat = SeatId(viewer)
+    if state.phase == OVER:
+        return _view(state, viewer, seat, with_legal)
+    last = _last_seen.get(seat)
+    if last is not None and last[0].scenario is state.scenario:
+        view = _continued(last[0], last[1], state, seat, with_legal)
+    else:
+        view = _view(state, viewer, seat, with_legal)
+    _last_seen[seat] = (state, view)
+    return view
+
+
+def _view(state: GameState, viewer: Viewer, seat: SeatId | None, with_legal: bool) -> GameView:
+    """Every field of the view, each part built (or kept, see ``_part``) from the state."""
+    sc = state.scenario
     everything = viewer == FACILITATOR
     over = state.phase == OVER
     outcome = sc.outcome(state.outcome) if state.outcome else None
@@ -179,6 +194,61 @@ def view_for(state: GameState, viewer: Viewer, *, with_legal: bool = True) -> Ga
             "seed": state.seed if everything else None,
         }
     )
+
+
+# --- a seat's view, continued from its last one ------------------------------------------
+#
+# A seat's views come one after another, one per move (a bot's, or a player's), and an
+# action changes only a few parts of the state. Each seat's last view is kept with the
+# state it was made from; the next one (of the same rules, before the game is over)
+# copies its fields and builds again only those whose source is not the same object
+# (or value) as before. Nothing but the sources decides a field, so a view continued
+# from another game's is still right: the other game shares no part with this one.
+# tests/game/test_views.py checks every continued view against one built afresh.
+_last_seen: dict[SeatId, tuple[GameState, GameView]] = {}
+
+
+def _continued(
+    before: GameState, last: GameView, state: GameState, seat: SeatId, with_legal: bool
+) -> GameView:
+    sc = state.scenario
+    fields = dict(last.__dict__)  # in GameView's order already
+    fields["version"] = state.version
+    if state.round != before.round or state.deadline != before.deadline:
+        fields["round"] = state.round
+        fields["round_name"] = state.round_name()
+        fields["deadline"] = state.deadline
+        fields["deadline_name"] = state.round_name(state.deadline)
+        fields["rounds_left"] = state.rounds_left
+    fields["phase"] = state.phase
+    if state.tracks is not before.tracks:
+        fields["tracks"] = _part("tracks", state.tracks, _tracks, sc)
+    if state.flags is not before.flags:
+        fields["flags"] = _part("flags", state.flags, _sorted)
+    fields["for_sale"] = state.for_sale
+    fields["divestiture_scope"] = state.divestiture_scope
+    if state.required_mitigations is not before.required_mitigations:
+        fields["required_mitigations"] = _part("required", state.required_mitigations, _sorted)
+    if state.seats is not before.seats:
+        fields["seats"] = _seat_infos(sc, state)
+        me = state.seats[seat]
+        fields["brief"] = _part(("brief", seat), me.brief, _brief, sc, seat)
+        fields["notes"] = me.notes
+    if state.news is not before.news:
+        fields["news"] = _part("news", state.news, _news_list, sc)
+    if state.sheets is not before.sheets:
+        fields["sheets"] = _part(("sheets", seat), state.sheets, _sheets_seen_by, seat)
+    if state.endorsed is not before.endorsed:
+        fields["endorsed"] = _part("endorsed", state.endorsed, _sorted)
+    if state.opposed is not before.opposed:
+        fields["opposed"] = _part("opposed", state.opposed, _sorted)
+    if state.messages is not before.messages:
+        fields["messages"] = _messages_seen_by(seat, seat, state.messages)
+    fields["feed"] = state.feed
+    fields["legal"] = tuple(legal_actions(state, seat)) if with_legal else ()
+    # outcome, scores, the briefs of all and the timeline come only with the game's end,
+    # which _view builds; seed is the facilitator's.
+    return _assemble(fields)
 
 
 # --- parts, each built once while its source is the same object ---------------------------
