@@ -76,7 +76,7 @@ _NOTES = [
     "continued from its last one, building again only the fields whose source changed.",
     "",
     "Why the rest of the gap is not closed by more of the same: 200 games a second",
-    "needs about 17.7 M instructions a game, 25% fewer again, and what is left is",
+    "needs about 18.3 M instructions a game, 22% fewer again, and what is left is",
     "the amount of Python run per decision (about 400 k instructions), spread over",
     "the view, the legal moves, the bot and the engine. Even an engine that cost",
     "nothing would leave 14.9 M, and free views and legal moves 16.3 M: no one part",
