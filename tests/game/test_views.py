@@ -59,8 +59,8 @@ def test_continued_views_equal_views_built_afresh(seeds: list[int]) -> None:
                 assert continued == _afresh(state, seat)
                 checked += 1
             if log:
-                seat, action = log.pop(0)
-                games[i] = (apply(state, seat, action).state, log)
+                actor, action = log.pop(0)
+                games[i] = (apply(state, actor, action).state, log)
     assert checked > 200
 
 
