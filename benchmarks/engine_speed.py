@@ -14,18 +14,12 @@ well, in a child process pinned to the same core, taking turns with this one's r
 same code at different speeds; the table shows how far apart.
 
 Instructions rather than seconds (repeatable whatever else the machine is doing):
-
-    valgrind --tool=callgrind --callgrind-out-file=/dev/null \
-        .venv/bin/python -m benchmarks.engine_speed --play-only 60
-
-once with 60 and once with 0; the difference of the "Collected" totals over 60 is the
-count for one normal game (set PYTHONHASHSEED=0 for the same count twice). The parts
-of it: ``--replay-only 60 --part P`` plays the same games, then replays their 70
-logs through ``apply``, for each action also building the acting seat's legal
-moves (``P`` = legal), its view without them (view) or both (view+legal), or
-nothing more (apply). Its total minus that of ``--play-only 60``, over 70, is the
-count of that part in one game. The bots and the game loop are what the full game
-costs beyond view+legal.
+``python -m benchmarks.instructions`` runs ``--play-only N`` and ``--replay-only N
+--part P`` under valgrind and gives one normal game's count and its parts.
+``--play-only N`` only plays N normal games (after ten that warm the memos);
+``--replay-only N --part P`` plays the same games, then replays their logs through
+``apply``, for each action also building the acting seat's legal moves (``P`` =
+legal), its view without them (view) or both (view+legal), or nothing more (apply).
 """
 
 from __future__ import annotations
@@ -53,14 +47,14 @@ from game.views import view_for
 TARGET = 200  # scripted games a second on one core (the bots' issue)
 
 # Where the time goes, from valgrind's instruction counts (deterministic, unlike the
-# clock on a shared machine); see the docstring for how to measure them again.
+# clock on a shared machine); benchmarks/instructions.py measures them again.
 _NOTES = [
     "Each decision of a scripted game builds the seat's view and its legal moves, runs",
     "the bot, and applies its action, and the time is spread thinly over all four:",
     "per normal game, about 23.6 M instructions in all, of which applying the actions",
-    "8.7 M, the legal moves 3.9 M, the views 3.4 M, and the bots with the game loop",
-    "7.6 M (valgrind's counts, from replaying the games' logs with and without each",
-    "part: see the docstring). No function takes more than a few per cent of it.",
+    "8.6 M, the legal moves 3.9 M, the views 3.4 M, and the bots with the game loop",
+    "7.7 M (valgrind's counts, from replaying the games' logs with and without each",
+    "part: benchmarks.instructions). No function takes more than a few per cent of it.",
     "",
     "What made it faster (from 76 games a second, 40.0 M instructions a game):",
     "views and legal moves that keep each part while its source is the same object;",
@@ -79,7 +73,7 @@ _NOTES = [
     "needs about 18.3 M instructions a game, 22% fewer again, and what is left is",
     "the amount of Python run per decision (about 400 k instructions), spread over",
     "the view, the legal moves, the bot and the engine. Even an engine that cost",
-    "nothing would leave 14.9 M, and free views and legal moves 16.3 M: no one part",
+    "nothing would leave 15.0 M, and free views and legal moves 16.3 M: no one part",
     "holds the gap, nor any one kind of work. Removing one kind at a time (throwaway",
     "changes on commit c088474, none kept) saves little: no check of the action in",
     "apply, 0.67 M (2.8%); the bots' actions built without validation, 0.62 M (2.6%);",
