@@ -11,7 +11,7 @@ from __future__ import annotations
 import random
 import re
 
-from game.actions import Action, Message, Pass, Statement, UseLever
+from game.actions import Action, Message, Pass, Propose, Sign, Statement, UseLever
 from game.bot_rules import Curve, Difficulty, Personality
 from game.bots.deals import BriefValues
 from game.scenario import Scenario
@@ -108,13 +108,15 @@ class ScriptedBot:
         counterable: set[str] = set()
         uses: dict[str, list[UseLever]] = {}
         for a in view.legal:
-            if a.type == "lever":
+            # By class, not by the ``type`` tag: the actions are of several classes, so
+            # CPython cannot specialise a read of their tag, and each is a full lookup.
+            if type(a) is UseLever:
                 kinds.add(a.lever)
                 uses.setdefault(a.lever, []).append(a)
-            elif a.type == "sign":
+            elif type(a) is Sign:
                 kinds.add("sign")
                 signable.add(a.sheet)
-            elif a.type == "propose" and a.replaces is not None:
+            elif type(a) is Propose and a.replaces is not None:
                 counterable.add(a.replaces)  # a counter is not a new offer
             else:
                 kinds.add(a.type)
