@@ -58,7 +58,6 @@ def sheet_facts(state: GameState) -> SheetFacts:
 
 def describe(action: Action) -> str:
     """A short name for an action, for messages and logs."""
-    # Tags, not isinstance: see engine.apply.
     if action.type == "lever":
         extra = action.sheet or action.option or ",".join(action.mitigations)
         return f"lever {action.lever}" + (f" ({extra})" if extra else "")

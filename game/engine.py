@@ -84,8 +84,7 @@ def apply(state: GameState, seat: Actor, action: Action) -> Step:
     """
     check(state, seat, action)
     events: list[Event] = []
-    # Dispatch on the action's tag: a string compare, where isinstance against a pydantic
-    # model class that does not match goes through ABCMeta's Python __instancecheck__.
+    # Dispatch on the action's tag (the ``type`` that its JSON carries too).
     if action.type == "timeout":
         state = _timeout(state, events).evolve(version=state.version + 1)
         return Step(_advance(state, events), tuple(events))
