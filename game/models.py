@@ -20,6 +20,8 @@ from typing import Any, Self, TypeVar, dataclass_transform
 
 from pydantic import ConfigDict, Field, TypeAdapter
 from pydantic.dataclasses import dataclass
+from pydantic.fields import FieldInfo
+from pydantic_core import PydanticUndefined
 
 from game.records import trusted
 
@@ -34,7 +36,28 @@ def frozen(cls: type[T]) -> type[T]:
     Fields are keyword-only, as a ``BaseModel``'s are, so a field with a default may
     come before one without.
     """
-    return dataclass(frozen=True, kw_only=True, config=_CONFIG)(cls)  # type: ignore[return-value]
+    made = dataclass(frozen=True, kw_only=True, config=_CONFIG)(cls)
+    _unshadow(made)
+    return made  # type: ignore[return-value]
+
+
+def _unshadow(cls: type) -> None:
+    """Take off the class the ``Field(...)`` objects pydantic leaves there.
+
+    A field declared ``name: T = Field(...)`` keeps its ``FieldInfo`` as a class
+    attribute, and CPython 3.11 will not specialise a read of an instance attribute
+    that a class attribute of a Python-defined class shadows: every read of such a
+    field (a term sheet's price, a lever's seats, a bot's traits) took the slow path.
+    Pydantic has read the fields by now (``__pydantic_fields__``), and instances hold
+    every field in their own ``__dict__``; a field with a default keeps it on the
+    class, as a plain dataclass's does.
+    """
+    for name, value in list(vars(cls).items()):
+        if isinstance(value, FieldInfo):
+            if value.default is PydanticUndefined:
+                delattr(cls, name)
+            else:
+                setattr(cls, name, value.default)
 
 
 class Frozen:
