@@ -45,6 +45,8 @@ from game.types import SeatId
 from game.views import view_for
 
 TARGET = 200  # scripted games a second on one core (the bots' issue)
+WARM_GAMES = 10  # games --play-only and --replay-only play first, to warm the memos
+PARTS = ("apply", "view", "legal", "view+legal")  # what --replay-only --part adds to apply
 
 # Where the time goes, from valgrind's instruction counts (deterministic, unlike the
 # clock on a shared machine); benchmarks/instructions.py measures them again.
@@ -171,8 +173,8 @@ def _other_rate(python: str, games: int, repeats: int) -> tuple[float, str]:
 def _play_only(games: int) -> list[GameRecord]:
     sc = load_scenario(DEFAULT_SCENARIO)
     players = player_factory(sc, "scripted", None, "normal")
-    seeds = game_seeds(2024, 10 + games)
-    with batch_gc():  # the first ten games warm the memos, and are in both counts
+    seeds = game_seeds(2024, WARM_GAMES + games)
+    with batch_gc():  # the first games warm the memos, and are in both counts
         return [play_game(sc, s, players) for s in seeds]
 
 
@@ -210,7 +212,7 @@ def main() -> None:
     )
     parser.add_argument(
         "--part",
-        choices=("apply", "view", "legal", "view+legal"),
+        choices=PARTS,
         default="apply",
         help="what --replay-only does besides apply (see the docstring)",
     )

@@ -27,10 +27,8 @@ import sys
 from dataclasses import dataclass
 
 from benchmarks._doc import machine, write_section
+from benchmarks.engine_speed import PARTS, WARM_GAMES
 
-# --replay-only N also replays the ten games that warm the memos (engine_speed._play_only).
-WARM_GAMES = 10
-PARTS = ("apply", "view", "legal", "view+legal")
 _COLLECTED = re.compile(r"Collected\s*:\s*(\d+)")
 
 

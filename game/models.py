@@ -5,8 +5,8 @@ Pydantic validates them, and writes and reads their JSON, exactly as it does a
 ``BaseModel`` class defines ``__getattr__``, which sends every attribute read on
 its instances down CPython's slow path, unspecialised; the engine, the legal moves,
 the views and the bots read these fields tens of thousands of times a game (by
-valgrind's count, about 420 instructions a read, against about 50). Messages on the wire stay
-``BaseModel`` (``server.protocol``) and carry these as fields.
+valgrind's count, about 420 instructions a read, against about 50). Messages on the
+wire stay ``BaseModel`` (``server.protocol``) and carry these as fields.
 
 ``frozen`` makes a class one; ``Frozen`` gives it the ``BaseModel`` methods the
 project calls (``model_validate``, ``model_dump``, ``model_copy``, ...), through a

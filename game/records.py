@@ -11,11 +11,9 @@ validated record.
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Any, TypeVar
 
 from pydantic.fields import FieldInfo
-from pydantic_core import PydanticUndefined
 
 T = TypeVar("T")
 _set = object.__setattr__
@@ -43,18 +41,10 @@ _templates: dict[type, dict[str, Any]] = {}
 def _template(cls: type) -> dict[str, Any]:
     """Every field of ``cls`` in order: its default, or None where it must be given."""
     kept = _templates.get(cls)
-    if kept is not None:
-        return kept
-    values: dict[str, Any] = {}
-    for f in dataclasses.fields(cls):
-        default, factory = f.default, f.default_factory
-        if isinstance(default, FieldInfo):  # a pydantic ``Field(default=...)``
-            default, factory = default.default, default.default_factory
-        if default is not dataclasses.MISSING and default is not PydanticUndefined:
-            values[f.name] = default
-        elif factory is not dataclasses.MISSING and factory is not None:
-            values[f.name] = factory()
-        else:
-            values[f.name] = None
-    _templates[cls] = values
-    return values
+    if kept is None:
+        fields: dict[str, FieldInfo] = cls.__pydantic_fields__  # type: ignore[attr-defined]
+        kept = _templates[cls] = {
+            name: None if info.is_required() else info.get_default(call_default_factory=True)
+            for name, info in fields.items()
+        }
+    return kept

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from benchmarks import instructions
-from benchmarks.instructions import WARM_GAMES, Counts, per_game
+from benchmarks.engine_speed import WARM_GAMES
+from benchmarks.instructions import Counts, per_game
 
 
 def test_parts_are_told_apart_by_the_differences_of_the_runs() -> None:
