@@ -13,7 +13,7 @@ import re
 
 from game.actions import Action, Message, Pass, Propose, Sign, Statement, UseLever
 from game.bot_rules import Curve, Difficulty, Personality
-from game.bots.deals import BriefValues
+from game.bots.deals import BriefValues, chain_root
 from game.scenario import Scenario
 from game.state import TermSheet
 from game.types import (
@@ -183,6 +183,15 @@ class ScriptedBot:
     def can_counter(self, sheet: TermSheet) -> bool:
         """Whether the rules let this seat answer ``sheet`` with a counter-offer now."""
         return sheet.id in self._counterable
+
+    def counter_thread(self, view: GameView, sheet: TermSheet) -> str | None:
+        """The negotiation thread to counter ``sheet`` in, once a phase per thread, if the
+        rules let this seat counter it now; the thread counts as answered from here on."""
+        thread = chain_root(view.sheets, sheet)
+        if f"counter-{thread}" in self.done or not self.can_counter(sheet):
+            return None
+        self.done.add(f"counter-{thread}")
+        return thread
 
     def sheets(self, view: GameView, *statuses: SheetStatus) -> list[TermSheet]:
         return [s for s in view.sheets if not statuses or s.status in statuses]

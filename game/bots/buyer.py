@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from game.actions import Action, Propose, Sign, Terms, UseLever, Withdraw
 from game.bots.base import ScriptedBot
-from game.bots.deals import buyer_value, chain_root, make_terms, number, share_of
+from game.bots.deals import buyer_value, make_terms, number, share_of
 from game.types import LIVE_STATUSES, OPEN, Algorithm, Mitigation, Scope, SeatId
 from game.views import GameView
 
@@ -99,10 +99,9 @@ class BuyerBot(ScriptedBot):
                 note=self.line("accept") or "",
                 rationale=f"${best.terms.price}B is within my ${limit:.0f}B now",
             )
-        thread = chain_root(view.sheets, best)
-        if f"counter-{thread}" in self.done or not self.can_counter(best):
+        thread = self.counter_thread(view, best)
+        if thread is None:
             return None
-        self.done.add(f"counter-{thread}")
         previous = self.last_price.get(thread)
         price = limit if previous is None else max(previous, limit)
         price = min(price, best.terms.price - 1)

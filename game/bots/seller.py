@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from game.actions import Action, Propose, Reject, Sign, Terms, UseLever
 from game.bots.base import ScriptedBot
-from game.bots.deals import chain_root, make_terms, seller_floor
+from game.bots.deals import make_terms, seller_floor
 from game.state import TermSheet
 from game.types import OPEN, Algorithm, Mitigation, Scope, SeatId
 from game.views import GameView
@@ -109,10 +109,9 @@ class SellerBot(ScriptedBot):
                 note=self.line("accept") or "",
                 rationale=f"${best.terms.price}B meets my ask of ${ask:.0f}B now",
             )
-        thread = chain_root(view.sheets, best)
-        if f"counter-{thread}" in self.done or not self.can_counter(best):
+        thread = self.counter_thread(view, best)
+        if thread is None:
             return None
-        self.done.add(f"counter-{thread}")
         # Keeping the algorithm is one of its objectives: a shrewd seller answers a
         # transfer with a licence, at the licence's (lower) ask.
         algorithm = best.terms.algorithm
