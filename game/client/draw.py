@@ -67,14 +67,19 @@ def label(
 ) -> pygame.Rect:
     """One line of text, cut with an ellipsis to ``max_width``; returns its rect."""
     img = text_image(text, size, colour, bold=bold, italic=italic, max_width=max_width)
-    r = img.get_rect()
+    r = _placed(img.get_rect(), pos, align)
+    surface.blit(img, r)
+    return r
+
+
+def _placed(r: pygame.Rect, pos: tuple[int, int], align: str) -> pygame.Rect:
+    """``r`` moved so that its top edge's centre, right or left end (``align``) is at ``pos``."""
     if align == "centre":
         r.midtop = pos
     elif align == "right":
         r.topright = pos
     else:
         r.topleft = pos
-    surface.blit(img, r)
     return r
 
 
@@ -339,13 +344,7 @@ def pill(
 ) -> pygame.Rect:
     """A small rounded tag with text (status of a seat, of the link)."""
     img = text_image(text, size, ink or theme.text_on(fill), bold=True)
-    r = img.get_rect().inflate(14, 6)
-    if align == "centre":
-        r.midtop = pos
-    elif align == "right":
-        r.topright = pos
-    else:
-        r.topleft = pos
+    r = _placed(img.get_rect().inflate(14, 6), pos, align)
     pygame.draw.rect(surface, fill, r, border_radius=r.h // 2)
     surface.blit(img, img.get_rect(center=r.center))
     return r
