@@ -27,6 +27,7 @@ from game.frozen import FrozenMap
 from game.scenario import Effects, Lever, Scenario, TrackChange
 from game.state import ChatMessage, FeedItem, GameState, SeatState, TermSheet
 from game.types import OutcomeKind, Phase, Scope, SeatId, SheetId, SheetStatus
+from game.wording import safeguard_names, terms_text
 
 
 class Step(NamedTuple):
@@ -174,7 +175,7 @@ def _propose(state: GameState, seat: SeatId, action: Propose, events: list[Event
         state = _put_sheet(state, old.with_status(SheetStatus.SUPERSEDED))
     state = state.evolve(sheets=(*state.sheets, sheet))
     verb = f"counters {action.replaces} with" if action.replaces else "proposes"
-    text = f"{_name(state, seat)} {verb} {sheet_id}: {action.terms}"
+    text = f"{_name(state, seat)} {verb} {sheet_id}: {terms_text(state.scenario, action.terms)}"
     events.append(Event("proposed", text, frozenset(sheet.parties), seat, sheet_id))
     # A new offer calls its other parties back to the table (while they have moves left).
     limit = state.scenario.rounds.negotiate_actions_per_seat
@@ -192,7 +193,7 @@ def _sign(state: GameState, seat: SeatId, sheet_id: SheetId, events: list[Event]
     if sheet.fully_signed:
         sheet = sheet.with_status(SheetStatus.SIGNED)
         parties = ", ".join(_name(state, p) for p in sorted(sheet.parties))
-        text = f"Deal {sheet.id} signed by {parties}: {sheet.terms}."
+        text = f"Deal {sheet.id} signed by {parties}: {terms_text(state.scenario, sheet.terms)}."
         events.append(
             Event("deal_signed", text + " It goes to CFIUS for review.", None, seat, sheet.id)
         )
@@ -229,8 +230,7 @@ def _lever_detail(sc: Scenario, lever: Lever, action: UseLever) -> str:
     if action.sheet:
         return f" ({action.sheet})"
     if action.mitigations:
-        names = sc.mitigation_names
-        return f" ({', '.join(names[m] for m in sorted(action.mitigations))})"
+        return f" ({', '.join(safeguard_names(sc, action.mitigations))})"
     if action.option and lever.public and lever.mechanic != "brief_president":
         scopes: dict[str, str] = {s.value: name for s, name in sc.scope_names.items()}
         return f" ({scopes.get(action.option, action.option)})"
@@ -303,12 +303,9 @@ def _due_diligence(state: GameState, seat: SeatId, events: list[Event]) -> GameS
 
 def _timeout(state: GameState, events: list[Event]) -> GameState:
     waiting = [s for s, st in state.seats.items() if not st.passed]
-    events.append(
-        Event(
-            "timeout",
-            f"Time is up for the {state.phase} phase; {', '.join(waiting) or 'nobody'} pass(es).",
-        )
-    )
+    names = ", ".join(_name(state, s) for s in waiting) or "nobody"
+    verb = "pass" if len(waiting) > 1 else "passes"
+    events.append(Event("timeout", f"Time is up for the {state.phase} phase; {names} {verb}."))
     for seat in waiting:
         state = _set_seat(state, seat, passed=True)
     return state
@@ -405,7 +402,7 @@ def _close_deal(state: GameState, sheet: TermSheet, events: list[Event]) -> Game
         o for o in sc.outcomes if o.kind == OutcomeKind.DEAL and frozenset(o.buyers) == buyers
     )
     state = state.evolve(closed_sheet=sheet.id)
-    return _end(state, outcome.id, sc.endings.on_deal.effects, events, detail=str(terms))
+    return _end(state, outcome.id, sc.endings.on_deal.effects, events, detail=terms_text(sc, terms))
 
 
 def _end(

@@ -347,6 +347,7 @@ class Scenario(Frozen):
     start_for_sale: Scope
     scope_names: dict[Scope, str]
     mitigation_names: dict[Mitigation, str]
+    algorithm_names: dict[Algorithm, str]
     moves: Moves
     levers: dict[str, Lever]
     term_sheets: TermSheetRules
@@ -561,6 +562,9 @@ def _cross_checks(sc: Scenario) -> Iterator[tuple[str, str]]:
     for mitigation in Mitigation:
         if mitigation not in sc.mitigation_names:
             yield "mitigation_names", f"'{mitigation}' has no name"
+    for algorithm in Algorithm:
+        if algorithm not in sc.algorithm_names:
+            yield "algorithm_names", f"'{algorithm}' has no name"
     yield from _check_bots(sc)
     if sc.deal_risk.track not in tracks:
         yield "deal_risk.track", f"'{sc.deal_risk.track}' is not a track"

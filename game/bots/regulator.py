@@ -15,6 +15,7 @@ from game.bots.base import ScriptedBot
 from game.bots.deals import number, projected_risk
 from game.types import Mitigation, SheetStatus
 from game.views import GameView
+from game.wording import safeguard_names
 
 
 class RegulatorBot(ScriptedBot):
@@ -35,7 +36,7 @@ class RegulatorBot(ScriptedBot):
         if view.required_mitigations and "told" not in self.once and self.allowed(view, "message"):
             self.once.add("told")
             names = ", ".join(
-                _in_a_sentence(self.sc.mitigation_names[m]) for m in view.required_mitigations
+                map(_in_a_sentence, safeguard_names(self.sc, view.required_mitigations))
             )
             text = self.line("requirements", mitigations=names)
             if text:

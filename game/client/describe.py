@@ -13,12 +13,8 @@ from game.scenario import Effects, Lever, Scenario, TrackChange
 from game.state import TermSheet
 from game.types import SeatId
 from game.views import GameView, SeatInfo
+from game.wording import capitalised, safeguard_names
 
-ALGORITHM_NAMES = {
-    "transfer": "Transferred to the buyers",
-    "license": "Licensed to the buyers",
-    "excluded": "Kept by the seller",
-}
 STATUS_NAMES = {
     "open": "open",
     "signed": "signed: awaiting CFIUS",
@@ -99,7 +95,7 @@ def option_label(scenario: Scenario, view: GameView, action: UseLever) -> str:
         sheet = next((s for s in view.sheets if s.id == action.sheet), None)
         return f"{action.sheet}: {terms_line(scenario, sheet)}" if sheet else action.sheet
     if action.mitigations:
-        return ", ".join(scenario.mitigation_names[m] for m in action.mitigations)
+        return ", ".join(safeguard_names(scenario, action.mitigations))
     return ""
 
 
@@ -129,7 +125,7 @@ def sheet_html(scenario: Scenario, view: GameView, sheet: TermSheet) -> str:
         for b in t.buyers
     )
     seller = _seat(scenario, sheet.seller)
-    terms = [scenario.mitigation_names[m] for m in sorted(t.mitigations)]
+    terms = safeguard_names(scenario, t.mitigations)
     signs = []
     for party in sheet.parties:
         mark = "\u2714" if party in sheet.signatures else "\u2026"
@@ -137,7 +133,7 @@ def sheet_html(scenario: Scenario, view: GameView, sheet: TermSheet) -> str:
     return (
         f"<b>${t.price}B</b> for {escape(scenario.scope_names.get(t.scope, t.scope))}<br>"
         f"Buyers: {buyers}; {escape(seller)} keeps {t.seller_stake}%<br>"
-        f"Algorithm: {escape(ALGORITHM_NAMES.get(t.algorithm, t.algorithm))}<br>"
+        f"Algorithm: {escape(capitalised(scenario.algorithm_names[t.algorithm]))}<br>"
         f"Terms: {escape(', '.join(terms) or 'none')}<br>"
         f"<font color='#98A3B8'>Signed: {'  '.join(signs)}</font>"
     )

@@ -568,7 +568,9 @@ def test_timeout_passes_every_waiting_seat(g: GameState) -> None:
     assert step.state.phase == Phase.GOVERNMENT
     assert step.state.version == state.version + 1
     timeout = next(e for e in step.events if e.kind == "timeout")
-    assert "microsoft" not in timeout.text and "bytedance" in timeout.text
+    # Named as players read them, not by id.
+    assert "Microsoft" not in timeout.text and "ByteDance, " in timeout.text
+    assert timeout.text.startswith("Time is up for the negotiate phase; White House, ")
     state = act(step.state, game.FACILITATOR, Timeout())
     assert (state.round, state.phase) == (2, Phase.NEGOTIATE)
 

@@ -145,6 +145,15 @@ def test_every_mitigation_needs_a_name(tmp_path: Path) -> None:
     assert problems[0].startswith("mitigation_names: 'security_committee' has no name")
 
 
+def test_every_algorithm_term_needs_a_name(tmp_path: Path) -> None:
+    """An algorithm term without a name for players is reported at load."""
+    text = RULES.replace("  excluded: kept by the seller\n", "", 1)
+    assert text != RULES
+    problems = _problems(text, tmp_path)
+    assert len(problems) == 1
+    assert problems[0].startswith("algorithm_names: 'excluded' has no name")
+
+
 def test_brief_names_its_mitigations_as_players_read_them() -> None:
     """A brief's list of essential mitigations uses the rules' names, not their ids."""
     sc = load_scenario(DEFAULT_SCENARIO)

@@ -23,12 +23,12 @@ from pygame_gui.elements import (
 
 from game.client import compose, intents
 from game.client.compose import Draft
-from game.client.describe import ALGORITHM_NAMES
 from game.client.layout import centred
 from game.client.panels import oid
 from game.scenario import Scenario
 from game.types import Algorithm, Mitigation, Scope, SeatId
 from game.views import GameView
+from game.wording import capitalised
 
 _CHANGES = (
     pygame_gui.UI_TEXT_ENTRY_CHANGED,
@@ -122,7 +122,7 @@ class Composer:
         )
         y += 40
         self._label("Algorithm", x, y)
-        self.algo_options = [(ALGORITHM_NAMES[a.value], a.value) for a in Algorithm]
+        self.algo_options = [(capitalised(sc.algorithm_names[a]), a.value) for a in Algorithm]
         self.algorithm = self._dropdown(
             self.algo_options, draft.algorithm, fx, y, 300, name="algorithm"
         )

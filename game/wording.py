@@ -1,0 +1,37 @@
+"""Things of the rules put into words for players: the engine's events and feed, and the
+client's cards, say them the same way. Names come from the rules file, never ids."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+
+from game.actions import Terms
+from game.scenario import Scenario
+from game.types import Mitigation
+
+
+def terms_text(sc: Scenario, terms: Terms) -> str:
+    """A term sheet's terms as a player reads them, e.g. "$40B for the US business:
+    Microsoft 100%, ByteDance keeps 0%; algorithm licensed to the buyers; US data
+    storage; open for 2 days"."""
+    buyers = " + ".join(f"{sc.seat_name(b.seat)} {b.percent}%" for b in terms.buyers)
+    seller = sc.seat_name(sc.roles.seller)
+    safeguards = ", ".join(safeguard_names(sc, terms.mitigations))
+    days = terms.rounds_to_close
+    return (
+        f"${terms.price}B for {sc.scope_names[terms.scope]}: {buyers}, "
+        f"{seller} keeps {terms.seller_stake}%; "
+        f"algorithm {sc.algorithm_names[terms.algorithm]}; "
+        f"{safeguards or 'no data or governance terms'}; "
+        f"open for {days} day{'s' if days != 1 else ''}"
+    )
+
+
+def safeguard_names(sc: Scenario, mitigations: Collection[Mitigation]) -> list[str]:
+    """The names of these data and governance terms, in the rules file's order."""
+    return [name for m, name in sc.mitigation_names.items() if m in mitigations]
+
+
+def capitalised(text: str) -> str:
+    """``text`` with its first letter in capitals (a name from the rules at a line's start)."""
+    return text[:1].upper() + text[1:]
