@@ -242,12 +242,23 @@ def _student_urls(server_url: str) -> list[str]:
     "--lock-seats", is_flag=True, help="Close the seats: no one can join one from now on."
 )
 @click.option("--open-seats", is_flag=True, help="Open the seats again.")
+@click.option(
+    "--log",
+    is_flag=True,
+    help="Also print the game so far, every line, with each bot's reasons (for the debrief).",
+)
 def facilitate(  # noqa: PLR0917 - one parameter per option
-    url: str, token: str, end_phase: bool, add_bots: bool, lock_seats: bool, open_seats: bool
+    url: str,
+    token: str,
+    end_phase: bool,
+    add_bots: bool,
+    lock_seats: bool,
+    open_seats: bool,
+    log: bool,
 ) -> None:
     """Look at a room as its facilitator (ws://HOST:PORT/ROOM): who is in which seat and
-    from where; end a phase, add bots, close or open the seats."""
-    from divest.facilitate import run
+    from where; end a phase, add bots, close or open the seats; the game's log."""
+    from divest import facilitate as remote
     from game.client.ws import parse_join_url
     from server.client import DROPS, Refused
 
@@ -259,8 +270,16 @@ def facilitate(  # noqa: PLR0917 - one parameter per option
         raise click.UsageError("--lock-seats and --open-seats: choose one")
     locked = True if lock_seats else False if open_seats else None
     try:
-        said = run(
-            server, room_code, token, end_phase=end_phase, add_bots=add_bots, lock_seats=locked
+        said = remote.run(
+            remote.facilitate(
+                server,
+                room_code,
+                token,
+                end_phase=end_phase,
+                add_bots=add_bots,
+                lock_seats=locked,
+                log=log,
+            )
         )
         click.echo(said)
     except Refused as e:

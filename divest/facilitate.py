@@ -1,11 +1,12 @@
 """``divest facilitate``: the teacher's remote control for a room (status, end phase,
-bots, closing the seats)."""
+bots, closing the seats, the game's log for the debrief)."""
 
 from __future__ import annotations
 
 import asyncio
 from collections import defaultdict
-from typing import TypeVar
+from collections.abc import Coroutine
+from typing import Any, TypeVar
 
 from websockets.asyncio.client import ClientConnection
 
@@ -35,19 +36,22 @@ async def facilitate(
     end_phase: bool = False,
     add_bots: bool = False,
     lock_seats: bool | None = None,
+    log: bool = False,
 ) -> str:
     """Resume as the facilitator, do what was asked, and describe the room.
 
     Args:
         lock_seats: True closes the seats (no one can join one), False opens them,
             None leaves them as they are.
+        log: add every line of the game so far, as the facilitator sees them: private
+            words and each bot's reasons for its moves included (for the debrief).
 
     Raises:
         Refused: the server refused the token, the room or the request.
     """
     ws = await open_connection(url)
     try:
-        view, presence = await _enter(ws, room, token)
+        view, lines, presence = await _enter(ws, room, token)
         done: list[str] = []
         if end_phase:
             # The version seen: if that phase has ended meanwhile, the next is left alone.
@@ -72,20 +76,26 @@ async def facilitate(
         if done:
             # The room as it is after all of it (ending a phase may close the seats, say):
             # the server answers this connection's messages in order.
-            view, presence = await _enter(ws, room, token)
+            view, lines, presence = await _enter(ws, room, token)
     finally:
         await ws.close()
-    return _status(room, view, presence, done)
+    status = _status(room, view, presence, done)
+    if not log:
+        return status
+    return "\n".join([status, "", "The game so far:", *(f"  {line}" for line in lines)])
 
 
-async def _enter(ws: ClientConnection, room: str, token: str) -> tuple[GameView, Presence]:
-    """Resume as the facilitator: the room's view and presence as they are now."""
+async def _enter(
+    ws: ClientConnection, room: str, token: str
+) -> tuple[GameView, tuple[str, ...], Presence]:
+    """Resume as the facilitator: the room's view, every line of its story from the start
+    (the server sends them on a resume) and its presence, as they are now."""
     await send(ws, Resume(room=room, token=token))
     joined = await _next(ws, Joined)
     if joined.role != "facilitator":
         raise ValueError("that token is a seat's, not the facilitator's")
-    view = (await _next(ws, ViewMsg)).view
-    return view, await _next(ws, Presence)
+    first = await _next(ws, ViewMsg)
+    return first.view, first.events, await _next(ws, Presence)
 
 
 def _status(room: str, view: GameView, presence: Presence, done: list[str]) -> str:
@@ -130,17 +140,6 @@ async def _next(ws: ClientConnection, kind: type[_M]) -> _M:
             return msg
 
 
-def run(
-    url: str,
-    room: str,
-    token: str,
-    *,
-    end_phase: bool = False,
-    add_bots: bool = False,
-    lock_seats: bool | None = None,
-) -> str:
-    """``facilitate`` with a 15-second limit, from synchronous code."""
-    asked = facilitate(
-        url, room, token, end_phase=end_phase, add_bots=add_bots, lock_seats=lock_seats
-    )
+def run(asked: Coroutine[Any, Any, str]) -> str:
+    """A ``facilitate(...)`` call run from synchronous code, with a 15-second limit."""
     return asyncio.run(asyncio.wait_for(asked, 15))

@@ -19,7 +19,7 @@ def tell(state: GameState, events: Iterable[Event]) -> str:
     why: str | None = None
     for e in events:
         if e.kind == "rationale":
-            why = e.text.split("): ", 1)[-1]
+            why = e.text.split(": ", 1)[-1]  # after "Seat does what: "
             continue
         if e.kind == "pass":
             why = None

@@ -21,13 +21,13 @@ from game.actions import (
     Withdraw,
 )
 from game.briefs import draw_briefs
-from game.checks import Actor, check, describe
+from game.checks import Actor, check
 from game.events import Event
 from game.frozen import FrozenMap
 from game.scenario import Effects, Lever, Scenario, TrackChange
 from game.state import ChatMessage, FeedItem, GameState, SeatState, TermSheet
 from game.types import OutcomeKind, Phase, Scope, SeatId, SheetId, SheetStatus
-from game.wording import safeguard_names, terms_text
+from game.wording import action_label, option_name, safeguard_names, terms_text
 
 
 class Step(NamedTuple):
@@ -92,7 +92,7 @@ def apply(state: GameState, seat: Actor, action: Action) -> Step:
     sid = SeatId(seat)  # check() has made sure it is a seat of this game
     if action.rationale:
         # Kept for the facilitator and the debrief; other seats never see it.
-        text = f"{_name(state, sid)} ({describe(action)}): {action.rationale}"
+        text = f"{_name(state, sid)} {action_label(state.scenario, action)}: {action.rationale}"
         events.append(Event("rationale", text, frozenset((sid,)), sid))
     state = _execute(state, sid, action, events).evolve(version=state.version + 1)
     if state.seats[sid].passed:
@@ -135,7 +135,7 @@ def _deal_move(
         return _sign(state, seat, action.sheet, events)
     status = SheetStatus.REJECTED if action.type == "reject" else SheetStatus.WITHDRAWN
     sheet = _get_sheet(state, action.sheet)
-    text = f"{_name(state, seat)}: {describe(action)}"
+    text = f"{_name(state, seat)} {action_label(state.scenario, action)}"
     events.append(Event(action.type, text, frozenset(sheet.parties), seat, sheet.id))
     return _put_sheet(state, sheet.with_status(status))
 
@@ -232,8 +232,7 @@ def _lever_detail(sc: Scenario, lever: Lever, action: UseLever) -> str:
     if action.mitigations:
         return f" ({', '.join(safeguard_names(sc, action.mitigations))})"
     if action.option and lever.public and lever.mechanic != "brief_president":
-        scopes: dict[str, str] = {s.value: name for s, name in sc.scope_names.items()}
-        return f" ({scopes.get(action.option, action.option)})"
+        return f" ({option_name(sc, action.option)})"
     return ""
 
 
@@ -253,7 +252,7 @@ def _mechanic(
         return state.evolve(required_mitigations=frozenset(action.mitigations))
     if m == "brief_president":
         president = sc.roles.president
-        text = f"Recommendation: {action.option}."
+        text = f"Recommendation: {option_name(sc, str(action.option))}."
         note = ChatMessage.made(
             sender=seat, to=(president,), text=text, round=state.round, kind="briefing"
         )

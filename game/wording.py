@@ -5,9 +5,20 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from game.actions import Terms
+from game.actions import (
+    Action,
+    Message,
+    Pass,
+    Propose,
+    Reject,
+    Sign,
+    Statement,
+    Terms,
+    UseLever,
+    Withdraw,
+)
 from game.scenario import Scenario
-from game.types import Mitigation
+from game.types import Mitigation, Scope
 
 
 def terms_text(sc: Scenario, terms: Terms) -> str:
@@ -30,6 +41,38 @@ def terms_text(sc: Scenario, terms: Terms) -> str:
 def safeguard_names(sc: Scenario, mitigations: Collection[Mitigation]) -> list[str]:
     """The names of these data and governance terms, in the rules file's order."""
     return [name for m, name in sc.mitigation_names.items() if m in mitigations]
+
+
+def option_name(sc: Scenario, option: str) -> str:
+    """A lever's option as a player reads it: a scope by its name, else its words
+    ("clear_a_deal" -> "clear a deal")."""
+    if option in _SCOPES:
+        return sc.scope_names[Scope(option)]
+    return option.replace("_", " ")
+
+
+_SCOPES = frozenset(s.value for s in Scope)
+
+
+def action_label(sc: Scenario, action: Action) -> str:
+    """What a seat does with ``action``, after its name: "passes", "counters ts-2", "uses
+    Set mitigation requirements (US data storage)" (the lines that give a bot's reasons)."""
+    if isinstance(action, UseLever):
+        if action.mitigations:
+            detail = ", ".join(safeguard_names(sc, action.mitigations))
+        else:
+            detail = action.sheet or (option_name(sc, action.option) if action.option else "")
+        name = sc.levers[action.lever].name
+        return f"uses {name}" + (f" ({detail})" if detail else "")
+    if isinstance(action, Propose):
+        return f"counters {action.replaces}" if action.replaces else "proposes a term sheet"
+    if isinstance(action, Sign | Reject | Withdraw):
+        return f"{action.type}s {action.sheet}"
+    if isinstance(action, Message):
+        return "writes to " + ", ".join(sc.seat_name(s) for s in action.to)
+    if isinstance(action, Statement):
+        return "speaks in public"
+    return "passes" if isinstance(action, Pass) else action.type
 
 
 def capitalised(text: str) -> str:

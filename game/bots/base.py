@@ -293,7 +293,7 @@ class ScriptedBot:
                     return None
                 text = self.reply_text(view)
                 if text:
-                    return self.message((sender,), text, f"answering {sender}")
+                    return self.message((sender,), text, f"answering {self.sc.seat_name(sender)}")
         return None
 
     def _owed_reply(self, view: GameView) -> SeatId | None:

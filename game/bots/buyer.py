@@ -166,7 +166,7 @@ class BuyerBot(ScriptedBot):
         return Propose(
             terms=terms,
             note=line or "",
-            rationale=f"open {kind} at ${terms.price}B for {scope}",
+            rationale=f"open {kind} at ${terms.price}B for {self.scope_name(scope)}",
         )
 
     def _scope(self, view: GameView) -> Scope | None:

@@ -15,7 +15,7 @@ from game.bots.base import ScriptedBot
 from game.bots.deals import number, projected_risk
 from game.types import Mitigation, SheetStatus
 from game.views import GameView
-from game.wording import safeguard_names
+from game.wording import option_name, safeguard_names
 
 
 class RegulatorBot(ScriptedBot):
@@ -57,14 +57,16 @@ class RegulatorBot(ScriptedBot):
             return UseLever(
                 lever="set_mitigations",
                 mitigations=wanted,
-                rationale=f"a deal must carry {', '.join(wanted)}",
+                rationale=f"a deal must carry {', '.join(safeguard_names(self.sc, wanted))}",
             )
         asked = "briefing_requested" in view.flags and "briefed" not in self.once
         if asked and self.allowed(view, "brief_president"):
             self.once.add("briefed")
             advice = self._advice(view)
             return UseLever(
-                lever="brief_president", option=advice, rationale=f"the President asked: {advice}"
+                lever="brief_president",
+                option=advice,
+                rationale=f"the President asked: {option_name(self.sc, advice)}",
             )
         if self.clock(view) >= self.traits.get("order_at", 0.5) and self.allowed(
             view, "order_divestiture"
@@ -74,7 +76,7 @@ class RegulatorBot(ScriptedBot):
                 return UseLever(
                     lever="order_divestiture",
                     option=scope,
-                    rationale=f"order divestiture of {scope}",
+                    rationale=f"order divestiture of {option_name(self.sc, scope)}",
                 )
         return self.pass_(view, "no step needed this round")
 

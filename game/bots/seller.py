@@ -83,7 +83,7 @@ class SellerBot(ScriptedBot):
             return UseLever(
                 lever="put_up_for_sale",
                 option=ordered.value,
-                rationale=f"CFIUS ordered divestiture of {ordered}: offer it",
+                rationale=f"CFIUS ordered divestiture of {self.scope_name(ordered)}: offer it",
             )
         return None
 
@@ -194,7 +194,7 @@ class SellerBot(ScriptedBot):
         return Propose(
             terms=terms,
             note=line or "",
-            rationale=f"no offers yet: open to {buyer} at ${terms.price}B",
+            rationale=f"no offers yet: open to {self.sc.seat_name(buyer)} at ${terms.price}B",
         )
 
     def reply_text(self, view: GameView) -> str | None:

@@ -179,6 +179,10 @@ def test_room_and_facilitate_on_a_running_server(tmp_path: Path) -> None:
         ended = CliRunner().invoke(main, ["facilitate", room_url, "--token", token, "--end-phase"])
         assert ended.exit_code == 0, ended.output
         assert "government phase" in ended.output and "ended the phase" in ended.output
+        logged = CliRunner().invoke(main, ["facilitate", room_url, "--token", token, "--log"])
+        assert logged.exit_code == 0, logged.output
+        assert "The game so far:" in logged.output
+        assert "Time is up for the negotiate phase; White House, " in logged.output
         wrong = CliRunner().invoke(main, ["facilitate", room_url, "--token", "nope"])
         assert wrong.exit_code == 2 and "not valid" in wrong.output
 

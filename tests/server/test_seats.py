@@ -167,6 +167,27 @@ async def test_the_facilitator_sees_who_is_in_each_seat_and_from_where(
     assert "Seats: open" in said and "Done" not in said
 
 
+async def test_the_facilitators_log_is_the_whole_game_with_the_bots_reasons(
+    server: Running, peers: list[Peer]
+) -> None:
+    """`divest facilitate --log` prints every line of the game from its start, as the
+    facilitator sees them: each bot's reasons and every private word included, in order."""
+    seats = ("white_house", "cfius", "bytedance", "microsoft", "investors")
+    bots: dict[str, dict[str, str]] = {seat: {} for seat in seats}
+    admin, code, token = await _room(server.url, bots=bots)
+    peers.append(admin)
+    await admin.until_view(lambda v: v["outcome"] is not None, timeout=60)
+    said = await facilitate(server.url, code, token, log=True)
+    status, story = said.split("\n\nThe game so far:\n")
+    assert status.startswith(f"Room {code}: over")
+    events = [e for _, e in server.lobby.rooms[code].events]
+    assert story.splitlines() == [f"  {e.text}" for e in events]
+    reasons = [e.text for e in events if e.kind == "rationale"]
+    private = [e.text for e in events if e.visible_to is not None and e.kind != "rationale"]
+    assert reasons and private
+    assert "The game so far" not in await facilitate(server.url, code, token)
+
+
 def _empty() -> dict[str, list[str]]:
     return {s: [] for s in ("white_house", "cfius", "bytedance", "microsoft", "investors")}
 
