@@ -56,7 +56,7 @@ class PresidentBot(ScriptedBot):
             # A threat needs time to work: only a hawk signs on the last day.
             in_time = view.rounds_left >= 1 or self.hawkishness(view) > 0.6
             if self.clock(view) >= threshold and in_time:
-                self.queue_statement("sign_eo")
+                self.queue_statement("sign_eo", "the executive order")
                 return UseLever(
                     lever="sign_executive_order",
                     rationale=f"no deal by {view.round_name}: the ban becomes the deadline",
@@ -76,10 +76,11 @@ class PresidentBot(ScriptedBot):
             return UseLever(lever="request_briefing", rationale="hear CFIUS before deciding")
         return self.pass_(view, "wait and see")
 
-    def queue_statement(self, situation: str) -> None:
+    def queue_statement(self, situation: str, decision: str) -> None:
+        """Queue a public line for ``situation`` (rules: bots.lines), explaining ``decision``."""
         text = self.line(situation)
         if text:
-            self.queue.append(self.statement(text, f"explain the decision in public ({situation})"))
+            self.queue.append(self.statement(text, f"explain {decision} in public"))
 
     def _deal_to_judge(self, view: GameView) -> TermSheet | None:
         judged = {*view.endorsed, *view.opposed}
@@ -92,14 +93,14 @@ class PresidentBot(ScriptedBot):
         risk = projected_risk(self.sc, self.track(view, self.sc.deal_risk.track), deal.terms)
         bar = self.traits.get("endorse_risk", 5) + (0.5 - self.hawkishness(view)) * 4
         if risk <= bar and self.lever_ok(view, "endorse_deal", sheet=deal.id):
-            self.queue_statement("endorse")
+            self.queue_statement("endorse", "the endorsement")
             return UseLever(
                 lever="endorse_deal",
                 sheet=deal.id,
                 rationale=f"{deal.id} brings the risk to {risk}: take the credit",
             )
         if self.hawkishness(view) > 0.5 and self.lever_ok(view, "oppose_deal", sheet=deal.id):
-            self.queue_statement("oppose")
+            self.queue_statement("oppose", "the opposition to the deal")
             return UseLever(
                 lever="oppose_deal",
                 sheet=deal.id,

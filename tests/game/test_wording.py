@@ -22,6 +22,9 @@ _IDS = re.compile(
     + r")\b"
 )
 
+# Seat ids are lower case; their names never are (but "investors" is also a word).
+_SEAT_IDS = re.compile(r"\b(" + "|".join(s for s in SC.seat_ids if s != "investors") + r")\b")
+
 
 def test_terms_read_as_a_sentence() -> None:
     terms = Terms(
@@ -50,18 +53,22 @@ def test_safeguards_are_named_in_the_rules_order() -> None:
     assert safeguard_names(SC, ()) == []
 
 
-def test_what_players_read_names_no_rule_ids() -> None:
-    """Every feed line and event of scripted games, deals and proposals among them, uses
-    the rules' names for scopes, safeguards and the algorithm, never their ids."""
-    players = player_factory(SC)
+def test_what_players_and_the_facilitator_read_names_no_rule_ids() -> None:
+    """Every feed line, event (a bot's reasons included) and message of scripted games,
+    deals and proposals among them, uses the rules' names for seats, scopes, safeguards,
+    the algorithm and lever options, never their ids (no id with an underscore at all)."""
     texts: list[str] = []
     deals = 0
-    for seed in range(12):
-        record = play_game(SC, seed, players, keep_events=True)
-        texts += [f.text for f in record.state.feed]
-        texts += [e.text for e in record.events if e.kind != "rationale"]
-        deals += record.state.closed_sheet is not None
+    for difficulty in ("easy", "normal", "hard"):
+        players = player_factory(SC, difficulty=difficulty)
+        for seed in range(12):
+            record = play_game(SC, seed, players, keep_events=True)
+            texts += [f.text for f in record.state.feed]
+            texts += [m.text for m in record.state.messages]
+            texts += [e.text for e in record.events]
+            deals += record.state.closed_sheet is not None
     assert deals, "some of these games end in a deal"
     assert any(" proposes ts-" in t for t in texts)
-    leaks = [t for t in texts if _IDS.search(t)]
+    assert any(" counters ts-" in t for t in texts)
+    leaks = [t for t in texts if _IDS.search(t) or _SEAT_IDS.search(t) or "_" in t]
     assert not leaks, leaks[:3]
