@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 from collections import defaultdict
 from collections.abc import Coroutine
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from websockets.asyncio.client import ClientConnection
@@ -22,6 +23,7 @@ from server.protocol import (
     Presence,
     Resume,
     ServerMessage,
+    TeamLine,
     ViewMsg,
 )
 
@@ -44,14 +46,15 @@ async def facilitate(
         lock_seats: True closes the seats (no one can join one), False opens them,
             None leaves them as they are.
         log: add every line of the game so far, as the facilitator sees them: private
-            words and each bot's reasons for its moves included (for the debrief).
+            words and each bot's reasons for its moves included, then what the students
+            sharing a seat said on its team channel (for the debrief).
 
     Raises:
         Refused: the server refused the token, the room or the request.
     """
     ws = await open_connection(url)
     try:
-        view, lines, presence = await _enter(ws, room, token)
+        view, story, presence = await _enter(ws, room, token)
         done: list[str] = []
         if end_phase:
             # The version seen: if that phase has ended meanwhile, the next is left alone.
@@ -76,26 +79,45 @@ async def facilitate(
         if done:
             # The room as it is after all of it (ending a phase may close the seats, say):
             # the server answers this connection's messages in order.
-            view, lines, presence = await _enter(ws, room, token)
+            view, story, presence = await _enter(ws, room, token)
     finally:
         await ws.close()
     status = _status(room, view, presence, done)
     if not log:
         return status
-    return "\n".join([status, "", "The game so far:", *(f"  {line}" for line in lines)])
+    lines = [status, "", "The game so far:", *(f"  {line}" for line in story.lines)]
+    if story.team:
+        lines += ["", "Team channels:", *(f"  {line}" for line in story.team)]
+    return "\n".join(lines)
 
 
-async def _enter(
-    ws: ClientConnection, room: str, token: str
-) -> tuple[GameView, tuple[str, ...], Presence]:
-    """Resume as the facilitator: the room's view, every line of its story from the start
-    (the server sends them on a resume) and its presence, as they are now."""
+@dataclass(frozen=True)
+class _Story:
+    """What a resume brings of the game so far: its lines, and the team channels'."""
+
+    lines: tuple[str, ...]
+    team: tuple[str, ...]
+
+
+async def _enter(ws: ClientConnection, room: str, token: str) -> tuple[GameView, _Story, Presence]:
+    """Resume as the facilitator: the room's view, its story from the start and its
+    presence, as they are now. A resume sends the view with every line so far, then
+    each seat's team lines, then the presence."""
     await send(ws, Resume(room=room, token=token))
     joined = await _next(ws, Joined)
     if joined.role != "facilitator":
         raise ValueError("that token is a seat's, not the facilitator's")
     first = await _next(ws, ViewMsg)
-    return first.view, first.events, await _next(ws, Presence)
+    names = {s.id: s.name for s in first.view.seats}
+    team: list[str] = []
+    while True:
+        msg = await receive(ws)
+        if isinstance(msg, ErrorMsg):
+            raise Refused(msg)
+        if isinstance(msg, Presence):
+            return first.view, _Story(first.events, tuple(team)), msg
+        if isinstance(msg, TeamLine):
+            team.append(f"{names.get(msg.seat, msg.seat)} team, {msg.sender}: {msg.text}")
 
 
 def _status(room: str, view: GameView, presence: Presence, done: list[str]) -> str:

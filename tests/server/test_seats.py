@@ -185,7 +185,23 @@ async def test_the_facilitators_log_is_the_whole_game_with_the_bots_reasons(
     reasons = [e.text for e in events if e.kind == "rationale"]
     private = [e.text for e in events if e.visible_to is not None and e.kind != "rationale"]
     assert reasons and private
+    assert "Team channels" not in said  # no seat had a team
     assert "The game so far" not in await facilitate(server.url, code, token)
+
+
+async def test_the_facilitators_log_ends_with_the_team_channels(
+    server: Running, peers: list[Peer]
+) -> None:
+    """Students sharing a seat talk on its team channel; the facilitator's log gives it."""
+    admin, code, token = await _room(server.url)
+    ann, bob = [await Peer.open(server.url) for _ in range(2)]
+    peers += [admin, ann, bob]
+    await ann.join(code, "microsoft", "Ann")
+    await bob.join(code, "microsoft", "Bob")
+    await ann.send({"type": "team", "text": "Offer 30 first?"})
+    await bob.expect("team", text="Offer 30 first?")
+    said = await facilitate(server.url, code, token, log=True)
+    assert said.endswith("\n\nTeam channels:\n  Microsoft team, Ann: Offer 30 first?")
 
 
 def _empty() -> dict[str, list[str]]:
