@@ -136,22 +136,21 @@ def test_every_brief_text_fills_its_placeholders(seed: int) -> None:
                 assert low <= value <= high
 
 
-def test_every_mitigation_needs_a_name(tmp_path: Path) -> None:
-    """A data or governance term without a name for players is reported at load."""
-    text = RULES.replace("  security_committee: Security committee\n", "", 1)
+@pytest.mark.parametrize(
+    ("line", "problem"),
+    [
+        ("  security_committee: Security committee\n", "mitigation_names: 'security_committee'"),
+        ("  excluded: kept by the seller\n", "algorithm_names: 'excluded'"),
+    ],
+)
+def test_every_term_needs_a_name(tmp_path: Path, line: str, problem: str) -> None:
+    """A data or governance term, or a fate of the algorithm, without a name for players
+    is reported at load."""
+    text = RULES.replace(line, "", 1)
     assert text != RULES
     problems = _problems(text, tmp_path)
     assert len(problems) == 1
-    assert problems[0].startswith("mitigation_names: 'security_committee' has no name")
-
-
-def test_every_algorithm_term_needs_a_name(tmp_path: Path) -> None:
-    """An algorithm term without a name for players is reported at load."""
-    text = RULES.replace("  excluded: kept by the seller\n", "", 1)
-    assert text != RULES
-    problems = _problems(text, tmp_path)
-    assert len(problems) == 1
-    assert problems[0].startswith("algorithm_names: 'excluded' has no name")
+    assert problems[0].startswith(f"{problem} has no name")
 
 
 def test_brief_names_its_mitigations_as_players_read_them() -> None:
