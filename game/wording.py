@@ -56,7 +56,7 @@ _SCOPES = frozenset(s.value for s in Scope)
 
 def action_label(sc: Scenario, action: Action) -> str:
     """What a seat does with ``action``, after its name: "passes", "counters ts-2", "uses
-    Set mitigation requirements (US data storage)" (the lines that give a bot's reasons)."""
+    Set mitigation requirements (US data storage)" (a bot's reasons, a withdrawal...)."""
     if isinstance(action, UseLever):
         if action.mitigations:
             detail = ", ".join(safeguard_names(sc, action.mitigations))
