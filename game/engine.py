@@ -401,7 +401,8 @@ def _close_deal(state: GameState, sheet: TermSheet, events: list[Event]) -> Game
         o for o in sc.outcomes if o.kind == OutcomeKind.DEAL and frozenset(o.buyers) == buyers
     )
     state = state.evolve(closed_sheet=sheet.id)
-    return _end(state, outcome.id, sc.endings.on_deal.effects, events, detail=terms_text(sc, terms))
+    detail = terms_text(sc, terms, closed=True)
+    return _end(state, outcome.id, sc.endings.on_deal.effects, events, detail=detail)
 
 
 def _end(

@@ -21,21 +21,21 @@ from game.scenario import Scenario
 from game.types import Mitigation, Scope
 
 
-def terms_text(sc: Scenario, terms: Terms) -> str:
+def terms_text(sc: Scenario, terms: Terms, *, closed: bool = False) -> str:
     """A term sheet's terms as a player reads them, e.g. "$40B for the US business:
     Microsoft 100%, ByteDance keeps 0%; algorithm licensed to the buyers; US data
-    storage; open for 2 days"."""
+    storage; open for 2 days" (without how long it is open, for a ``closed`` deal)."""
     buyers = " + ".join(f"{sc.seat_name(b.seat)} {b.percent}%" for b in terms.buyers)
     seller = sc.seat_name(sc.roles.seller)
     safeguards = ", ".join(safeguard_names(sc, terms.mitigations))
     days = terms.rounds_to_close
-    return (
+    text = (
         f"${terms.price}B for {sc.scope_names[terms.scope]}: {buyers}, "
         f"{seller} keeps {terms.seller_stake}%; "
         f"algorithm {sc.algorithm_names[terms.algorithm]}; "
-        f"{safeguards or 'no data or governance terms'}; "
-        f"open for {days} day{'s' if days != 1 else ''}"
+        f"{safeguards or 'no data or governance terms'}"
     )
+    return text if closed else f"{text}; open for {days} day{'s' if days != 1 else ''}"
 
 
 def safeguard_names(sc: Scenario, mitigations: Collection[Mitigation]) -> list[str]:

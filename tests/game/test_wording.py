@@ -45,6 +45,7 @@ def test_terms_read_as_a_sentence() -> None:
         "ByteDance keeps 20%; algorithm kept by the seller; US data storage, Security committee; "
         "open for 1 day"
     )
+    assert terms_text(SC, terms, closed=True).endswith("; US data storage, Security committee")
 
 
 def test_safeguards_are_named_in_the_rules_order() -> None:
