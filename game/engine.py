@@ -27,7 +27,7 @@ from game.frozen import FrozenMap
 from game.scenario import Effects, Lever, Scenario, TrackChange
 from game.state import ChatMessage, FeedItem, GameState, SeatState, TermSheet
 from game.types import OutcomeKind, Phase, Scope, SeatId, SheetId, SheetStatus
-from game.wording import action_label, option_name, safeguard_names, terms_text
+from game.wording import action_label, option_name, terms_text, use_detail
 
 
 class Step(NamedTuple):
@@ -227,13 +227,10 @@ def _lever(state: GameState, seat: SeatId, action: UseLever, events: list[Event]
 
 
 def _lever_detail(sc: Scenario, lever: Lever, action: UseLever) -> str:
-    if action.sheet:
-        return f" ({action.sheet})"
-    if action.mitigations:
-        return f" ({', '.join(safeguard_names(sc, action.mitigations))})"
-    if action.option and lever.public and lever.mechanic != "brief_president":
-        return f" ({option_name(sc, action.option)})"
-    return ""
+    if action.option and (not lever.public or lever.mechanic == "brief_president"):
+        return ""  # a private choice (CFIUS's advice goes to the President alone)
+    detail = use_detail(sc, action)
+    return f" ({detail})" if detail else ""
 
 
 def _mechanic(

@@ -43,6 +43,9 @@ def safeguard_names(sc: Scenario, mitigations: Collection[Mitigation]) -> list[s
     return [name for m, name in sc.mitigation_names.items() if m in mitigations]
 
 
+_SCOPES = frozenset(s.value for s in Scope)
+
+
 def option_name(sc: Scenario, option: str) -> str:
     """A lever's option as a player reads it: a scope by its name, else its words
     ("clear_a_deal" -> "clear a deal")."""
@@ -51,17 +54,21 @@ def option_name(sc: Scenario, option: str) -> str:
     return option.replace("_", " ")
 
 
-_SCOPES = frozenset(s.value for s in Scope)
+def use_detail(sc: Scenario, action: UseLever) -> str:
+    """What a lever is used on, in words: its sheet, its safeguards or its option ("" if
+    none)."""
+    if action.sheet:
+        return action.sheet
+    if action.mitigations:
+        return ", ".join(safeguard_names(sc, action.mitigations))
+    return option_name(sc, action.option) if action.option else ""
 
 
 def action_label(sc: Scenario, action: Action) -> str:
     """What a seat does with ``action``, after its name: "passes", "counters ts-2", "uses
     Set mitigation requirements (US data storage)" (a bot's reasons, a withdrawal...)."""
     if isinstance(action, UseLever):
-        if action.mitigations:
-            detail = ", ".join(safeguard_names(sc, action.mitigations))
-        else:
-            detail = action.sheet or (option_name(sc, action.option) if action.option else "")
+        detail = use_detail(sc, action)
         name = sc.levers[action.lever].name
         return f"uses {name}" + (f" ({detail})" if detail else "")
     if isinstance(action, Propose):

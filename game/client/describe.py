@@ -13,7 +13,7 @@ from game.scenario import Effects, Lever, Scenario, TrackChange
 from game.state import TermSheet
 from game.types import SeatId
 from game.views import GameView, SeatInfo
-from game.wording import capitalised, option_name, safeguard_names
+from game.wording import capitalised, safeguard_names, use_detail
 
 STATUS_NAMES = {
     "open": "open",
@@ -87,14 +87,10 @@ def lever_tooltip(scenario: Scenario, lever: Lever) -> str:
 
 def option_label(scenario: Scenario, view: GameView, action: UseLever) -> str:
     """What distinguishes one use of a lever from another: its option, sheet or terms."""
-    if action.option is not None:
-        return capitalised(option_name(scenario, action.option))
     if action.sheet is not None:
         sheet = next((s for s in view.sheets if s.id == action.sheet), None)
         return f"{action.sheet}: {terms_line(scenario, sheet)}" if sheet else action.sheet
-    if action.mitigations:
-        return ", ".join(safeguard_names(scenario, action.mitigations))
-    return ""
+    return capitalised(use_detail(scenario, action))
 
 
 def terms_line(scenario: Scenario, sheet: TermSheet | None) -> str:
