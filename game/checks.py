@@ -23,8 +23,18 @@ from game.frozen import FrozenMap
 from game.scenario import Lever, Move, Scenario
 from game.state import GameState, TermSheet
 from game.types import BEFORE_CFIUS, FACILITATOR, NEGOTIATE, OPEN, Scope, SeatId, SheetStatus
+from game.wording import (
+    capitalised,
+    flag_source,
+    move_title,
+    option_name,
+    safeguard_names,
+    seat_word,
+)
 
 Actor = SeatId | str
+# A refusal names a move as a player would say it ("ByteDance cannot send messages").
+_MOVE_VERBS = {"message": "send messages", "statement": "make public statements"}
 
 
 class SheetFacts(NamedTuple):
@@ -57,7 +67,7 @@ def sheet_facts(state: GameState) -> SheetFacts:
 
 
 def describe(action: Action) -> str:
-    """A short name for an action, for messages and logs."""
+    """A short name for an action by its ids, for the server's logs."""
     if action.type == "lever":
         extra = action.sheet or action.option or ",".join(action.mitigations)
         return f"lever {action.lever}" + (f" ({extra})" if extra else "")
@@ -73,18 +83,21 @@ def describe(action: Action) -> str:
 def check(state: GameState, seat: Actor, action: Action) -> None:
     """Raise the GameError that refuses ``action`` by ``seat``, if any.
 
-    The error's message names the action and the reason, e.g.
-    ``lever order_divestiture (global) refused: needs 'review_open' first``.
+    The error's message names the action and the reason in the rules' words, as a
+    player reads it, e.g. ``Order divestiture (the global business) refused: it needs
+    “Open the CFIUS review” first``; only bad input (an unknown seat, lever or option)
+    is answered with the id that was sent.
     """
     try:
         _check(state, seat, action)
     except GameError as e:
-        raise type(e)(f"{describe(action)} refused: {e.message}") from None
+        raise type(e)(f"{move_title(state.scenario, action)} refused: {e.message}") from None
 
 
 def _check(state: GameState, seat: Actor, action: Action) -> None:
     if state.over:
-        raise GameOver(f"the game is over ({state.outcome})")
+        outcome = state.scenario.outcome(state.outcome).name if state.outcome else "over"
+        raise GameOver(f"the game is over ({outcome})")
     if action.version is not None and action.version != state.version:
         raise StaleVersion(
             f"made against version {action.version}, the game is at version {state.version}"
@@ -100,7 +113,7 @@ def _check(state: GameState, seat: Actor, action: Action) -> None:
         _check_lever(state, sid, action)
     elif action.type == "pass":
         if state.seats[sid].passed:
-            raise NotYourTurn(f"{sid} has nothing to do in the {state.phase} phase")
+            raise NotYourTurn(f"{_who(state, sid)} has nothing to do in the {state.phase} phase")
     else:
         _check_move(state, sid, action)
 
@@ -110,25 +123,30 @@ def move_gate(state: GameState, seat: SeatId, move_name: str) -> None:
     sc = state.scenario
     move: Move = getattr(sc.moves, move_name)
     if seat not in move.seats:
-        raise NotYourTurn(f"{seat} cannot {move_name}")
+        raise NotYourTurn(f"{_who(state, seat)} cannot {_MOVE_VERBS.get(move_name, move_name)}")
     if state.phase not in move.phases:
         raise NotYourTurn(f"not allowed in the {state.phase} phase")
     me = state.seats[seat]
     if move_name == "message":
         # Talk is free of the turn order: a seat that has passed may still write.
         if me.messages >= sc.rounds.messages_per_phase:
-            raise IllegalAction(f"{seat} has sent {me.messages} messages this phase, the limit")
+            raise IllegalAction(
+                f"{_who(state, seat)} has sent {me.messages} messages this phase, the limit"
+            )
         return
     if me.passed:
-        raise NotYourTurn(f"{seat} has passed for this phase")
+        raise NotYourTurn(f"{_who(state, seat)} has passed for this phase")
     if move_name == "statement":
         if me.statements >= sc.rounds.statements_per_phase:
             raise IllegalAction(
-                f"{seat} has made {me.statements} public statements this phase, the limit"
+                f"{_who(state, seat)} has made {me.statements} public statements this phase, "
+                "the limit"
             )
         return
     if me.deal_moves >= sc.rounds.negotiate_actions_per_seat:
-        raise IllegalAction(f"{seat} has used all {me.deal_moves} deal moves this phase")
+        raise IllegalAction(
+            f"{_who(state, seat)} has used all {me.deal_moves} deal moves this phase"
+        )
 
 
 def _check_move(state: GameState, seat: SeatId, action: Action) -> None:
@@ -151,6 +169,10 @@ def _check_move(state: GameState, seat: SeatId, action: Action) -> None:
             check_proposal(state, seat, action)
         else:
             check_sheet_move(state, seat, action)
+
+
+def _who(state: GameState, seat: SeatId) -> str:
+    return state.scenario.seat_name(seat)
 
 
 def _check_text(state: GameState, text: str) -> None:
@@ -188,20 +210,22 @@ def _judge_terms(state: GameState, proposer: SeatId, terms: Terms) -> None:
     rules = sc.term_sheets
     for b in terms.buyers:
         if b.seat not in sc.roles.buyers:
-            raise InvalidAction(f"'{b.seat}' is not a buyer")
+            raise InvalidAction(f"{seat_word(sc, b.seat)} is not a buyer")
     if proposer != sc.roles.seller and proposer not in terms.buyer_seats:
-        raise IllegalAction(f"{proposer} would not be party to this term sheet")
+        raise IllegalAction(f"{_who(state, proposer)} would not be party to this term sheet")
     if not rules.price_min <= terms.price <= rules.price_max:
         raise InvalidAction(
             f"price ${terms.price}B is outside ${rules.price_min}B..${rules.price_max}B"
         )
     if terms.rounds_to_close > rules.rounds_to_close_max:
         raise InvalidAction(
-            f"rounds_to_close {terms.rounds_to_close} is above {rules.rounds_to_close_max}"
+            f"a sheet stays open at most {rules.rounds_to_close_max} days, "
+            f"not {terms.rounds_to_close}"
         )
     if terms.scope.rank > state.for_sale.rank:
         raise IllegalAction(
-            f"{sc.roles.seller} has put only '{state.for_sale}' up for sale, not '{terms.scope}'"
+            f"{_who(state, sc.roles.seller)} has put only {sc.scope_names[state.for_sale]} "
+            f"up for sale, not {sc.scope_names[terms.scope]}"
         )
 
 
@@ -217,13 +241,13 @@ def check_offer(state: GameState, seat: SeatId, terms: Terms, old: TermSheet | N
     limit = state.scenario.term_sheets.max_live_per_proposer
     if old is not None:
         if seat not in old.parties:
-            raise IllegalAction(f"{seat} is not party to {old.id}")
+            raise IllegalAction(f"{_who(state, seat)} is not party to {old.id}")
         if old.status != OPEN:
             raise IllegalAction(f"{old.id} is {old.status}, not open")
         if old.proposer == seat:
             live -= 1  # the counter replaces it
     if live >= limit:
-        raise IllegalAction(f"{seat} already has {limit} open term sheets")
+        raise IllegalAction(f"{_who(state, seat)} already has {limit} open term sheets")
 
 
 def check_sheet_move(state: GameState, seat: SeatId, action: Sign | Reject | Withdraw) -> None:
@@ -235,26 +259,28 @@ def check_move_on(
 ) -> None:
     """A sign, reject or withdraw of ``sheet`` (the sheet the action names)."""
     if seat not in sheet.parties:
-        raise IllegalAction(f"{seat} is not party to {sheet.id}")
+        raise IllegalAction(f"{_who(state, seat)} is not party to {sheet.id}")
     if sheet.status != OPEN:
         raise IllegalAction(f"{sheet.id} is {sheet.status}, not open")
     if action.type == "sign":
         if seat in sheet.signatures:
-            raise IllegalAction(f"{seat} has already signed {sheet.id}")
+            raise IllegalAction(f"{_who(state, seat)} has already signed {sheet.id}")
         if sheet.terms.scope.rank > state.for_sale.rank:
-            raise IllegalAction(f"'{sheet.terms.scope}' is no longer for sale")
+            raise IllegalAction(
+                f"{state.scenario.scope_names[sheet.terms.scope]} is no longer for sale"
+            )
         completes = set(sheet.parties) <= {*sheet.signatures, seat}
         # One deal at a time goes to CFIUS: a signature that would complete a second
         # sheet is refused, whoever gives it (the proposer's own signature is automatic).
         if completes and sheet_facts(state).pending:
             raise IllegalAction(
-                f"{state.scenario.roles.seller} already has a signed deal before CFIUS"
+                f"{_who(state, state.scenario.roles.seller)} already has a signed deal before CFIUS"
             )
     elif action.type == "reject":
         if seat == sheet.proposer:
-            raise IllegalAction(f"{seat} proposed {sheet.id}; withdraw it instead")
+            raise IllegalAction(f"{_who(state, seat)} proposed {sheet.id}; withdraw it instead")
     elif seat != sheet.proposer:
-        raise IllegalAction(f"only {sheet.proposer}, who proposed it, can withdraw")
+        raise IllegalAction(f"only {_who(state, sheet.proposer)}, who proposed it, can withdraw")
 
 
 def _sheet(state: GameState, seat: SeatId, sheet_id: str) -> TermSheet:
@@ -273,16 +299,16 @@ def lever_gate(state: GameState, seat: SeatId, lever_id: str) -> Lever:
     if lever is None:
         raise InvalidAction(f"there is no lever '{lever_id}'")
     if seat not in lever.seats:
-        raise NotYourTurn(f"{seat} does not hold this lever")
+        raise NotYourTurn(f"{_who(state, seat)} does not hold this lever")
     if state.phase != lever.phase:
         raise NotYourTurn(f"it is used in the {lever.phase} phase, not {state.phase}")
     me = state.seats[seat]
     if me.passed:
-        raise NotYourTurn(f"{seat} has passed for this phase")
+        raise NotYourTurn(f"{_who(state, seat)} has passed for this phase")
     if lever.phase == NEGOTIATE and me.deal_moves >= sc.rounds.negotiate_actions_per_seat:
-        raise IllegalAction(f"{seat} has used all its moves this phase")
+        raise IllegalAction(f"{_who(state, seat)} has used all its moves this phase")
     if lever.official and me.officials >= sc.rounds.official_actions_per_round:
-        raise IllegalAction(f"{seat} has taken its official action this round")
+        raise IllegalAction(f"{_who(state, seat)} has taken its official action this round")
     if lever.once and (seat, lever_id) in state.used_once:
         raise IllegalAction("it can be used only once a game")
     if lever.per_round is not None:
@@ -307,16 +333,17 @@ def _check_requirements(state: GameState, lever: Lever) -> None:
     req = lever.requires
     for flag in req.flags_all:
         if flag not in state.flags:
-            raise IllegalAction(f"needs '{flag}' first")
+            raise IllegalAction(f"it needs {flag_source(state.scenario, flag)} first")
     for flag in req.flags_none:
         if flag in state.flags:
-            raise IllegalAction(f"not possible once '{flag}'")
+            raise IllegalAction(f"not possible after {flag_source(state.scenario, flag)}")
     for track, bounds in req.tracks.items():
         value = state.tracks[track]
+        name = state.scenario.tracks[track].name
         if bounds.min is not None and value < bounds.min:
-            raise IllegalAction(f"needs {track} at least {bounds.min}, it is {value}")
+            raise IllegalAction(f"it needs {name} at least {bounds.min}; it is {value}")
         if bounds.max is not None and value > bounds.max:
-            raise IllegalAction(f"needs {track} at most {bounds.max}, it is {value}")
+            raise IllegalAction(f"it needs {name} at most {bounds.max}; it is {value}")
 
 
 def _check_mechanic(state: GameState, seat: SeatId, lever: Lever, action: UseLever) -> None:
@@ -327,7 +354,8 @@ def _check_mechanic(state: GameState, seat: SeatId, lever: Lever, action: UseLev
                 f"option must be one of {', '.join(lever.options)}, got {action.option!r}"
             )
         if m == "put_up_for_sale" and action.option == state.for_sale:
-            raise IllegalAction(f"'{action.option}' is already what is for sale")
+            what = option_name(state.scenario, str(action.option))
+            raise IllegalAction(f"{capitalised(what)} is already what is for sale")
     if m == "set_mitigations":
         chosen = frozenset(action.mitigations)
         if not chosen:
@@ -355,13 +383,14 @@ def _check_sheet_lever(state: GameState, mechanic: str, sheet: TermSheet) -> Non
     if mechanic == "clear_deal":
         missing = state.required_mitigations - sheet.terms.mitigations
         if missing:
-            names = ", ".join(sorted(m.value for m in missing))
-            raise IllegalAction(f"{sheet.id} lacks required mitigations: {names}")
+            names = ", ".join(safeguard_names(state.scenario, missing))
+            raise IllegalAction(f"{sheet.id} lacks the required {names}")
         ordered = state.divestiture_scope
         if ordered is not None and sheet.terms.scope.rank < ordered.rank:
+            scopes = state.scenario.scope_names
             raise IllegalAction(
-                f"{sheet.id} covers '{sheet.terms.scope}' but divestiture "
-                f"was ordered for '{ordered}'"
+                f"{sheet.id} covers {scopes[sheet.terms.scope]}, but divestiture "
+                f"was ordered for {scopes[ordered]}"
             )
 
 

@@ -18,7 +18,7 @@ from game.actions import (
     Withdraw,
 )
 from game.scenario import Scenario
-from game.types import Mitigation, Scope
+from game.types import Mitigation, Scope, SeatId
 
 
 def terms_text(sc: Scenario, terms: Terms, *, closed: bool = False) -> str:
@@ -85,3 +85,43 @@ def action_label(sc: Scenario, action: Action) -> str:
 def capitalised(text: str) -> str:
     """``text`` with its first letter in capitals (a name from the rules at a line's start)."""
     return text[:1].upper() + text[1:]
+
+
+def move_title(sc: Scenario, action: Action) -> str:
+    """An action as a button would name it, for a refusal: "Sign ts-3", "Counter ts-2",
+    "Order divestiture (the global business)". A lever the rules do not know keeps its id."""
+    if isinstance(action, UseLever):
+        lever = sc.levers.get(action.lever)
+        if lever is None:
+            return f"Lever '{action.lever}'"
+        detail = use_detail(sc, action)
+        return lever.name + (f" ({detail})" if detail else "")
+    if isinstance(action, Propose):
+        return f"Counter {action.replaces}" if action.replaces else "Propose a term sheet"
+    if isinstance(action, Sign | Reject | Withdraw):
+        return f"{capitalised(action.type)} {action.sheet}"
+    if isinstance(action, Message):
+        return "Message to " + ", ".join(seat_word(sc, s) for s in action.to)
+    if isinstance(action, Statement):
+        return "Public statement"
+    return capitalised(action.type)
+
+
+def seat_word(sc: Scenario, seat: str) -> str:
+    """A seat by its name, or an id the rules do not know in quotes (bad input)."""
+    try:
+        return sc.seat_name(SeatId(seat))
+    except KeyError:
+        return repr(seat)
+
+
+def flag_source(sc: Scenario, flag: str) -> str:
+    """What sets ``flag``, in words: the first lever that does ("“Open the CFIUS
+    review”"), else the news card ("the news “…”"); the flag's words if nothing does."""
+    for lever in sc.levers.values():
+        if flag in lever.effects.flags:
+            return f"\u201c{lever.name}\u201d"
+    for card in sc.news.cards:
+        if flag in card.effects.flags:
+            return f"the news \u201c{card.headline}\u201d"
+    return flag.replace("_", " ")

@@ -11,6 +11,7 @@ import game
 from game import GameError, GameState, Message, Pass, Propose, Scenario, Sign, Stake
 from game.actions import Reject, Statement, Terms, Timeout, UseLever, Withdraw
 from game.types import Phase, SeatId, SheetId, SheetStatus, Viewer
+from game.wording import move_title
 
 SEATS = tuple(SeatId(s) for s in ("white_house", "cfius", "bytedance", "microsoft", "investors"))
 WH, CFIUS, BD, MS, INV = SEATS
@@ -102,8 +103,7 @@ def refused(state: GameState, seat: str, action: game.Action, code: str) -> Game
         game.apply(state, seat, action)
     err = info.value
     assert err.code == code
-    name = action.lever if isinstance(action, UseLever) else action.type
-    assert name in err.message and "refused" in err.message, err.message
+    assert err.message.startswith(f"{move_title(state.scenario, action)} refused: "), err.message
     return err
 
 
@@ -278,7 +278,7 @@ def test_non_party_cannot_sign(g: GameState) -> None:
     a public deal is not its own."""
     refused(propose(g, MS), INV, Sign(sheet=SheetId("ts-1")), "invalid_action")
     err = refused(signed(g), INV, Sign(sheet=SheetId("ts-1")), "illegal_action")
-    assert "investors is not party to ts-1" in err.message
+    assert "Investors is not party to ts-1" in err.message
 
 
 def test_signing_twice_is_refused(g: GameState) -> None:
@@ -400,7 +400,7 @@ def test_order_divestiture_requires_open_review(g: GameState) -> None:
     """order_divestiture needs the review_open flag set by open_review."""
     state = pass_all(g)
     err = refused(state, CFIUS, lever("order_divestiture", option="us"), "illegal_action")
-    assert "review_open" in err.message
+    assert "needs “Open the CFIUS review” first" in err.message
     state = act(state, CFIUS, lever("open_review"))
     assert "review_open" in state.flags and state.tracks["ban_pressure"] == 1
     state = pass_all(next_round(state))
@@ -412,7 +412,7 @@ def test_entity_list_requires_executive_order(g: GameState) -> None:
     """add_entity_list needs eo_signed first; it then sets ban_pressure to 4."""
     state = pass_all(g)
     err = refused(state, WH, lever("add_entity_list"), "illegal_action")
-    assert "eo_signed" in err.message
+    assert "needs “Sign the IEEPA executive order” first" in err.message
     state = pass_all(next_round(act(state, WH, lever("sign_executive_order"))))
     state = act(state, WH, lever("add_entity_list"))
     assert state.tracks["ban_pressure"] == 4 and "entity_listed" in state.flags
@@ -458,7 +458,8 @@ def test_clear_needs_required_mitigations(g: GameState, us_storage: bool) -> Non
     if us_storage:
         assert act(state, CFIUS, clear).sheets[0].status == SheetStatus.CLOSED
     else:
-        assert "us_storage" in refused(state, CFIUS, clear, "illegal_action").message
+        err = refused(state, CFIUS, clear, "illegal_action")
+        assert "lacks the required US data storage" in err.message
 
 
 @pytest.mark.parametrize("order", ["us", "global"])
@@ -472,7 +473,8 @@ def test_clear_needs_the_ordered_divestiture_scope(g: GameState, order: str) -> 
     if order == "us":
         assert act(state, CFIUS, clear).sheets[0].status == SheetStatus.CLOSED
     else:
-        assert "global" in refused(state, CFIUS, clear, "illegal_action").message
+        err = refused(state, CFIUS, clear, "illegal_action")
+        assert "ordered for the global business" in err.message
 
 
 @pytest.mark.parametrize(
