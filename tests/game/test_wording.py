@@ -11,6 +11,7 @@ from game.engine import apply, start
 from game.errors import GameError
 from game.legal import legal_actions
 from game.simulation import play_game, player_factory
+from game.state import GameState
 from game.types import Algorithm, Mitigation, Scope, SeatId
 from game.wording import safeguard_names, terms_text
 
@@ -82,25 +83,34 @@ def test_what_players_and_the_facilitator_read_names_no_rule_ids() -> None:
 def test_refusals_a_player_can_meet_name_no_rule_ids() -> None:
     """What a seat is told when the rules refuse a well-formed move (not its turn, a
     limit, a sheet that moved on) uses names, never ids: the client shows it as is.
-    Every seat tries every seat's legal moves at every step of scripted games."""
+    Every seat tries every seat's legal moves at every third step of scripted games, and
+    at their end."""
     refusals: set[str] = set()
     players = player_factory(SC)
     for seed in range(4):
         record = play_game(SC, seed, players)
         state = start(SC, seed).state
-        for step, (actor, action) in enumerate((*record.log, (None, None))):
-            if step % 3 == 0 or action is None:  # every third state, and the end
-                tried = {Pass(), *(a for s in state.seats for a in legal_actions(state, s))}
-                for seat in state.seats:
-                    for a in tried:
-                        try:
-                            check(state, seat, a)
-                        except GameError as e:
-                            if e.code != "invalid_action":  # bad input names what was sent
-                                refusals.add(e.message)
-            if action is not None:
-                state = apply(state, actor, action).state
+        for step, (actor, action) in enumerate(record.log):
+            if step % 3 == 0:
+                refusals |= _refusals(state)
+            state = apply(state, actor, action).state
+        refusals |= _refusals(state)
     assert len(refusals) > 40, sorted(refusals)
     assert any("the game is over (" in r for r in refusals)
     leaks = [r for r in refusals if _IDS.search(r) or _SEAT_IDS.search(r) or "_" in r]
     assert not leaks, leaks[:5]
+
+
+def _refusals(state: GameState) -> set[str]:
+    """What the rules say to each seat trying each seat's legal moves (and a pass), but
+    for bad input, which names what was sent."""
+    tried = {Pass(), *(a for s in state.seats for a in legal_actions(state, s))}
+    said: set[str] = set()
+    for seat in state.seats:
+        for action in tried:
+            try:
+                check(state, seat, action)
+            except GameError as e:
+                if e.code != "invalid_action":
+                    said.add(e.message)
+    return said
