@@ -30,6 +30,7 @@ from game.wording import (
     option_name,
     safeguard_names,
     seat_word,
+    subject,
 )
 
 Actor = SeatId | str
@@ -113,7 +114,7 @@ def _check(state: GameState, seat: Actor, action: Action) -> None:
         _check_lever(state, sid, action)
     elif action.type == "pass":
         if state.seats[sid].passed:
-            raise NotYourTurn(f"{_who(state, sid)} has nothing to do in the {state.phase} phase")
+            raise NotYourTurn(_says(state, sid, f"has nothing to do in the {state.phase} phase"))
     else:
         _check_move(state, sid, action)
 
@@ -123,7 +124,7 @@ def move_gate(state: GameState, seat: SeatId, move_name: str) -> None:
     sc = state.scenario
     move: Move = getattr(sc.moves, move_name)
     if seat not in move.seats:
-        raise NotYourTurn(f"{_who(state, seat)} cannot {_MOVE_VERBS.get(move_name, move_name)}")
+        raise NotYourTurn(_says(state, seat, f"cannot {_MOVE_VERBS.get(move_name, move_name)}"))
     if state.phase not in move.phases:
         raise NotYourTurn(f"not allowed in the {state.phase} phase")
     me = state.seats[seat]
@@ -131,21 +132,19 @@ def move_gate(state: GameState, seat: SeatId, move_name: str) -> None:
         # Talk is free of the turn order: a seat that has passed may still write.
         if me.messages >= sc.rounds.messages_per_phase:
             raise IllegalAction(
-                f"{_who(state, seat)} has sent {me.messages} messages this phase, the limit"
+                _says(state, seat, f"has sent {me.messages} messages this phase, the limit")
             )
         return
     if me.passed:
-        raise NotYourTurn(f"{_who(state, seat)} has passed for this phase")
+        raise NotYourTurn(_says(state, seat, "has passed for this phase"))
     if move_name == "statement":
         if me.statements >= sc.rounds.statements_per_phase:
-            raise IllegalAction(
-                f"{_who(state, seat)} has made {me.statements} public statements this phase, "
-                "the limit"
-            )
+            made = f"has made {me.statements} public statements this phase, the limit"
+            raise IllegalAction(_says(state, seat, made))
         return
     if me.deal_moves >= sc.rounds.negotiate_actions_per_seat:
         raise IllegalAction(
-            f"{_who(state, seat)} has used all {me.deal_moves} deal moves this phase"
+            _says(state, seat, f"has used all {me.deal_moves} deal moves this phase")
         )
 
 
@@ -173,6 +172,10 @@ def _check_move(state: GameState, seat: SeatId, action: Action) -> None:
 
 def _who(state: GameState, seat: SeatId) -> str:
     return state.scenario.seat_name(seat)
+
+
+def _says(state: GameState, seat: SeatId, does: str) -> str:
+    return subject(state.scenario, seat, does)
 
 
 def _check_text(state: GameState, text: str) -> None:
@@ -212,7 +215,7 @@ def _judge_terms(state: GameState, proposer: SeatId, terms: Terms) -> None:
         if b.seat not in sc.roles.buyers:
             raise InvalidAction(f"{seat_word(sc, b.seat)} is not a buyer")
     if proposer != sc.roles.seller and proposer not in terms.buyer_seats:
-        raise IllegalAction(f"{_who(state, proposer)} would not be party to this term sheet")
+        raise IllegalAction(_says(state, proposer, "would not be party to this term sheet"))
     if not rules.price_min <= terms.price <= rules.price_max:
         raise InvalidAction(
             f"price ${terms.price}B is outside ${rules.price_min}B..${rules.price_max}B"
@@ -224,8 +227,12 @@ def _judge_terms(state: GameState, proposer: SeatId, terms: Terms) -> None:
         )
     if terms.scope.rank > state.for_sale.rank:
         raise IllegalAction(
-            f"{_who(state, sc.roles.seller)} has put only {sc.scope_names[state.for_sale]} "
-            f"up for sale, not {sc.scope_names[terms.scope]}"
+            _says(
+                state,
+                sc.roles.seller,
+                f"has put only {sc.scope_names[state.for_sale]} up for sale, "
+                f"not {sc.scope_names[terms.scope]}",
+            )
         )
 
 
@@ -241,13 +248,13 @@ def check_offer(state: GameState, seat: SeatId, terms: Terms, old: TermSheet | N
     limit = state.scenario.term_sheets.max_live_per_proposer
     if old is not None:
         if seat not in old.parties:
-            raise IllegalAction(f"{_who(state, seat)} is not party to {old.id}")
+            raise IllegalAction(_says(state, seat, f"is not party to {old.id}"))
         if old.status != OPEN:
             raise IllegalAction(f"{old.id} is {old.status}, not open")
         if old.proposer == seat:
             live -= 1  # the counter replaces it
     if live >= limit:
-        raise IllegalAction(f"{_who(state, seat)} already has {limit} open term sheets")
+        raise IllegalAction(_says(state, seat, f"has {limit} open term sheets already"))
 
 
 def check_sheet_move(state: GameState, seat: SeatId, action: Sign | Reject | Withdraw) -> None:
@@ -259,12 +266,12 @@ def check_move_on(
 ) -> None:
     """A sign, reject or withdraw of ``sheet`` (the sheet the action names)."""
     if seat not in sheet.parties:
-        raise IllegalAction(f"{_who(state, seat)} is not party to {sheet.id}")
+        raise IllegalAction(_says(state, seat, f"is not party to {sheet.id}"))
     if sheet.status != OPEN:
         raise IllegalAction(f"{sheet.id} is {sheet.status}, not open")
     if action.type == "sign":
         if seat in sheet.signatures:
-            raise IllegalAction(f"{_who(state, seat)} has already signed {sheet.id}")
+            raise IllegalAction(_says(state, seat, f"has already signed {sheet.id}"))
         if sheet.terms.scope.rank > state.for_sale.rank:
             raise IllegalAction(
                 f"{state.scenario.scope_names[sheet.terms.scope]} is no longer for sale"
@@ -273,12 +280,11 @@ def check_move_on(
         # One deal at a time goes to CFIUS: a signature that would complete a second
         # sheet is refused, whoever gives it (the proposer's own signature is automatic).
         if completes and sheet_facts(state).pending:
-            raise IllegalAction(
-                f"{_who(state, state.scenario.roles.seller)} already has a signed deal before CFIUS"
-            )
+            seller = state.scenario.roles.seller
+            raise IllegalAction(_says(state, seller, "has a signed deal before CFIUS already"))
     elif action.type == "reject":
         if seat == sheet.proposer:
-            raise IllegalAction(f"{_who(state, seat)} proposed {sheet.id}; withdraw it instead")
+            raise IllegalAction(_says(state, seat, f"proposed {sheet.id}; withdraw it instead"))
     elif seat != sheet.proposer:
         raise IllegalAction(f"only {_who(state, sheet.proposer)}, who proposed it, can withdraw")
 
@@ -299,16 +305,16 @@ def lever_gate(state: GameState, seat: SeatId, lever_id: str) -> Lever:
     if lever is None:
         raise InvalidAction(f"there is no lever '{lever_id}'")
     if seat not in lever.seats:
-        raise NotYourTurn(f"{_who(state, seat)} does not hold this lever")
+        raise NotYourTurn(_says(state, seat, "does not hold this lever"))
     if state.phase != lever.phase:
         raise NotYourTurn(f"it is used in the {lever.phase} phase, not {state.phase}")
     me = state.seats[seat]
     if me.passed:
-        raise NotYourTurn(f"{_who(state, seat)} has passed for this phase")
+        raise NotYourTurn(_says(state, seat, "has passed for this phase"))
     if lever.phase == NEGOTIATE and me.deal_moves >= sc.rounds.negotiate_actions_per_seat:
-        raise IllegalAction(f"{_who(state, seat)} has used all its moves this phase")
+        raise IllegalAction(_says(state, seat, "has used all its moves this phase"))
     if lever.official and me.officials >= sc.rounds.official_actions_per_round:
-        raise IllegalAction(f"{_who(state, seat)} has taken its official action this round")
+        raise IllegalAction(_says(state, seat, "has taken its official action this round"))
     if lever.once and (seat, lever_id) in state.used_once:
         raise IllegalAction("it can be used only once a game")
     if lever.per_round is not None:

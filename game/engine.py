@@ -27,7 +27,7 @@ from game.frozen import FrozenMap
 from game.scenario import Effects, Lever, Scenario, TrackChange
 from game.state import ChatMessage, FeedItem, GameState, SeatState, TermSheet
 from game.types import OutcomeKind, Phase, Scope, SeatId, SheetId, SheetStatus
-from game.wording import action_label, option_name, terms_text, use_detail
+from game.wording import action_label, option_name, subject, terms_text, use_detail
 
 
 class Step(NamedTuple):
@@ -92,7 +92,8 @@ def apply(state: GameState, seat: Actor, action: Action) -> Step:
     sid = SeatId(seat)  # check() has made sure it is a seat of this game
     if action.rationale:
         # Kept for the facilitator and the debrief; other seats never see it.
-        text = f"{_name(state, sid)} {action_label(state.scenario, action)}: {action.rationale}"
+        does = subject(state.scenario, sid, action_label(state.scenario, action))
+        text = f"{does}: {action.rationale}"
         events.append(Event("rationale", text, frozenset((sid,)), sid))
     state = _execute(state, sid, action, events).evolve(version=state.version + 1)
     if state.seats[sid].passed:
@@ -107,7 +108,7 @@ def apply(state: GameState, seat: Actor, action: Action) -> Step:
 
 def _execute(state: GameState, seat: SeatId, action: Action, events: list[Event]) -> GameState:
     if action.type == "pass":
-        events.append(Event("pass", f"{_name(state, seat)} passes", seat=seat))
+        events.append(Event("pass", subject(state.scenario, seat, "passes"), seat=seat))
         return _set_seat(state, seat, passed=True)
     if action.type == "statement":
         name = _name(state, seat)
@@ -135,7 +136,7 @@ def _deal_move(
         return _sign(state, seat, action.sheet, events)
     status = SheetStatus.REJECTED if action.type == "reject" else SheetStatus.WITHDRAWN
     sheet = _get_sheet(state, action.sheet)
-    text = f"{_name(state, seat)} {action_label(state.scenario, action)}"
+    text = subject(state.scenario, seat, action_label(state.scenario, action))
     events.append(Event(action.type, text, frozenset(sheet.parties), seat, sheet.id))
     return _put_sheet(state, sheet.with_status(status))
 
@@ -175,7 +176,8 @@ def _propose(state: GameState, seat: SeatId, action: Propose, events: list[Event
         state = _put_sheet(state, old.with_status(SheetStatus.SUPERSEDED))
     state = state.evolve(sheets=(*state.sheets, sheet))
     verb = f"counters {action.replaces} with" if action.replaces else "proposes"
-    text = f"{_name(state, seat)} {verb} {sheet_id}: {terms_text(state.scenario, action.terms)}"
+    terms = terms_text(state.scenario, action.terms)
+    text = f"{subject(state.scenario, seat, verb)} {sheet_id}: {terms}"
     events.append(Event("proposed", text, frozenset(sheet.parties), seat, sheet_id))
     # A new offer calls its other parties back to the table (while they have moves left).
     limit = state.scenario.rounds.negotiate_actions_per_seat
@@ -188,7 +190,7 @@ def _propose(state: GameState, seat: SeatId, action: Propose, events: list[Event
 def _sign(state: GameState, seat: SeatId, sheet_id: SheetId, events: list[Event]) -> GameState:
     sheet = _get_sheet(state, sheet_id)
     sheet = sheet.signed_by(seat)
-    text = f"{_name(state, seat)} signs {sheet.id}"
+    text = subject(state.scenario, seat, f"signs {sheet.id}")
     events.append(Event("signed", text, frozenset(sheet.parties), seat, sheet.id))
     if sheet.fully_signed:
         sheet = sheet.with_status(SheetStatus.SIGNED)
@@ -253,7 +255,7 @@ def _mechanic(
         note = ChatMessage.made(
             sender=seat, to=(president,), text=text, round=state.round, kind="briefing"
         )
-        line = f"{_name(state, seat)} briefs {_name(state, president)}: {text}"
+        line = f"{subject(sc, seat, 'briefs')} {_name(state, president)}: {text}"
         events.append(Event("briefing", line, frozenset({seat, president}), seat))
         return state.evolve(messages=(*state.messages, note))
     if m == "due_diligence":
@@ -299,9 +301,11 @@ def _due_diligence(state: GameState, seat: SeatId, events: list[Event]) -> GameS
 
 def _timeout(state: GameState, events: list[Event]) -> GameState:
     waiting = [s for s, st in state.seats.items() if not st.passed]
-    names = ", ".join(_name(state, s) for s in waiting) or "nobody"
-    verb = "pass" if len(waiting) > 1 else "passes"
-    events.append(Event("timeout", f"Time is up for the {state.phase} phase; {names} {verb}."))
+    if len(waiting) == 1:
+        who = subject(state.scenario, waiting[0], "passes")
+    else:
+        who = f"{', '.join(_name(state, s) for s in waiting)} pass" if waiting else "nobody passes"
+    events.append(Event("timeout", f"Time is up for the {state.phase} phase; {who}."))
     for seat in waiting:
         state = _set_seat(state, seat, passed=True)
     return state

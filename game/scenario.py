@@ -34,6 +34,7 @@ class Seat(Frozen):
     brief: str = Field(description="Confidential brief text; {field} placeholders are filled")
     color: str = Field(pattern=r"^#[0-9a-fA-F]{6}$")
     enabled: bool = True
+    plural: bool = False  # the name takes a plural verb ("Investors propose")
 
 
 @frozen
@@ -389,6 +390,10 @@ class Scenario(Frozen):
         """The name of the seat with this id (KeyError if there is none)."""
         return self._names[seat_id]
 
+    def seat_plural(self, seat_id: SeatId) -> bool:
+        """Whether the seat's name takes a plural verb ("Investors pass")."""
+        return seat_id in self._plural
+
     def outcome(self, outcome_id: str) -> Outcome:
         """The outcome class with this id (KeyError if there is none)."""
         return self._outcomes_by_id[outcome_id]
@@ -423,6 +428,10 @@ class Scenario(Frozen):
     @cached_property
     def _names(self) -> dict[SeatId, str]:
         return {s.id: s.name for s in self.seats}
+
+    @cached_property
+    def _plural(self) -> frozenset[SeatId]:
+        return frozenset(s.id for s in self.seats if s.plural)
 
     @cached_property
     def _outcomes_by_id(self) -> dict[str, Outcome]:

@@ -3,6 +3,7 @@ client's cards, say them the same way. Names come from the rules file, never ids
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection
 
 from game.actions import (
@@ -26,12 +27,12 @@ def terms_text(sc: Scenario, terms: Terms, *, closed: bool = False) -> str:
     Microsoft 100%, ByteDance keeps 0%; algorithm licensed to the buyers; US data
     storage; open for 2 days" (without how long it is open, for a ``closed`` deal)."""
     buyers = " + ".join(f"{sc.seat_name(b.seat)} {b.percent}%" for b in terms.buyers)
-    seller = sc.seat_name(sc.roles.seller)
+    seller = subject(sc, sc.roles.seller, f"keeps {terms.seller_stake}%")
     safeguards = ", ".join(safeguard_names(sc, terms.mitigations))
     days = terms.rounds_to_close
     text = (
         f"${terms.price}B for {sc.scope_names[terms.scope]}: {buyers}, "
-        f"{seller} keeps {terms.seller_stake}%; "
+        f"{seller}; "
         f"algorithm {sc.algorithm_names[terms.algorithm]}; "
         f"{safeguards or 'no data or governance terms'}"
     )
@@ -105,6 +106,28 @@ def move_title(sc: Scenario, action: Action) -> str:
     if isinstance(action, Statement):
         return "Public statement"
     return capitalised(action.type)
+
+
+# A seat's line is written for one seat; a plural name ("Investors") takes these.
+_PLURAL_VERBS = {"has": "have", "is": "are", "does": "do", "was": "were"}
+_ITS = re.compile(r"\bits\b")
+
+
+def subject(sc: Scenario, seat: SeatId, does: str) -> str:
+    """A seat's name and what it does, the verb agreeing with the name: "Microsoft
+    passes", "Investors pass". ``does`` is written for one seat and starts with its verb
+    ("has already signed ts-3", "uses Lobby Washington")."""
+    name = sc.seat_name(seat)
+    if not sc.seat_plural(seat):
+        return f"{name} {does}"
+    verb, space, rest = does.partition(" ")
+    if verb in _PLURAL_VERBS:
+        verb = _PLURAL_VERBS[verb]
+    elif verb.endswith(("sses", "shes", "ches", "xes", "zes")):
+        verb = verb[:-2]
+    elif verb.endswith("s"):
+        verb = verb[:-1]
+    return f"{name} {verb}{space}{_ITS.sub('their', rest)}"
 
 
 def seat_word(sc: Scenario, seat: str) -> str:

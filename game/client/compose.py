@@ -18,6 +18,7 @@ from game.scenario import Scenario
 from game.state import TermSheet
 from game.types import Algorithm, Mitigation, Phase, Scope, SeatId, SheetId, SheetStatus
 from game.views import GameView
+from game.wording import subject
 
 
 @dataclass(frozen=True)
@@ -83,7 +84,7 @@ def problems(view: GameView, scenario: Scenario, draft: Draft) -> list[str]:
     stakes: dict[str, int] = {}
     for seat, text in draft.buyers:
         if seat not in scenario.roles.buyers:
-            errors.append(f"{_name(scenario, seat)} is not a buyer")
+            errors.append(f"{_name(scenario, seat)} cannot be a buyer")
         value = _whole(text, f"{_name(scenario, seat)}'s stake", errors)
         if value is not None:
             if not 1 <= value <= 100:
@@ -110,7 +111,7 @@ def problems(view: GameView, scenario: Scenario, draft: Draft) -> list[str]:
         errors.append(f"'{draft.scope}' is not a scope")
     elif Scope(draft.scope).rank > view.for_sale.rank:
         offered = scenario.scope_names.get(view.for_sale, view.for_sale)
-        errors.append(f"{_name(scenario, seller)} has put only {offered} up for sale")
+        errors.append(subject(scenario, seller, f"has put only {offered} up for sale"))
     if draft.algorithm not in Algorithm.__members__.values():
         errors.append(f"'{draft.algorithm}' is not an algorithm term")
     for m in sorted(draft.mitigations):

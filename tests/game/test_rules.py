@@ -278,7 +278,7 @@ def test_non_party_cannot_sign(g: GameState) -> None:
     a public deal is not its own."""
     refused(propose(g, MS), INV, Sign(sheet=SheetId("ts-1")), "invalid_action")
     err = refused(signed(g), INV, Sign(sheet=SheetId("ts-1")), "illegal_action")
-    assert "Investors is not party to ts-1" in err.message
+    assert "Investors are not party to ts-1" in err.message
 
 
 def test_signing_twice_is_refused(g: GameState) -> None:

@@ -13,7 +13,7 @@ from game.legal import legal_actions
 from game.simulation import play_game, player_factory
 from game.state import GameState
 from game.types import Algorithm, Mitigation, Scope, SeatId
-from game.wording import safeguard_names, terms_text
+from game.wording import safeguard_names, subject, terms_text
 
 SC = load_scenario(DEFAULT_SCENARIO)
 # Ids of the rules that players should never have to read: scopes, safeguards, algorithms.
@@ -29,6 +29,11 @@ _IDS = re.compile(
 
 # Seat ids are lower case; their names never are (but "investors" is also a word).
 _SEAT_IDS = re.compile(r"\b(" + "|".join(s for s in SC.seat_ids if s != "investors") + r")\b")
+# "Investors" takes a plural verb (the rules say so): never "Investors passes".
+_SINGULAR_AFTER_PLURAL = re.compile(
+    r"\bInvestors (passes|proposes|counters|signs|withdraws|rejects|uses|writes|speaks|"
+    r"briefs|keeps|has|is|does)\b"
+)
 
 
 def test_terms_read_as_a_sentence() -> None:
@@ -51,6 +56,17 @@ def test_terms_read_as_a_sentence() -> None:
         "open for 1 day"
     )
     assert terms_text(SC, terms, closed=True).endswith("; US data storage, Security committee")
+
+
+def test_a_plural_name_takes_a_plural_verb() -> None:
+    investors, microsoft = SeatId("investors"), SeatId("microsoft")
+    assert subject(SC, microsoft, "passes") == "Microsoft passes"
+    assert subject(SC, investors, "passes") == "Investors pass"
+    assert subject(SC, investors, "uses Lobby Washington") == "Investors use Lobby Washington"
+    assert subject(SC, investors, "has used all its moves") == "Investors have used all their moves"
+    assert subject(SC, investors, "is not party to ts-1") == "Investors are not party to ts-1"
+    assert subject(SC, investors, "does not hold it") == "Investors do not hold it"
+    assert subject(SC, investors, "cannot sign") == "Investors cannot sign"
 
 
 def test_safeguards_are_named_in_the_rules_order() -> None:
@@ -78,6 +94,8 @@ def test_what_players_and_the_facilitator_read_names_no_rule_ids() -> None:
     assert any(" counters ts-" in t for t in texts)
     leaks = [t for t in texts if _IDS.search(t) or _SEAT_IDS.search(t) or "_" in t]
     assert not leaks, leaks[:3]
+    assert any(t.startswith("Investors pass") for t in texts)
+    assert not [t for t in texts if _SINGULAR_AFTER_PLURAL.search(t)]
 
 
 def test_refusals_a_player_can_meet_name_no_rule_ids() -> None:
@@ -99,6 +117,8 @@ def test_refusals_a_player_can_meet_name_no_rule_ids() -> None:
     assert any("the game is over (" in r for r in refusals)
     leaks = [r for r in refusals if _IDS.search(r) or _SEAT_IDS.search(r) or "_" in r]
     assert not leaks, leaks[:5]
+    assert any("Investors have passed" in r for r in refusals)
+    assert not [r for r in refusals if _SINGULAR_AFTER_PLURAL.search(r)]
 
 
 def _refusals(state: GameState) -> set[str]:
