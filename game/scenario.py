@@ -390,10 +390,6 @@ class Scenario(Frozen):
         """The name of the seat with this id (KeyError if there is none)."""
         return self._names[seat_id]
 
-    def seat_plural(self, seat_id: SeatId) -> bool:
-        """Whether the seat's name takes a plural verb ("Investors pass")."""
-        return seat_id in self._plural
-
     def outcome(self, outcome_id: str) -> Outcome:
         """The outcome class with this id (KeyError if there is none)."""
         return self._outcomes_by_id[outcome_id]
@@ -430,7 +426,8 @@ class Scenario(Frozen):
         return {s.id: s.name for s in self.seats}
 
     @cached_property
-    def _plural(self) -> frozenset[SeatId]:
+    def plural_seats(self) -> frozenset[SeatId]:
+        """The seats whose names take a plural verb ("Investors pass")."""
         return frozenset(s.id for s in self.seats if s.plural)
 
     @cached_property

@@ -118,7 +118,7 @@ def subject(sc: Scenario, seat: SeatId, does: str) -> str:
     passes", "Investors pass". ``does`` is written for one seat and starts with its verb
     ("has already signed ts-3", "uses Lobby Washington")."""
     name = sc.seat_name(seat)
-    if not sc.seat_plural(seat):
+    if seat not in sc.plural_seats:
         return f"{name} {does}"
     verb, space, rest = does.partition(" ")
     if verb in _PLURAL_VERBS:
