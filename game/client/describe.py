@@ -94,12 +94,13 @@ def option_label(scenario: Scenario, view: GameView, action: UseLever) -> str:
 
 
 def terms_line(scenario: Scenario, sheet: TermSheet | None) -> str:
-    """A term sheet in one short line: buyers, scope, price."""
+    """A term sheet in one short line: buyers, price and scope ("Microsoft 100%, $40B for
+    the US business"; a choice too long for its list loses the end of the scope first)."""
     if sheet is None:
         return ""
     t = sheet.terms
     buyers = " + ".join(f"{_seat(scenario, b.seat)} {b.percent}%" for b in t.buyers)
-    return f"{buyers}, {t.scope.value.replace('_', '+')}, ${t.price}B"
+    return f"{buyers}, ${t.price}B for {scenario.scope_names[t.scope]}"
 
 
 def _seat(scenario: Scenario, seat: SeatId) -> str:

@@ -283,7 +283,7 @@ class LeverWindow:
             y += 72
         elif len(examples) > 1:
             options: list[str | tuple[str, str]] = [
-                (option_label(scenario, view, e), str(i)) for i, e in enumerate(examples)
+                (fit(option_label(scenario, view, e), 440), str(i)) for i, e in enumerate(examples)
             ]
             self.choice = UIDropDownMenu(
                 options,

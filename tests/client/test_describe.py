@@ -1,0 +1,36 @@
+"""The client's short lines for a lever's choices read as words."""
+
+from __future__ import annotations
+
+from game import DEFAULT_SCENARIO, load_scenario
+from game.actions import Stake, Terms, UseLever
+from game.client.describe import option_label, terms_line
+from game.engine import start
+from game.state import TermSheet
+from game.types import Algorithm, Scope, SeatId, SheetId
+from game.views import view_for
+
+SC = load_scenario(DEFAULT_SCENARIO)
+
+
+def test_a_sheet_choice_names_its_price_scope_and_buyers() -> None:
+    terms = Terms(
+        buyers=(
+            Stake(seat=SeatId("microsoft"), percent=60),
+            Stake(seat=SeatId("investors"), percent=40),
+        ),
+        seller_stake=0,
+        scope=Scope.US_PLUS,
+        price=41,
+        algorithm=Algorithm.LICENSE,
+        rounds_to_close=2,
+    )
+    sheet = TermSheet.new(SheetId("ts-3"), SeatId("microsoft"), terms, SeatId("bytedance"), 1)
+    line = terms_line(SC, sheet)
+    assert line == (
+        "Microsoft 60% + Investors 40%, $41B for the US, Canada, Australia and New Zealand"
+    )
+    view = view_for(start(SC, 1).state, SeatId("white_house"))
+    view = view.model_copy(update={"sheets": (sheet,)})
+    use = UseLever(lever="endorse_deal", sheet=SheetId("ts-3"))
+    assert option_label(SC, view, use) == f"ts-3: {line}"
