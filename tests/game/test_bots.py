@@ -25,12 +25,14 @@ from game import (
 )
 from game.bot_rules import Curve
 from game.bots import DIFFICULTIES, make_bot, personalities
+from game.bots.deals import share_of
 from game.engine import start
 from game.frozen import FrozenMap
 from game.simulation import game_seeds, play_game, player_factory, summarise
 from game.types import Scope, SeatId
 
 SC = load_scenario(DEFAULT_SCENARIO)
+INVESTORS = SeatId("investors")
 BOTS = Path(__file__).resolve().parents[2] / "game" / "bots"
 
 
@@ -158,6 +160,30 @@ def test_a_counter_at_the_same_price_holds_firm(seat: str) -> None:
     assert said[0] in counters and said[2] in counters, said
     assert said[1] in holds and said[3] in holds, said
     assert bot.counter_line("ts-9", 29, Scope.US) in counters  # another thread starts anew
+
+
+@pytest.mark.parametrize("difficulty", DIFFICULTIES)
+def test_a_buyer_never_offers_past_its_capital(difficulty: str) -> None:
+    """A buyer with capital in its brief (the investors) never proposes or counters at a
+    price whose part it could not pay, even holding at a price it named before; only an
+    easy bot's unplanned move may."""
+    players = player_factory(SC, "scripted", None, difficulty)
+    offers = 0
+    for seed in game_seeds(7, 300):
+        record = play_game(SC, seed, players)
+        capital = record.state.seats[INVESTORS].brief["capital"]
+        assert isinstance(capital, float)
+        for seat, action in record.log:
+            if (
+                seat != INVESTORS
+                or not isinstance(action, Propose)
+                or "unplanned" in action.rationale
+            ):
+                continue
+            offers += 1
+            part = action.terms.price * share_of(action.terms, INVESTORS)  # as scoring has it
+            assert part <= capital, (seed, action.rationale, part, capital)
+    assert offers > 300
 
 
 def test_bots_are_deterministic_per_seed() -> None:
