@@ -13,7 +13,7 @@ from game.legal import legal_actions
 from game.simulation import play_game, player_factory
 from game.state import GameState
 from game.types import Algorithm, Mitigation, Scope, SeatId
-from game.wording import safeguard_names, subject, terms_text
+from game.wording import flag_source, safeguard_names, subject, terms_text
 
 SC = load_scenario(DEFAULT_SCENARIO)
 # Ids of the rules that players should never have to read: scopes, safeguards, algorithms.
@@ -134,3 +134,16 @@ def _refusals(state: GameState) -> set[str]:
                 if e.code != "invalid_action":
                     said.add(e.message)
     return said
+
+
+def test_a_requirement_is_named_by_what_sets_it() -> None:
+    """A lever's missing flag is named by the lever that sets it, else the news card, else
+    in words."""
+    assert flag_source(SC, "review_open") == "\u201cOpen the CFIUS review\u201d"
+    card = SC.news.cards[0]
+    flagged = card.model_copy(
+        update={"effects": card.effects.model_copy(update={"flags": ("leak",)})}
+    )
+    rules = SC.model_copy(update={"news": SC.news.model_copy(update={"cards": (flagged,)})})
+    assert flag_source(rules, "leak") == f"the news \u201c{card.headline}\u201d"
+    assert flag_source(SC, "talks_stalled") == "talks stalled"
