@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from game import DEFAULT_SCENARIO, load_scenario
-from game.actions import Stake, Terms, UseLever
+from game.actions import UseLever
+from game.bots.deals import make_terms
 from game.client.describe import option_label, terms_line
 from game.engine import start
 from game.state import TermSheet
@@ -14,17 +15,8 @@ SC = load_scenario(DEFAULT_SCENARIO)
 
 
 def test_a_sheet_choice_names_its_price_scope_and_buyers() -> None:
-    terms = Terms(
-        buyers=(
-            Stake(seat=SeatId("microsoft"), percent=60),
-            Stake(seat=SeatId("investors"), percent=40),
-        ),
-        seller_stake=0,
-        scope=Scope.US_PLUS,
-        price=41,
-        algorithm=Algorithm.LICENSE,
-        rounds_to_close=2,
-    )
+    stakes = ((SeatId("microsoft"), 60), (SeatId("investors"), 40))
+    terms = make_terms(SC, stakes, Scope.US_PLUS, 41, Algorithm.LICENSE, frozenset())
     sheet = TermSheet.new(SheetId("ts-3"), SeatId("microsoft"), terms, SeatId("bytedance"), 1)
     line = terms_line(SC, sheet)
     assert line == (
