@@ -24,7 +24,6 @@ from game.scenario import Lever, Move, Scenario
 from game.state import GameState, TermSheet
 from game.types import BEFORE_CFIUS, FACILITATOR, NEGOTIATE, OPEN, Scope, SeatId, SheetStatus
 from game.wording import (
-    capitalised,
     flag_source,
     move_title,
     option_name,
@@ -361,7 +360,7 @@ def _check_mechanic(state: GameState, seat: SeatId, lever: Lever, action: UseLev
             )
         if m == "put_up_for_sale" and action.option == state.for_sale:
             what = option_name(state.scenario, str(action.option))
-            raise IllegalAction(f"{capitalised(what)} is already what is for sale")
+            raise IllegalAction(f"{what} is already what is for sale")
     if m == "set_mitigations":
         chosen = frozenset(action.mitigations)
         if not chosen:
