@@ -274,7 +274,8 @@ def test_a_group_message_says_who_had_it_in_each_thread(display: pygame.Surface)
     for thread in ("microsoft", "bytedance"):
         last = screen.chat.thread_rows(thread)[-1]
         assert "Shall we talk, all three?" in last
-        assert "(to you and ByteDance)" in last, last
+        # The colon and its space close the styled run: a wrap starts no line with them.
+        assert "(to you and ByteDance): </i>Shall we" in last, last
     assert not any("all three" in row for row in screen.chat.thread_rows("cfius"))
     screen.kill()
     mine = TableScreen(manager, SC, view_for(state, SeatId("microsoft")), display.get_size())

@@ -245,12 +245,17 @@ class ChatPanel:
                 continue
             who = "You" if m.sender == self.me else names.get(m.sender, m.sender)
             colour = colours.get(m.sender, "#E6EAF2")
-            tag = " <i>(briefing)</i>" if m.kind == "briefing" else ""
+            tags = ["(briefing)"] if m.kind == "briefing" else []
             if len(m.to) > 1:  # a group message shows in each thread: say who had it
-                tag += f" <i>{escape(_recipients(self.me, m.to, names))}</i>"
-            rows.append(
-                f"<font color='{colour}'><b>{escape(who)}</b></font>{tag}: {escape(m.text)}"
-            )
+                tags.append(_recipients(self.me, m.to, names))
+            # The colon and its space end the last styled run, so a wrap starts no line
+            # with either.
+            head = f"<font color='{colour}'><b>{escape(who)}"
+            if tags:
+                head += f"</b></font> <i>{escape(' '.join(tags))}: </i>"
+            else:
+                head += ": </b></font>"
+            rows.append(f"{head}{escape(m.text)}")
         return rows
 
     def _refresh(self) -> None:
