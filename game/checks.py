@@ -311,9 +311,9 @@ def lever_gate(state: GameState, seat: SeatId, lever_id: str) -> Lever:
     if me.passed:
         raise NotYourTurn(_says(state, seat, "has passed for this phase"))
     if lever.phase == NEGOTIATE and me.deal_moves >= sc.rounds.negotiate_actions_per_seat:
-        raise IllegalAction(_says(state, seat, "has used all its moves this phase"))
+        raise IllegalAction(_says(state, seat, "has no moves left this phase"))
     if lever.official and me.officials >= sc.rounds.official_actions_per_round:
-        raise IllegalAction(_says(state, seat, "has taken its official action this round"))
+        raise IllegalAction(_says(state, seat, "has no official action left this round"))
     if lever.once and (seat, lever_id) in state.used_once:
         raise IllegalAction("it can be used only once a game")
     if lever.per_round is not None:

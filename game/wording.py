@@ -3,7 +3,6 @@ client's cards, say them the same way. Names come from the rules file, never ids
 
 from __future__ import annotations
 
-import re
 from collections.abc import Collection
 
 from game.actions import (
@@ -110,7 +109,6 @@ def move_title(sc: Scenario, action: Action) -> str:
 
 # A seat's line is written for one seat; a plural name ("Investors") takes these.
 _PLURAL_VERBS = {"has": "have", "is": "are", "does": "do", "was": "were"}
-_ITS = re.compile(r"\bits\b")
 
 
 def subject(sc: Scenario, seat: SeatId, does: str) -> str:
@@ -127,7 +125,7 @@ def subject(sc: Scenario, seat: SeatId, does: str) -> str:
         verb = verb[:-2]
     elif verb.endswith("s"):
         verb = verb[:-1]
-    return f"{name} {verb}{space}{_ITS.sub('their', rest)}"
+    return f"{name} {verb}{space}{rest}"
 
 
 def seat_word(sc: Scenario, seat: str) -> str:

@@ -63,7 +63,7 @@ def test_a_plural_name_takes_a_plural_verb() -> None:
     assert subject(SC, microsoft, "passes") == "Microsoft passes"
     assert subject(SC, investors, "passes") == "Investors pass"
     assert subject(SC, investors, "uses Lobby Washington") == "Investors use Lobby Washington"
-    assert subject(SC, investors, "has used all its moves") == "Investors have used all their moves"
+    assert subject(SC, investors, "has no moves left") == "Investors have no moves left"
     assert subject(SC, investors, "is not party to ts-1") == "Investors are not party to ts-1"
     assert subject(SC, investors, "does not hold it") == "Investors do not hold it"
     assert subject(SC, investors, "cannot sign") == "Investors cannot sign"
