@@ -46,12 +46,11 @@ os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 import pygame
 
 from benchmarks._doc import machine, write_section
-from game import DEFAULT_SCENARIO, load_scenario, view_for
+from game import DEFAULT_SCENARIO, load_scenario
 from game.client import theme
 from game.client.net import ViewUpdate
 from game.client.screens.table import TableScreen
-from game.engine import apply, start
-from game.simulation import game_seeds, play_game, player_factory
+from game.simulation import game_seeds, seat_views
 from game.types import SeatId
 from game.views import GameView
 
@@ -61,17 +60,7 @@ SEAT = SeatId("bytedance")
 
 def _views(games: int) -> list[list[GameView]]:
     sc = load_scenario(DEFAULT_SCENARIO)
-    out = []
-    for seed in game_seeds(17, games):
-        record = play_game(sc, seed, player_factory(sc))
-        state = start(sc, seed).state
-        views = [view_for(state, SEAT)]
-        for seat, action in record.log:
-            state = apply(state, seat, action).state
-            if not state.over:
-                views.append(view_for(state, SEAT))
-        out.append(views)
-    return out
+    return [seat_views(sc, seed, SEAT) for seed in game_seeds(17, games)]
 
 
 def _q(values: list[float], q: float) -> float:

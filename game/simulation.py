@@ -134,6 +134,21 @@ def play_game(
     return GameRecord(seed, state, tuple(log), tuple(events), tuple(refused))
 
 
+def seat_views(
+    scenario: Scenario, seed: int, seat: SeatId, make_player: PlayerFactory | None = None
+) -> list[GameView]:
+    """``seat``'s view at the start of a seeded game between bots (scripted unless
+    ``make_player`` says otherwise) and after each of its actions, up to its end."""
+    record = play_game(scenario, seed, make_player or player_factory(scenario))
+    state = start(scenario, seed).state
+    views = [view_for(state, seat)]
+    for who, action in record.log:
+        state = apply(state, who, action).state
+        if not state.over:
+            views.append(view_for(state, seat))
+    return views
+
+
 PLAYER_KINDS = ("scripted", "random")
 
 

@@ -27,6 +27,7 @@ from game.client.panels.sheets import card_html
 from game.client.panels.textlog import TextLog
 from game.client.screens.table import TableScreen
 from game.engine import start
+from game.simulation import seat_views
 from game.state import GameState
 from game.types import SeatId, SheetId
 from game.views import GameView, view_for
@@ -397,16 +398,7 @@ def test_lever_buttons_keep_their_width_and_come_back(display: pygame.Surface) -
 
 def _game_views(seat: SeatId, seed: int) -> list[GameView]:
     """``seat``'s view after every action of a seeded bot game."""
-    from game.simulation import play_game, player_factory
-
-    record = play_game(SC, seed, player_factory(SC))
-    state = start(SC, seed).state
-    views = [view_for(state, seat)]
-    for who, action in record.log:
-        state = apply(state, who, action).state
-        if not state.over:
-            views.append(view_for(state, seat))
-    return views
+    return seat_views(SC, seed, seat)
 
 
 @pytest.mark.parametrize(
