@@ -281,3 +281,34 @@ def test_a_group_message_says_who_had_it_in_each_thread(display: pygame.Surface)
     mine = TableScreen(manager, SC, view_for(state, SeatId("microsoft")), display.get_size())
     assert "(to ByteDance and Investors)" in mine.chat.thread_rows("bytedance")[-1]
     mine.kill()
+
+
+def test_a_dialog_closes_on_cancel_or_its_close_box_and_sends_nothing(
+    display: pygame.Surface,
+) -> None:
+    """The composer and a lever's window both close on Cancel or on their close box;
+    neither sends an action, and a click elsewhere leaves them open."""
+    from game.actions import UseLever
+    from game.client.panels.actions import LeverWindow
+    from game.engine import start
+
+    manager = theme.make_manager(display.get_size())
+    view = view_for(start(SC, 4).state, SeatId("microsoft"))
+    for how in ("cancel", "close box"):
+        screen = TableScreen(manager, SC, view, display.get_size())
+        screen.open_composer()
+        composer = screen.composer
+        assert composer is not None
+        lever = LeverWindow(manager, SC, view, "lobby", [UseLever(lever="lobby")])
+        pygame.event.clear()
+        for dialog in (composer, lever):
+            elsewhere = pygame.event.Event(pygame_gui.UI_BUTTON_PRESSED, ui_element=None)
+            assert not dialog.handle(elsewhere) and not dialog.done
+            if how == "cancel":
+                shut = pygame.event.Event(pygame_gui.UI_BUTTON_PRESSED, ui_element=dialog.cancel)
+            else:
+                shut = pygame.event.Event(pygame_gui.UI_WINDOW_CLOSE, ui_element=dialog.window)
+            assert dialog.handle(shut) and dialog.done, (how, dialog)
+        assert not pygame.event.get(intents.INTENT)
+        lever.kill()
+        screen.kill()

@@ -18,7 +18,7 @@ from game.actions import Action, Pass, UseLever
 from game.client import intents, theme
 from game.client.describe import lever_tooltip, option_label
 from game.client.layout import centred
-from game.client.panels import oid
+from game.client.panels import dismissed, oid
 from game.scenario import Scenario
 from game.types import Mitigation
 from game.views import GameView
@@ -318,14 +318,11 @@ class LeverWindow:
             self.choice.selected_option = self.choice.options_list[index]  # type: ignore[assignment]
 
     def handle(self, event: pygame.event.Event) -> bool:
-        if event.type == pygame_gui.UI_WINDOW_CLOSE and event.ui_element is self.window:
+        if dismissed(event, self.window, self.cancel):
             self.done = True
             return True
         if event.type != pygame_gui.UI_BUTTON_PRESSED:
             return False
-        if event.ui_element is self.cancel:
-            self.done = True
-            return True
         if event.ui_element is self.use:
             action = self.chosen()
             if action is not None:

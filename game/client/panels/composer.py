@@ -24,7 +24,7 @@ from pygame_gui.elements import (
 from game.client import compose, intents
 from game.client.compose import Draft
 from game.client.layout import centred
-from game.client.panels import oid
+from game.client.panels import dismissed, oid
 from game.scenario import Scenario
 from game.types import Algorithm, Mitigation, Scope, SeatId
 from game.views import GameView
@@ -266,14 +266,11 @@ class Composer:
         if event.type in _CHANGES and self._mine(event):
             self.refresh()
             return True
-        if event.type == pygame_gui.UI_WINDOW_CLOSE and event.ui_element is self.window:
+        if dismissed(event, self.window, self.cancel):
             self.done = True
             return True
         if event.type != pygame_gui.UI_BUTTON_PRESSED:
             return False
-        if event.ui_element is self.cancel:
-            self.done = True
-            return True
         if event.ui_element is self.propose:
             self.submit()
             return True
