@@ -108,12 +108,12 @@ class BuyerBot(ScriptedBot):
         self.last_price[thread] = price
         terms = self._terms(view, best.terms, price)
         line = self.counter_line(thread, terms.price, terms.scope)
-        return Propose(
-            terms=terms,
-            replaces=best.id,
-            note=line or "",
-            rationale=f"counter {best.id} at ${terms.price}B ({self.p.curve}, limit ${limit:.0f}B)",
-        )
+        curve = f"{self.p.curve}, limit ${limit:.0f}B"
+        if terms.price > round(limit):  # the limit fell (ban pressure, terms): no going back
+            why = f"hold at ${terms.price}B, the price named before ({curve} now)"
+        else:
+            why = f"counter {best.id} at ${terms.price}B ({curve})"
+        return Propose(terms=terms, replaces=best.id, note=line or "", rationale=why)
 
     def _mitigations(self, view: GameView, base: frozenset[Mitigation]) -> frozenset[Mitigation]:
         chosen = set(base)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import copy
 import random
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -184,6 +185,29 @@ def test_a_buyer_never_offers_past_its_capital(difficulty: str) -> None:
             part = action.terms.price * share_of(action.terms, INVESTORS)  # as scoring has it
             assert part <= capital, (seed, action.rationale, part, capital)
     assert offers > 300
+
+
+def test_a_buyers_reason_says_when_it_holds_above_its_limit() -> None:
+    """A buyer's counter names its limit; one above it (the limit fell since it named that
+    price) says it holds, so the facilitator's log never shows a bid past a stated limit."""
+    players = player_factory(SC, "scripted", None, "normal")
+    reasons = Counter[str]()
+    for seed in game_seeds(7, 300):
+        for seat, action in play_game(SC, seed, players).log:
+            if (
+                seat not in SC.roles.buyers
+                or not isinstance(action, Propose)
+                or not action.replaces
+            ):
+                continue
+            found = re.search(r"\$(\d+)B.*limit \$(\d+)B", action.rationale)
+            if found is None:  # an easy bot's unplanned move
+                continue
+            price, limit = int(found[1]), int(found[2])
+            kind = "hold" if action.rationale.startswith("hold at") else "counter"
+            reasons[kind] += 1
+            assert (price > limit) == (kind == "hold"), action.rationale
+    assert reasons["counter"] > 100 and reasons["hold"] > 5, reasons
 
 
 def test_bots_are_deterministic_per_seed() -> None:
