@@ -169,10 +169,6 @@ def _check_move(state: GameState, seat: SeatId, action: Action) -> None:
             check_sheet_move(state, seat, action)
 
 
-def _who(state: GameState, seat: SeatId) -> str:
-    return state.scenario.seat_name(seat)
-
-
 def _says(state: GameState, seat: SeatId, does: str) -> str:
     return subject(state.scenario, seat, does)
 
@@ -285,7 +281,9 @@ def check_move_on(
         if seat == sheet.proposer:
             raise IllegalAction(_says(state, seat, f"proposed {sheet.id}; withdraw it instead"))
     elif seat != sheet.proposer:
-        raise IllegalAction(f"only {_who(state, sheet.proposer)}, who proposed it, can withdraw")
+        raise IllegalAction(
+            f"only {state.scenario.seat_name(sheet.proposer)}, who proposed it, can withdraw"
+        )
 
 
 def _sheet(state: GameState, seat: SeatId, sheet_id: str) -> TermSheet:

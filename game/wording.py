@@ -68,9 +68,7 @@ def action_label(sc: Scenario, action: Action) -> str:
     """What a seat does with ``action``, after its name: "passes", "counters ts-2", "uses
     Set mitigation requirements (US data storage)" (a bot's reasons, a withdrawal...)."""
     if isinstance(action, UseLever):
-        detail = use_detail(sc, action)
-        name = sc.levers[action.lever].name
-        return f"uses {name}" + (f" ({detail})" if detail else "")
+        return f"uses {move_title(sc, action)}"
     if isinstance(action, Propose):
         return f"counters {action.replaces}" if action.replaces else "proposes a term sheet"
     if isinstance(action, Sign | Reject | Withdraw):

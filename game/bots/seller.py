@@ -122,9 +122,7 @@ class SellerBot(ScriptedBot):
         previous = self.last_price.get(thread)
         price = ask if previous is None else min(previous, ask)
         raised = best.terms.price - self._their_last(view, best)
-        mirrored = False
         if raised > 0 and previous is not None:
-            mirrored = True
             price = min(price, previous - self.p.tit_for_tat * raised)
         price = max(price, best.terms.price + 1)
         insulting = best.terms.price < 0.6 * seller_floor(self.brief(view), best.terms.scope)
@@ -134,7 +132,7 @@ class SellerBot(ScriptedBot):
         terms = self._terms(view, best, price, algorithm)
         line = self.counter_line(thread, terms.price, terms.scope)
         why = f"counter {best.id} at ${terms.price}B ({self.p.curve}, ask ${ask:.0f}B"
-        if mirrored and terms.price < round(ask):
+        if raised > 0 and previous is not None and terms.price < round(ask):  # it mirrored
             why += f"; the buyer raised ${raised:.0f}B, so I come down too"
         return Propose(terms=terms, replaces=best.id, note=line or "", rationale=why + ")")
 

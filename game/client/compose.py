@@ -18,7 +18,7 @@ from game.scenario import Scenario
 from game.state import TermSheet
 from game.types import Algorithm, Mitigation, Phase, Scope, SeatId, SheetId, SheetStatus
 from game.views import GameView
-from game.wording import subject
+from game.wording import seat_word, subject
 
 
 @dataclass(frozen=True)
@@ -59,13 +59,6 @@ def _whole(text: str, what: str, errors: list[str]) -> int | None:
         return None
 
 
-def _name(scenario: Scenario, seat: str) -> str:
-    try:
-        return scenario.seat(SeatId(seat)).name
-    except KeyError:
-        return seat
-
-
 def problems(view: GameView, scenario: Scenario, draft: Draft) -> list[str]:
     """Every reason ``draft`` cannot be proposed now, in plain words; [] when it can.
 
@@ -84,21 +77,21 @@ def problems(view: GameView, scenario: Scenario, draft: Draft) -> list[str]:
     stakes: dict[str, int] = {}
     for seat, text in draft.buyers:
         if seat not in scenario.roles.buyers:
-            errors.append(f"{_name(scenario, seat)} cannot be a buyer")
-        value = _whole(text, f"{_name(scenario, seat)}'s stake", errors)
+            errors.append(f"{seat_word(scenario, seat)} cannot be a buyer")
+        value = _whole(text, f"{seat_word(scenario, seat)}'s stake", errors)
         if value is not None:
             if not 1 <= value <= 100:
-                errors.append(f"{_name(scenario, seat)}'s stake must be 1–100% (got {value}%)")
+                errors.append(f"{seat_word(scenario, seat)}'s stake must be 1–100% (got {value}%)")
             stakes[seat] = value
-    kept = _whole(draft.seller_stake, f"{_name(scenario, seller)}'s retained stake", errors)
+    kept = _whole(draft.seller_stake, f"{seat_word(scenario, seller)}'s retained stake", errors)
     if kept is not None and not 0 <= kept <= 99:
-        errors.append(f"{_name(scenario, seller)} can keep 0–99% (got {kept}%)")
+        errors.append(f"{seat_word(scenario, seller)} can keep 0–99% (got {kept}%)")
     if kept is not None and len(stakes) == len(draft.buyers) and draft.buyers:
         total = sum(stakes.values()) + kept
         if total != 100:
             errors.append(f"Stakes add up to {total}%, not 100%")
     if me != seller and me not in dict(draft.buyers):
-        errors.append(f"You ({_name(scenario, me)}) must be one of the buyers")
+        errors.append(f"You ({seat_word(scenario, me)}) must be one of the buyers")
     price = _whole(draft.price, "Price", errors) if draft.price.strip() else None
     if not draft.price.strip():
         errors.append("Enter a price in $B")
@@ -135,7 +128,7 @@ def _can_propose(view: GameView, scenario: Scenario, draft: Draft) -> list[str]:
     if view.outcome is not None:
         return ["The game is over"]
     if me not in scenario.moves.propose.seats:
-        return [f"{_name(scenario, me)} cannot propose term sheets"]
+        return [f"{seat_word(scenario, me)} cannot propose term sheets"]
     if view.phase not in scenario.moves.propose.phases:
         return [f"Term sheets are proposed in the negotiate phase, not {view.phase}"]
     if not any(s.id == me and s.waiting for s in view.seats):

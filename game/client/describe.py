@@ -11,9 +11,8 @@ from html import escape
 from game.actions import Action, Message, Pass, Propose, Reject, Sign, Statement, UseLever, Withdraw
 from game.scenario import Effects, Lever, Scenario, TrackChange
 from game.state import TermSheet
-from game.types import SeatId
 from game.views import GameView, SeatInfo
-from game.wording import capitalised, safeguard_names, use_detail
+from game.wording import capitalised, safeguard_names, seat_word, use_detail
 
 STATUS_NAMES = {
     "open": "open",
@@ -99,15 +98,8 @@ def terms_line(scenario: Scenario, sheet: TermSheet | None) -> str:
     if sheet is None:
         return ""
     t = sheet.terms
-    buyers = " + ".join(f"{_seat(scenario, b.seat)} {b.percent}%" for b in t.buyers)
+    buyers = " + ".join(f"{seat_word(scenario, b.seat)} {b.percent}%" for b in t.buyers)
     return f"{buyers}, ${t.price}B for {scenario.scope_names[t.scope]}"
-
-
-def _seat(scenario: Scenario, seat: SeatId) -> str:
-    try:
-        return scenario.seat(seat).name
-    except KeyError:
-        return seat
 
 
 def sheet_html(scenario: Scenario, view: GameView, sheet: TermSheet) -> str:
@@ -115,16 +107,16 @@ def sheet_html(scenario: Scenario, view: GameView, sheet: TermSheet) -> str:
     t = sheet.terms
     colour = {s.id: s.color for s in view.seats}
     buyers = ", ".join(
-        f"<font color='{colour.get(b.seat, '#E6EAF2')}'><b>{escape(_seat(scenario, b.seat))}"
+        f"<font color='{colour.get(b.seat, '#E6EAF2')}'><b>{escape(seat_word(scenario, b.seat))}"
         f"</b></font> {b.percent}%"
         for b in t.buyers
     )
-    seller = _seat(scenario, sheet.seller)
+    seller = seat_word(scenario, sheet.seller)
     terms = safeguard_names(scenario, t.mitigations)
     signs = []
     for party in sheet.parties:
         mark = "\u2714" if party in sheet.signatures else "\u2026"
-        signs.append(f"{mark} {escape(_seat(scenario, party))}")
+        signs.append(f"{mark} {escape(seat_word(scenario, party))}")
     return (
         f"<b>${t.price}B</b> for {escape(scenario.scope_names.get(t.scope, t.scope))}<br>"
         f"Buyers: {buyers}; {escape(seller)} keeps {t.seller_stake}%<br>"
