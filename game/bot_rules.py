@@ -65,6 +65,11 @@ class BotRules(Frozen):
     anchors: dict[Scope, float] = Field(
         description="What each scope is worth as a multiple of the public value track"
     )
+    walk_margin: float = Field(
+        ge=0,
+        description="$B above a buyer's limit at which it takes back its own offer, and "
+        "past which it no longer holds at a price it named before",
+    )
     curves: dict[str, Curve]
     difficulties: dict[str, Difficulty]
     personalities: dict[SeatId, dict[str, Personality]]

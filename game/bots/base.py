@@ -61,6 +61,7 @@ class ScriptedBot:
         self.last_price: dict[str, float] = {}  # per negotiation thread
         self.said_price: dict[str, int] = {}  # the last price named in each thread
         self.queue: list[Action] = []  # words to follow a move, sent on the next turn
+        self.said: set[str] = set()  # the lines (rules: bots.lines) said in this game
         self._kinds: set[str] = set()  # the kinds of legal action in the view being read
         self._tracks: dict[str, int] = {}  # the tracks of the view being read
         self._tracks_of: object = None  # ... read from this tuple of track views
@@ -232,14 +233,20 @@ class ScriptedBot:
 
     # -- acting -------------------------------------------------------------------------------
 
-    def line(self, situation: str, **values: object) -> str | None:
-        """A line for the situation: the personality's own first, then the seat's."""
+    def line(self, situation: str, *, public: bool = False, **values: object) -> str | None:
+        """A line for the situation: the personality's own first, then the seat's.
+
+        People vary what they say: a line not said yet in this game is taken while there
+        is one, and a ``public`` statement is never made twice (None once all are said).
+        """
         options = self.p.lines.get(situation) or self.sc.bots.lines.get(self.seat, {}).get(
             situation, ()
         )
-        if not options:
+        fresh = [o for o in options if o not in self.said]
+        if not fresh and (public or not options):
             return None
-        text = self.rng.choice(options)
+        text = self.rng.choice(fresh or options)
+        self.said.add(text)
         try:
             return text.format(**values)
         except (KeyError, IndexError, ValueError):
@@ -250,8 +257,9 @@ class ScriptedBot:
         is the one named there last time ("hold"), else a "counter" line."""
         held = self.said_price.get(thread) == price
         self.said_price[thread] = price
-        values = {"price": price, "scope": self.scope_name(scope)}
-        return (self.line("hold", **values) if held else None) or self.line("counter", **values)
+        name = self.scope_name(scope)
+        held_line = self.line("hold", price=price, scope=name) if held else None
+        return held_line or self.line("counter", price=price, scope=name)
 
     def pass_(self, view: GameView, why: str) -> Action:
         # Actions are immutable: the bots' recurring reasons reuse one Pass each, in
@@ -281,7 +289,7 @@ class ScriptedBot:
         if f"news-{view.round}" not in self.once and self.allowed(view, "statement"):
             self.once.add(f"news-{view.round}")
             if view.news and self.rng.random() < self.p.talk:
-                text = self.line("news", day=self.day(view))
+                text = self.line("news", public=True, day=self.day(view))
                 if text:
                     headline = view.news[-1].headline
                     return self.statement(text, f"reacting to today's news: {headline}")

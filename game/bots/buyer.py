@@ -53,16 +53,8 @@ class BuyerBot(ScriptedBot):
         return self.track(view, "backlash") >= self.traits.get("mess", 10)
 
     def negotiate(self, view: GameView) -> Action:
-        if (
-            self.d.due_diligence
-            and self.estimate(view) is None
-            and self.allowed(view, "due_diligence")
-            and not self.offers_to_me(view)
-        ):
-            return UseLever(
-                lever="due_diligence", rationale="learn ByteDance's floor before bidding"
-            )
-        for step in (self._walk, self._answer_offers, self._open):
+        steps = (self._walk, self._stay_out, self._investigate, self._answer_offers, self._open)
+        for step in steps:
             action = step(view)
             if action is not None:
                 return action
@@ -76,7 +68,9 @@ class BuyerBot(ScriptedBot):
         for sheet in view.sheets:
             if sheet.status != OPEN or sheet.proposer != self.seat:
                 continue
-            too_dear = sheet.terms.price > self.ceiling(view, sheet.terms) + 2
+            too_dear = (
+                sheet.terms.price > self.ceiling(view, sheet.terms) + self.sc.bots.walk_margin
+            )
             if (too_dear or self.walking_away(view)) and self.allowed(view, "withdraw"):
                 why = (
                     "public backlash is a political mess"
@@ -87,9 +81,41 @@ class BuyerBot(ScriptedBot):
                 return Withdraw(sheet=sheet.id, note=note, rationale=why)
         return None
 
+    def _investigate(self, view: GameView) -> Action | None:
+        if (
+            self.d.due_diligence
+            and self.estimate(view) is None
+            and self.allowed(view, "due_diligence")
+            and not self.offers_to_me(view)
+        ):
+            return UseLever(
+                lever="due_diligence", rationale="learn ByteDance's floor before bidding"
+            )
+        return None
+
+    def _stay_out(self, view: GameView) -> Action | None:
+        """While the public backlash is past what it stands, a buyer makes no deal: it
+        tells the others in its talks once, then passes, saying why."""
+        if not self.walking_away(view):
+            return None
+        backlash = self.track(view, "backlash")
+        why = f"public backlash at {backlash} is a political mess: I stay out of any deal"
+        partners = {
+            p
+            for s in view.sheets
+            if s.status in LIVE_STATUSES and self.seat in s.parties
+            for p in s.parties
+        } - {self.seat}
+        if partners and "stepped back" not in self.once and self.allowed(view, "message"):
+            self.once.add("stepped back")
+            text = self.line("step_back")
+            if text:
+                return self.message(tuple(sorted(partners)), text, why)
+        return self.pass_(view, why)
+
     def _answer_offers(self, view: GameView) -> Action | None:
         offers = [o for o in self.offers_to_me(view) if o.proposer != self.seat]
-        if not offers or self.walking_away(view):
+        if not offers:
             return None
         best = max(offers, key=lambda o: self.ceiling(view, o.terms) - o.terms.price)
         limit = self.ceiling(view, best.terms)
@@ -102,15 +128,27 @@ class BuyerBot(ScriptedBot):
         thread = self.counter_thread(view, best)
         if thread is None:
             return None
+        # The counter carries terms of its own (CFIUS's requirements, what is for sale
+        # now): its price is worked out from what those terms are worth to this buyer.
+        limit = self.ceiling(view, self._terms(view, best.terms, best.terms.price))
+        # Never bid less than last time in the same thread, unless the limit has fallen
+        # (ban pressure, added terms) so far that holding would mean taking it back.
         previous = self.last_price.get(thread)
-        price = limit if previous is None else max(previous, limit)
+        holding = (
+            previous is not None
+            and limit < previous
+            and round(previous) <= limit + self.sc.bots.walk_margin  # offers are whole $B
+        )
+        price = previous if holding and previous is not None else limit
         price = min(price, best.terms.price - 1)
         self.last_price[thread] = price
         terms = self._terms(view, best.terms, price)
         line = self.counter_line(thread, terms.price, terms.scope)
         curve = f"{self.p.curve}, limit ${limit:.0f}B"
-        if terms.price > round(limit):  # the limit fell (ban pressure, terms): no going back
+        if terms.price > round(limit):
             why = f"hold at ${terms.price}B, the price named before ({curve} now)"
+        elif previous is not None and terms.price < round(previous):
+            why = f"lower to ${terms.price}B from ${previous:.0f}B: my limit fell ({curve} now)"
         else:
             why = f"counter {best.id} at ${terms.price}B ({curve})"
         return Propose(terms=terms, replaces=best.id, note=line or "", rationale=why)
@@ -133,12 +171,7 @@ class BuyerBot(ScriptedBot):
     def _open(self, view: GameView) -> Action | None:
         """Put an offer on the table when this buyer has none alive."""
         live = [s for s in view.sheets if self.seat in s.parties and s.status in LIVE_STATUSES]
-        if (
-            live
-            or "open" in self.done
-            or self.walking_away(view)
-            or not self.allowed(view, "propose")
-        ):
+        if live or "open" in self.done or not self.allowed(view, "propose"):
             return None
         if self.clock(view) < self.traits.get("bid_at", 0):
             return None

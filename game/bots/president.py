@@ -78,7 +78,7 @@ class PresidentBot(ScriptedBot):
 
     def queue_statement(self, situation: str, decision: str) -> None:
         """Queue a public line for ``situation`` (rules: bots.lines), explaining ``decision``."""
-        text = self.line(situation)
+        text = self.line(situation, public=True)
         if text:
             self.queue.append(self.statement(text, f"explain {decision} in public"))
 

@@ -67,7 +67,7 @@ class SellerBot(ScriptedBot):
     def _react(self, view: GameView) -> Action | None:
         if self.sc.endings.ban_flag in view.flags and "eo" not in self.once:
             self.once.add("eo")
-            text = self.line("eo_signed")
+            text = self.line("eo_signed", public=True)
             if text and self.allowed(view, "statement"):
                 return self.statement(text, "the executive order is signed: answer in public")
         return None

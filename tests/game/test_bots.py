@@ -26,11 +26,12 @@ from game import (
 )
 from game.bot_rules import Curve
 from game.bots import DIFFICULTIES, make_bot, personalities
+from game.bots.base import ScriptedBot
 from game.bots.deals import share_of
 from game.engine import start
 from game.frozen import FrozenMap
-from game.simulation import game_seeds, play_game, player_factory, summarise
-from game.types import Scope, SeatId
+from game.simulation import game_seeds, make_players, play_game, player_factory, summarise
+from game.types import Phase, Scope, SeatId
 
 SC = load_scenario(DEFAULT_SCENARIO)
 INVESTORS = SeatId("investors")
@@ -204,10 +205,83 @@ def test_a_buyers_reason_says_when_it_holds_above_its_limit() -> None:
             if found is None:  # an easy bot's unplanned move
                 continue
             price, limit = int(found[1]), int(found[2])
-            kind = "hold" if action.rationale.startswith("hold at") else "counter"
+            kind = action.rationale.split()[0]  # hold, lower or counter
             reasons[kind] += 1
             assert (price > limit) == (kind == "hold"), action.rationale
-    assert reasons["counter"] > 100 and reasons["hold"] > 5, reasons
+            if kind == "hold":  # never so far above its limit that it would take it back
+                assert price <= limit + SC.bots.walk_margin + 1, action.rationale
+            if kind == "lower":
+                earlier = re.search(r"from \$(\d+)B", action.rationale)
+                assert earlier and int(earlier[1]) > price, action.rationale
+    assert reasons["counter"] > 100 and reasons["hold"] > 5 and reasons["lower"] > 0, reasons
+
+
+def test_a_buyer_never_takes_back_an_offer_it_just_made() -> None:
+    """A buyer withdraws its own sheet when the price has gone past its limit, so it
+    never names a price it would withdraw within the same phase (it lowers its bid
+    instead, saying so)."""
+    players = player_factory(SC, "scripted", None, "normal")
+    withdrawn = 0
+    for seed in game_seeds(7, 300):
+        record = play_game(SC, seed, players)
+        made: dict[str, tuple[int, str]] = {}  # sheet -> (round, phase) it was proposed in
+        state = start(SC, seed).state
+        for seat, action in record.log:
+            when = (state.round, str(state.phase))
+            state = apply(state, seat, action).state
+            if "unplanned" in action.rationale or seat not in SC.roles.buyers:
+                continue
+            if isinstance(action, Propose):
+                made[state.sheets[-1].id] = when
+            elif isinstance(action, Withdraw) and action.sheet in made:
+                withdrawn += 1
+                assert made[action.sheet] != when, (seed, action.sheet, action.rationale)
+    assert withdrawn > 20
+
+
+def test_a_buyer_out_over_backlash_says_so_and_makes_no_deal() -> None:
+    """A buyer past the public backlash it stands (its personality's ``mess``) makes no
+    deal move, tells the others in its talks once, and gives that as its reason."""
+    players = player_factory(SC, "scripted", None, "normal")
+    seen = Counter[str]()
+    for seed in game_seeds(11, 300):
+        record = play_game(SC, seed, players)
+        bots = make_players(seed, SC.seat_ids, players)
+        state = start(SC, seed).state
+        told: set[str] = set()
+        for seat, action in record.log:
+            bot = bots[SeatId(seat)]
+            if (
+                seat in SC.roles.buyers
+                and state.phase == Phase.NEGOTIATE
+                and isinstance(bot, ScriptedBot)
+                and state.tracks["backlash"] >= bot.traits.get("mess", 10)
+                and "unplanned" not in action.rationale
+            ):
+                assert action.type in ("pass", "message", "withdraw"), (seed, action)
+                if action.type != "withdraw":  # a withdrawal may give the price as reason
+                    assert "political mess" in action.rationale, (seed, action.rationale)
+                if isinstance(action, Message):
+                    assert seat not in told, (seed, "told twice")
+                    told.add(seat)
+                seen[action.type] += 1
+            state = apply(state, seat, action).state
+    assert seen["pass"] > 50 and seen["message"] > 5, seen
+
+
+def test_a_bot_never_makes_the_same_statement_twice() -> None:
+    """People vary what they say: no bot makes the same public statement twice in a game,
+    and a situation with several lines does not repeat one while another is unsaid."""
+    players = player_factory(SC, "scripted", None, "normal")
+    statements = 0
+    for seed in game_seeds(13, 200):
+        said: set[tuple[str, str]] = set()
+        for seat, action in play_game(SC, seed, players).log:
+            if isinstance(action, Statement):
+                statements += 1
+                assert (seat, action.text) not in said, (seed, seat, action.text)
+                said.add((seat, action.text))
+    assert statements > 400
 
 
 def test_bots_are_deterministic_per_seed() -> None:
