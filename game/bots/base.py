@@ -299,7 +299,7 @@ class ScriptedBot:
                 self.once.add(f"reply-{view.round}-{sender}")
                 if self.rng.random() >= self.p.talk:
                     return None
-                text = self.reply_text(view)
+                text = self.reply_text(view, sender)
                 if text:
                     return self.message((sender,), text, f"answering {self.sc.seat_name(sender)}")
         return None
@@ -336,5 +336,19 @@ class ScriptedBot:
         self._speakers = (view.messages, view.round, last)
         return last
 
-    def reply_text(self, view: GameView) -> str | None:
-        return self.line("reply", day=self.day(view), price="?", scope="the business")
+    def reply_text(self, view: GameView, sender: SeatId) -> str | None:
+        """What to answer ``sender`` with. A seat that bargains over the price names one
+        only to the other side of its deals (``price_reply``); the government and a
+        fellow buyer hear a line of their own ("reply_official", "reply_partner")."""
+        roles = self.sc.roles
+        if self.seat == roles.seller or self.seat in roles.buyers:
+            if sender in roles.buyers and self.seat in roles.buyers:
+                return self.line("reply_partner")
+            if sender in (roles.president, roles.regulator):
+                return self.line("reply_official", day=self.day(view))
+            return self.price_reply(view)
+        return self.line("reply", day=self.day(view))
+
+    def price_reply(self, view: GameView) -> str | None:
+        """A buyer's or the seller's answer to the other side: the price it stands at."""
+        return None

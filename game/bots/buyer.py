@@ -210,7 +210,7 @@ class BuyerBot(ScriptedBot):
             wanted = max(wanted, view.divestiture_scope.rank)
         return list(Scope)[wanted]
 
-    def reply_text(self, view: GameView) -> str | None:
+    def price_reply(self, view: GameView) -> str | None:
         scope = self._scope(view) or Scope.US
         return self.line(
             "reply",

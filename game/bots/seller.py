@@ -195,7 +195,7 @@ class SellerBot(ScriptedBot):
             rationale=f"no offers yet: open to {self.sc.seat_name(buyer)} at ${terms.price}B",
         )
 
-    def reply_text(self, view: GameView) -> str | None:
+    def price_reply(self, view: GameView) -> str | None:
         mine = [s for s in view.sheets if self.seat in s.parties and s.status == OPEN]
         scope = mine[-1].terms.scope if mine else Scope.US
         return self.line(

@@ -269,6 +269,25 @@ def test_a_buyer_out_over_backlash_says_so_and_makes_no_deal() -> None:
     assert seen["pass"] > 50 and seen["message"] > 5, seen
 
 
+def test_bots_name_a_price_only_to_the_other_side_of_a_deal() -> None:
+    """The seller and the buyers answer a message from the government or a fellow buyer
+    without a price (a bid is for the seller, an ask for the buyers), and do answer."""
+    roles = SC.roles
+    players = player_factory(SC, "scripted", None, "normal")
+    answers = Counter[str]()
+    for seed in game_seeds(3, 200):
+        for seat, action in play_game(SC, seed, players).log:
+            if not isinstance(action, Message) or seat not in (roles.seller, *roles.buyers):
+                continue
+            sides = set(roles.buyers) if seat == roles.seller else {roles.seller}
+            if not sides & set(action.to):
+                assert "$" not in action.text, (seed, seat, action.to, action.text)
+                answers["aside"] += action.rationale.startswith("answering")
+            else:
+                answers["deal"] += action.rationale.startswith("answering")
+    assert answers["aside"] > 50 and answers["deal"] > 50, answers
+
+
 def test_a_bot_never_makes_the_same_statement_twice() -> None:
     """People vary what they say: no bot makes the same public statement twice in a game,
     and a situation with several lines does not repeat one while another is unsaid."""
