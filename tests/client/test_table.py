@@ -13,7 +13,7 @@ import pytest
 
 from game import DEFAULT_SCENARIO, load_scenario, view_for
 from game.actions import Message, Propose
-from game.client import compose, intents, theme
+from game.client import compose, draw, intents, theme
 from game.client.app import ClientApp, FrameStats
 from game.client.net import Status, ViewUpdate
 from game.client.screens.table import TableScreen
@@ -62,6 +62,34 @@ def test_table_renders_for_every_seat(display: pygame.Surface, seat: str) -> Non
     lay = screen.layout
     for region in (lay.tracks, lay.table, lay.news, lay.feed, lay.chat, lay.sheets):
         assert len(_colours(display, region)) > 12, region
+    screen.kill()
+
+
+@pytest.mark.parametrize("seat", ["cfius", "investors"])
+def test_the_latest_line_on_the_felt_keeps_clear_of_the_seats(
+    display: pygame.Surface, seat: str
+) -> None:
+    """A long latest line is written between the seats above and below it, never over a
+    seat's name or "to act" tag, and cut with an ellipsis when it has no room."""
+    manager = theme.make_manager(display.get_size())
+    view = _view(seat, round_no=4)
+    screen = TableScreen(manager, SC, view, display.get_size())
+    _render(screen, manager, display)
+    area = screen._table_area()
+    oval = pygame.Rect(draw.felt_rect(area))
+    radius = max(18, min(28, screen.layout.table.h // 12))
+    taken = []
+    mine = [s.id for s in view.seats].index(view.viewer)
+    places = draw.seat_positions(area, len(view.seats), mine)
+    for x, y in places:  # each seat's portrait and the name and tag under it
+        taken.append(pygame.Rect(x - 50, y - radius, 100, 2 * radius + 42))
+    screen.recent.append("Microsoft to CFIUS: " + "we are committed to American data " * 6)
+    written = screen._latest(display, oval, taken)
+    assert 1 <= len(written) <= 4
+    for line in written:
+        assert oval.contains(line), line
+        assert not any(line.colliderect(r) for r in taken), (line, taken)
+    assert len(written) < len(draw.wrap(screen.recent[-1], 13, oval.w * 3 // 4))
     screen.kill()
 
 

@@ -411,31 +411,47 @@ class TableScreen:
         seats = self.view.seats
         mine = next((i for i, s in enumerate(seats) if s.id == self.view.viewer), 0)
         places = draw.seat_positions(area, len(seats), mine)
-        self._latest(surface, oval)
         radius = max(18, min(28, rect.h // 12))
+        taken = []  # where each seat's portrait, name and tag are, for the latest line
         for seat, (x, y) in zip(seats, places, strict=True):
             colour = theme.hex_colour(seat.color)
             draw.portrait(surface, (x, y), radius, seat.id, colour, lit=True)
+            taken.append(pygame.Rect(x - radius, y - radius, 2 * radius, 2 * radius))
             name = "You" if seat.id == self.view.viewer else seat.name
-            draw.label(
-                surface, name, (x, y + radius + 5), 13, theme.TEXT, bold=True, align="centre"
+            taken.append(
+                draw.label(
+                    surface, name, (x, y + radius + 5), 13, theme.TEXT, bold=True, align="centre"
+                )
             )
             if self.view.outcome is None:
                 tag, fill = ("to act", theme.WARN) if seat.waiting else ("done", theme.PANEL_HI)
-                draw.pill(surface, tag, (x, y + radius + 23), fill, size=10)
+                taken.append(draw.pill(surface, tag, (x, y + radius + 23), fill, size=10))
+        self._latest(surface, oval, taken)
         if self.toast is not None:
             self._toast(surface, self.toast[0])
 
-    def _latest(self, surface: pygame.Surface, oval: pygame.Rect) -> None:
-        """The latest thing that happened, written on the felt."""
+    def _latest(
+        self, surface: pygame.Surface, oval: pygame.Rect, taken: list[pygame.Rect]
+    ) -> list[pygame.Rect]:
+        """The latest thing that happened, written on the felt between the seats above
+        and below it (``taken``: what the seats' portraits, names and tags cover), cut
+        with an ellipsis if it needs more lines than fit; returns where each line is."""
         text = self.recent[-1] if self.recent else self.scenario.title
         box = oval.inflate(-oval.w // 4, -oval.h // 3)
-        lines = draw.wrap(text, 13, box.w)[:4]
-        y = box.centery - 10 * len(lines)
+        beside = [r for r in taken if r.left < box.right and r.right > box.left]
+        top = max([r.bottom for r in beside if r.centery < box.centery] + [oval.top + 8])
+        bottom = min([r.top for r in beside if r.centery >= box.centery] + [oval.bottom - 8])
+        room = max(1, min(4, (bottom - top) // 20))
+        lines = draw.wrap(text, 13, box.w)
+        if len(lines) > room:
+            lines = [*lines[: room - 1], lines[room - 1].rstrip(" .,;:") + "\u2026"]
+        y = (top + bottom) // 2 - 10 * len(lines)
         ink = theme.mix(theme.TEXT, theme.FELT, 0.15)
+        written = []
         for line in lines:
-            draw.label(surface, line, (box.centerx, y), 13, ink, align="centre")
+            written.append(draw.label(surface, line, (box.centerx, y), 13, ink, align="centre"))
             y += 20
+        return written
 
     def _toast(self, surface: pygame.Surface, text: str) -> None:
         # Over the deal table, where no widget sits, so nothing covers it.
