@@ -131,7 +131,10 @@ def simulate(  # noqa: PLR0917 - one parameter per option
         click.echo(
             f"warning: the rules refused {refused} player actions (each became a pass)", err=True
         )
-    click.echo(f"{games} games in {elapsed:.2f} s ({games / elapsed:.0f} games/s)", err=True)
+    rate = games / elapsed
+    click.echo(
+        f"{games} games in {elapsed:.2f} s ({rate:.{0 if rate >= 10 else 1}f} games/s)", err=True
+    )
     if json_path is not None:
         json_path.write_text(json.dumps(result.as_json(), indent=2) + "\n", encoding="utf-8")
 
