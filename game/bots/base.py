@@ -13,7 +13,7 @@ import re
 
 from game.actions import Action, Message, Pass, Propose, Sign, Statement, UseLever
 from game.bot_rules import Curve, Difficulty, Personality
-from game.bots.deals import BriefValues, chain_root
+from game.bots.deals import BriefValues, chain_root, named_last
 from game.scenario import Scenario
 from game.state import TermSheet
 from game.types import (
@@ -346,9 +346,33 @@ class ScriptedBot:
                 return self.line("reply_partner")
             if sender in (roles.president, roles.regulator):
                 return self.line("reply_official", day=self.day(view))
-            return self.price_reply(view)
+            return self.price_reply(view, sender)
         return self.line("reply", day=self.day(view))
 
-    def price_reply(self, view: GameView) -> str | None:
-        """A buyer's or the seller's answer to the other side: the price it stands at."""
-        return None
+    def price_reply(self, view: GameView, sender: SeatId) -> str | None:
+        """A buyer's or the seller's answer to the other side: in talks under way with
+        ``sender``, the price it named last in them (it does not undercut its own offer
+        in a message); else the price it would name now."""
+        live = next(
+            (
+                s
+                for s in reversed(view.sheets)
+                if s.status == OPEN and self.seat in s.parties and sender in s.parties
+            ),
+            None,
+        )
+        standing = named_last(view.sheets, live, self.seat) if live is not None else None
+        if standing is not None:
+            scope, price = standing.terms.scope, standing.terms.price
+        else:
+            scope = self.reply_scope(view)
+            price = round(self.price_now(view, scope))
+        return self.line("reply", price=price, scope=self.scope_name(scope), day=self.day(view))
+
+    def reply_scope(self, view: GameView) -> Scope:
+        """What a price named in a message is for, when no offer of its own says."""
+        return Scope.US
+
+    def price_now(self, view: GameView, scope: Scope) -> float:
+        """The price it would name now for ``scope`` (a seller's ask, a buyer's limit)."""
+        raise NotImplementedError(f"{type(self).__name__} names no price")

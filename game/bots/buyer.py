@@ -210,11 +210,8 @@ class BuyerBot(ScriptedBot):
             wanted = max(wanted, view.divestiture_scope.rank)
         return list(Scope)[wanted]
 
-    def price_reply(self, view: GameView) -> str | None:
-        scope = self._scope(view) or Scope.US
-        return self.line(
-            "reply",
-            price=round(self.limit(view, scope, Algorithm.LICENSE, 0, 1.0)),
-            scope=self.scope_name(scope),
-            day=self.day(view),
-        )
+    def reply_scope(self, view: GameView) -> Scope:
+        return self._scope(view) or Scope.US
+
+    def price_now(self, view: GameView, scope: Scope) -> float:
+        return self.limit(view, scope, Algorithm.LICENSE, 0, 1.0)

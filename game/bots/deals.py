@@ -85,3 +85,13 @@ def chain_root(sheets: tuple[TermSheet, ...], sheet: TermSheet) -> str:
     while sheet.replaces and sheet.replaces in by_id:
         sheet = by_id[sheet.replaces]
     return sheet.id
+
+
+def named_last(sheets: tuple[TermSheet, ...], sheet: TermSheet, seat: SeatId) -> TermSheet | None:
+    """The latest sheet ``seat`` proposed in ``sheet``'s chain of counters (``sheet`` itself
+    or one it answers), or None if it has proposed none in it."""
+    by_id = {s.id: s for s in sheets}
+    found: TermSheet | None = sheet
+    while found is not None and found.proposer != seat:
+        found = by_id.get(found.replaces) if found.replaces else None
+    return found

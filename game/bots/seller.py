@@ -195,12 +195,9 @@ class SellerBot(ScriptedBot):
             rationale=f"no offers yet: open to {self.sc.seat_name(buyer)} at ${terms.price}B",
         )
 
-    def price_reply(self, view: GameView) -> str | None:
+    def reply_scope(self, view: GameView) -> Scope:
         mine = [s for s in view.sheets if self.seat in s.parties and s.status == OPEN]
-        scope = mine[-1].terms.scope if mine else Scope.US
-        return self.line(
-            "reply",
-            price=round(self.ask(view, scope, Algorithm.LICENSE)),
-            scope=self.scope_name(scope),
-            day=self.day(view),
-        )
+        return mine[-1].terms.scope if mine else Scope.US
+
+    def price_now(self, view: GameView, scope: Scope) -> float:
+        return self.ask(view, scope, Algorithm.LICENSE)

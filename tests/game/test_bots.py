@@ -288,6 +288,33 @@ def test_bots_name_a_price_only_to_the_other_side_of_a_deal() -> None:
     assert answers["aside"] > 50 and answers["deal"] > 50, answers
 
 
+def test_a_bot_restates_its_offer_rather_than_undercut_it() -> None:
+    """Answering a message from the other side of a deal in talks under way, a bot names
+    the price it named last in them, not a lower (or higher) one of the moment."""
+    players = player_factory(SC, "scripted", None, "normal")
+    restated = 0
+    for seed in game_seeds(3, 200):
+        record = play_game(SC, seed, players)
+        state = start(SC, seed).state
+        for seat, action in record.log:
+            if isinstance(action, Message) and action.rationale.startswith("answering"):
+                live = [
+                    s
+                    for s in state.sheets
+                    if s.status == "open" and {seat, action.to[0]} <= set(s.parties)
+                ]
+                by_id = {s.id: s for s in state.sheets}
+                sheet = live[-1] if live else None
+                while sheet is not None and sheet.proposer != seat:
+                    sheet = by_id.get(sheet.replaces) if sheet.replaces else None
+                named = re.search(r"\$(\d+)B", action.text)
+                if sheet is not None and named:
+                    restated += 1
+                    assert int(named[1]) == sheet.terms.price, (seed, action.text)
+            state = apply(state, seat, action).state
+    assert restated > 50
+
+
 def test_a_bot_never_makes_the_same_statement_twice() -> None:
     """People vary what they say: no bot makes the same public statement twice in a game,
     and a situation with several lines does not repeat one while another is unsaid."""
