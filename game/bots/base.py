@@ -282,6 +282,19 @@ class ScriptedBot:
     def statement(self, text: str, why: str) -> Action:
         return Statement(text=text, rationale=why)
 
+    def lobby(self, view: GameView) -> Action | None:
+        """Lobby Washington, at most once a phase, when the political heat is high (traits:
+        ``lobby``, the chance of it, and ``lobby_heat``, the heat from which it does)."""
+        if (
+            "lobby" not in self.done
+            and self.allowed(view, "lobby")
+            and self.track(view, "heat") >= self.traits.get("lobby_heat", 5)
+            and self.rng.random() < self.traits.get("lobby", 0)
+        ):
+            self.done.add("lobby")
+            return UseLever(lever="lobby", rationale="political heat is high: lobby it down")
+        return None
+
     def chatter(self, view: GameView) -> Action | None:
         """React to the news once a round, and answer the latest message once a phase."""
         if not self.allowed(view, "statement") and not self.allowed(view, "message"):

@@ -9,6 +9,8 @@ Traits (rules: bots.personalities.<buyer>.*.traits):
   scope           widest scope it bids for (0 us, 1 us_plus, 2 global)
   all_mitigations 1 to carry every data and governance term, whatever CFIUS asks
   mess            public backlash at or above which it walks away
+  lobby           chance of lobbying in a phase when the political heat is high
+  lobby_heat      political heat from which it lobbies (a seat that may)
 """
 
 from __future__ import annotations
@@ -58,7 +60,7 @@ class BuyerBot(ScriptedBot):
             action = step(view)
             if action is not None:
                 return action
-        said = self.chatter(view)
+        said = self.chatter(view) or self.lobby(view)
         if said is not None:
             return said
         mine = any(s.proposer == self.seat and s.status == OPEN for s in view.sheets)

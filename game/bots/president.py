@@ -7,7 +7,7 @@ Traits (rules: bots.personalities.white_house.*.traits):
   hawk          0 (dealmaker) .. 1 (hawk)
   eo_at         clock (0..1) from which it signs the executive order if no deal is signed
   entity_list   chance of adding ByteDance to the entity list in the last round without a deal
-  extend        chance of extending the deadline when talks are alive at the deadline
+  extend        chance of extending the deadline on its last day with no deal before CFIUS
   endorse_risk  highest projected security risk of a deal it will endorse
 """
 
@@ -17,7 +17,7 @@ from game.actions import Action, UseLever
 from game.bots.base import ScriptedBot
 from game.bots.deals import number, projected_risk
 from game.state import TermSheet
-from game.types import SheetStatus
+from game.types import BEFORE_CFIUS, SheetStatus
 from game.views import GameView
 
 
@@ -50,7 +50,9 @@ class PresidentBot(ScriptedBot):
         if deal is not None:
             return self._judge(view, deal)
         flag = self.sc.endings.ban_flag
-        alive = any(s.status == SheetStatus.OPEN for s in view.sheets)
+        # Offers under way are private to their parties: what the President sees is
+        # whether a signed deal is before CFIUS.
+        pending = any(s.status in BEFORE_CFIUS for s in view.sheets)
         if flag not in view.flags and self.allowed(view, "sign_executive_order"):
             threshold = self.traits.get("eo_at", 0.5) * (1.2 - 0.4 * self.hawkishness(view))
             # A threat needs time to work: only a hawk signs on the last day.
@@ -61,9 +63,12 @@ class PresidentBot(ScriptedBot):
                     lever="sign_executive_order",
                     rationale=f"no deal by {view.round_name}: the ban becomes the deadline",
                 )
-        last_day = view.rounds_left == 0 and alive and self.allowed(view, "extend_deadline")
+        last_day = view.rounds_left == 0 and not pending and self.allowed(view, "extend_deadline")
         if last_day and self.rng.random() < self.traits.get("extend", 0):
-            return UseLever(lever="extend_deadline", rationale="talks are alive: one more day")
+            return UseLever(
+                lever="extend_deadline",
+                rationale="no deal before CFIUS yet: one more day for talks",
+            )
         if (
             view.rounds_left <= 1
             and self.allowed(view, "add_entity_list")

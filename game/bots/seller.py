@@ -5,6 +5,7 @@ Traits (rules: bots.personalities.bytedance.*.traits):
   propose_at        clock (0..1) from which it makes the first offer itself
   mitigate          1 to offer US data storage and disclose the algorithm early
   lobby             chance a round of lobbying when the political heat is high
+  lobby_heat        political heat from which it lobbies
   widen             1 to put the global business up for sale if CFIUS orders a global divestiture
   transfer_premium  $B more it asks to hand over the algorithm
 """
@@ -51,17 +52,9 @@ class SellerBot(ScriptedBot):
             action = step(view)
             if action is not None:
                 return action
-        said = self.chatter(view)
+        said = self.chatter(view) or self.lobby(view)
         if said is not None:
             return said
-        if (
-            "lobby" not in self.done
-            and self.allowed(view, "lobby")
-            and self.track(view, "heat") >= 5
-            and self.rng.random() < self.traits.get("lobby", 0)
-        ):
-            self.done.add("lobby")
-            return UseLever(lever="lobby", rationale="political heat is high: lobby it down")
         return self.pass_(view, "waiting for better offers")
 
     def _react(self, view: GameView) -> Action | None:
