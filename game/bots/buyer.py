@@ -189,11 +189,7 @@ class BuyerBot(ScriptedBot):
             stakes = ((self.seat, share), (other, 100 - share))
         algorithm = Algorithm.TRANSFER if self.traits.get("transfer", 0) >= 1 else Algorithm.LICENSE
         mitigations = self._mitigations(view, frozenset({Mitigation.US_STORAGE}))
-        price = self.limit(view, scope, algorithm, len(mitigations), stakes[0][1] / 100)
-        found = self.estimate(view)
-        if found is not None and scope == Scope.US:
-            # Knowing roughly where the floor is, do not bid far above it.
-            price = min(price, found[1] + 1)
+        price = self._bid(view, scope, algorithm, len(mitigations), stakes[0][1] / 100)
         terms = make_terms(self.sc, stakes, scope, price, algorithm, mitigations)
         key = "joint" if joint else "propose"
         line = self.line(key, price=terms.price, scope=self.scope_name(scope), share=stakes[0][1])
@@ -216,4 +212,17 @@ class BuyerBot(ScriptedBot):
         return self._scope(view) or Scope.US
 
     def price_now(self, view: GameView, scope: Scope) -> float:
-        return self.limit(view, scope, Algorithm.LICENSE, 0, 1.0)
+        # What it would bid alone now, never its limit where it would bid less.
+        mitigations = self._mitigations(view, frozenset({Mitigation.US_STORAGE}))
+        return self._bid(view, scope, Algorithm.LICENSE, len(mitigations), 1.0)
+
+    def _bid(
+        self, view: GameView, scope: Scope, algorithm: Algorithm, mitigations: int, share: float
+    ) -> float:
+        """The price it opens at for such terms: its limit, but knowing roughly where
+        ByteDance's floor is (due diligence), not far above that floor."""
+        price = self.limit(view, scope, algorithm, mitigations, share)
+        found = self.estimate(view)
+        if found is not None and scope == Scope.US:
+            price = min(price, found[1] + 1)
+        return price

@@ -318,6 +318,40 @@ def test_a_bot_restates_its_offer_rather_than_undercut_it() -> None:
     assert restated > 50
 
 
+def test_a_buyer_never_tells_the_seller_more_than_it_would_bid() -> None:
+    """Asked out of talks, a buyer that has learned roughly where ByteDance's floor is
+    (due diligence) names no price for the US business far above it: what it would bid,
+    not its limit (a student could otherwise message a bot to learn what it would pay)."""
+    players = player_factory(SC, "scripted", None, "hard")
+    seller = SC.roles.seller
+    asked = 0
+    for seed in game_seeds(3, 40):
+        record = play_game(SC, seed, players)
+        bots = make_players(seed, SC.seat_ids, players)
+        state = start(SC, seed).state
+        for seat, action in record.log:
+            view = view_for(state, SeatId(seat))
+            bot = bots[SeatId(seat)]
+            assert bot.act(view) == action  # the bot is where it was in the game
+            in_talks = any(
+                s.status == "open" and {seat, seller} <= set(s.parties) for s in view.sheets
+            )
+            if (
+                isinstance(bot, ScriptedBot)
+                and seat in SC.roles.buyers
+                and view.notes
+                and not in_talks
+            ):
+                answer = copy.deepcopy(bot).reply_text(view, seller) or ""
+                named = re.search(r"\$(\d+)B for the US business", answer)
+                high = re.findall(r"and \$(\d+)B", view.notes[-1])[-1]
+                if named:
+                    asked += 1
+                    assert int(named[1]) <= int(high) + 1, (seed, seat, answer, high)
+            state = apply(state, seat, action).state
+    assert asked > 50
+
+
 def test_a_bot_never_makes_the_same_statement_twice() -> None:
     """People vary what they say: no bot makes the same public statement twice in a game,
     and a situation with several lines does not repeat one while another is unsaid."""
