@@ -10,10 +10,29 @@ side's last concession (behaviour-dependent tactics, same paper).
 
 from __future__ import annotations
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from game.models import Frozen, frozen
 from game.types import Scope, SeatId
+
+# The situations a bot speaks in (rules: bots.lines and a personality's lines).
+SITUATIONS = frozenset(
+    {
+        "news", "reply", "reply_official", "reply_partner",  # answering the news, a message
+        "propose", "joint", "counter", "hold", "accept", "reject", "withdraw", "step_back",
+        "sign_eo", "warn", "endorse", "oppose",  # the White House
+        "eo_signed",  # ByteDance, once the executive order is signed
+        "requirements", "block",  # CFIUS
+    }
+)  # fmt: skip
+
+
+def _known_situations(lines: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+    unknown = sorted(set(lines) - SITUATIONS)
+    if unknown:
+        known = ", ".join(sorted(SITUATIONS))
+        raise ValueError(f"no bot speaks in {', '.join(unknown)} (the situations: {known})")
+    return lines
 
 
 @frozen
@@ -59,6 +78,8 @@ class Personality(Frozen):
     traits: dict[str, float] = Field(default_factory=dict)
     lines: dict[str, tuple[str, ...]] = Field(default_factory=dict)
 
+    _lines_known = field_validator("lines")(_known_situations)
+
 
 @frozen
 class BotRules(Frozen):
@@ -74,3 +95,12 @@ class BotRules(Frozen):
     difficulties: dict[str, Difficulty]
     personalities: dict[SeatId, dict[str, Personality]]
     lines: dict[SeatId, dict[str, tuple[str, ...]]] = Field(default_factory=dict)
+
+    @field_validator("lines")
+    @classmethod
+    def _situations(
+        cls, lines: dict[SeatId, dict[str, tuple[str, ...]]]
+    ) -> dict[SeatId, dict[str, tuple[str, ...]]]:
+        for seat_lines in lines.values():
+            _known_situations(seat_lines)
+        return lines

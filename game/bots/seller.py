@@ -120,7 +120,11 @@ class SellerBot(ScriptedBot):
         price = max(price, best.terms.price + 1)
         insulting = best.terms.price < 0.6 * seller_floor(self.brief(view), best.terms.scope)
         if insulting and self.allowed(view, "reject"):
-            return Reject(sheet=best.id, rationale=f"${best.terms.price}B is an insult")
+            return Reject(
+                sheet=best.id,
+                note=self.line("reject") or "",
+                rationale=f"${best.terms.price}B is an insult",
+            )
         self.last_price[thread] = price
         terms = self._terms(view, best, price, algorithm)
         line = self.counter_line(thread, terms.price, terms.scope)

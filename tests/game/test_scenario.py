@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import random
+import re
 from pathlib import Path
 
 import pytest
 
 from game import DEFAULT_SCENARIO, ScenarioError, load_scenario
+from game.bot_rules import SITUATIONS
 from game.briefs import brief_text, draw_briefs
 from game.scenario import parse_scenario
 from game.types import Mitigation, SeatId
 
 RULES = DEFAULT_SCENARIO.read_text(encoding="utf-8")
+BOTS = Path(__file__).resolve().parents[2] / "game" / "bots"
 
 
 def _problems(text: str, tmp_path: Path) -> list[str]:
@@ -164,3 +167,35 @@ def test_brief_names_its_mitigations_as_players_read_them() -> None:
     for m in essential:
         assert sc.mitigation_names[Mitigation(m)] in text
         assert m not in text
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "place"),
+    [
+        ('      reject: ["This offer', '      rejct: ["This offer', "bots.lines"),
+        (
+            "        talk: 0.35\n",
+            '        talk: 0.35\n        lines: {nws: ["Hello."]}\n',
+            "bots.personalities.white_house.hawk.lines",
+        ),
+    ],
+)
+def test_a_line_for_a_situation_no_bot_speaks_in_is_named(
+    tmp_path: Path, old: str, new: str, place: str
+) -> None:
+    """A misspelt situation in the bots' lines would never be said: it is an error that
+    names it and lists the situations there are."""
+    assert RULES.count(old) == 1
+    problems = _problems(RULES.replace(old, new), tmp_path)
+    assert len(problems) == 1
+    assert problems[0].startswith(f"{place}: no bot speaks in "), problems
+    assert "(the situations: accept, block, counter" in problems[0]
+
+
+def test_the_bots_speak_only_in_known_situations() -> None:
+    """Every situation the bots' code asks a line for is one the rules may give lines for,
+    and every one the rules may give is asked for somewhere."""
+    code = "".join(p.read_text(encoding="utf-8") for p in BOTS.glob("*.py"))
+    asked = set(re.findall(r'(?:\.line|queue_statement)\(\s*"(\w+)"', code))
+    asked |= set(re.findall(r'key = "(\w+)" if joint else "(\w+)"', code)[0])
+    assert asked == SITUATIONS
