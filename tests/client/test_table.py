@@ -79,7 +79,7 @@ def test_the_latest_line_on_the_felt_keeps_clear_of_the_seats(
     oval = pygame.Rect(draw.felt_rect(area))
     radius = max(18, min(28, screen.layout.table.h // 12))
     taken = []
-    mine = [s.id for s in view.seats].index(view.viewer)
+    mine = [s.id for s in view.seats].index(SeatId(view.viewer))
     places = draw.seat_positions(area, len(view.seats), mine)
     for x, y in places:  # each seat's portrait and the name and tag under it
         taken.append(pygame.Rect(x - 50, y - radius, 100, 2 * radius + 42))
