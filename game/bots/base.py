@@ -387,5 +387,5 @@ class ScriptedBot:
         return Scope.US
 
     def price_now(self, view: GameView, scope: Scope) -> float:
-        """The price it would name now for ``scope`` (a seller's ask, a buyer's limit)."""
+        """The price it would name now for ``scope`` (a seller's ask, what a buyer would bid)."""
         raise NotImplementedError(f"{type(self).__name__} names no price")
