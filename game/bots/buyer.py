@@ -132,7 +132,9 @@ class BuyerBot(ScriptedBot):
             return None
         # The counter carries terms of its own (CFIUS's requirements, what is for sale
         # now): its price is worked out from what those terms are worth to this buyer.
-        limit = self.ceiling(view, self._terms(view, best.terms, best.terms.price))
+        scope, mitigations = self._counter_shape(view, best.terms)
+        share = share_of(best.terms, self.seat)  # the counter keeps the offer's stakes
+        limit = self.limit(view, scope, best.terms.algorithm, len(mitigations), share)
         # Never bid less than last time in the same thread, unless the limit has fallen
         # (ban pressure, added terms) so far that holding would mean taking it back.
         previous = self.last_price.get(thread)
@@ -163,11 +165,15 @@ class BuyerBot(ScriptedBot):
             chosen |= set(view.required_mitigations)
         return frozenset(chosen)
 
-    def _terms(self, view: GameView, base: Terms, price: float) -> Terms:
-        stakes = tuple((b.seat, b.percent) for b in base.buyers)
+    def _counter_shape(self, view: GameView, base: Terms) -> tuple[Scope, frozenset[Mitigation]]:
+        """The scope and the data and governance terms of a counter to ``base``."""
         # ByteDance may have narrowed what is for sale since the sheet was made.
         scope = base.scope if base.scope.rank <= view.for_sale.rank else view.for_sale
-        mitigations = self._mitigations(view, base.mitigations)
+        return scope, self._mitigations(view, base.mitigations)
+
+    def _terms(self, view: GameView, base: Terms, price: float) -> Terms:
+        stakes = tuple((b.seat, b.percent) for b in base.buyers)
+        scope, mitigations = self._counter_shape(view, base)
         return make_terms(self.sc, stakes, scope, price, base.algorithm, mitigations)
 
     def _open(self, view: GameView) -> Action | None:
