@@ -15,10 +15,10 @@ Traits (rules: bots.personalities.<buyer>.*.traits):
 
 from __future__ import annotations
 
-from game.actions import Action, Propose, Sign, Terms, UseLever, Withdraw
+from game.actions import Action, Propose, Reject, Sign, Terms, UseLever, Withdraw
 from game.bots.base import ScriptedBot
 from game.bots.deals import buyer_value, make_terms, number, share_of
-from game.types import LIVE_STATUSES, OPEN, Algorithm, Mitigation, Scope, SeatId
+from game.types import LIVE_STATUSES, OPEN, Algorithm, Mitigation, Scope, SeatId, SheetStatus
 from game.views import GameView
 
 
@@ -97,7 +97,8 @@ class BuyerBot(ScriptedBot):
 
     def _stay_out(self, view: GameView) -> Action | None:
         """While the public backlash is past what it stands, a buyer makes no deal: it
-        tells the others in its talks once, then passes, saying why."""
+        tells the others in its talks once, turns down the offers made to it (so no one
+        waits on a bid it will not sign), then passes, saying why."""
         if not self.walking_away(view):
             return None
         backlash = self.track(view, "backlash")
@@ -113,6 +114,9 @@ class BuyerBot(ScriptedBot):
             text = self.line("step_back")
             if text:
                 return self.message(tuple(sorted(partners)), text, why)
+        for sheet in self.offers_to_me(view):
+            if sheet.proposer != self.seat and self.allowed(view, "reject"):
+                return Reject(sheet=sheet.id, rationale=why)
         return self.pass_(view, why)
 
     def _answer_offers(self, view: GameView) -> Action | None:
@@ -188,7 +192,17 @@ class BuyerBot(ScriptedBot):
         if scope is None:
             return None
         other = next((b for b in self.sc.roles.buyers if b != self.seat), None)
-        joint = other is not None and self.rng.random() < self.traits.get("joint", 0)
+        # A joint bid that was turned down (by the seller, or by a partner leaving the
+        # talks) is not tried again: from then on this buyer bids alone.
+        turned_down = any(
+            s.status == SheetStatus.REJECTED and other in s.parties and len(s.terms.buyers) > 1
+            for s in view.sheets
+        )
+        joint = (
+            other is not None
+            and not turned_down
+            and self.rng.random() < self.traits.get("joint", 0)
+        )
         stakes: tuple[tuple[SeatId, int], ...] = ((self.seat, 100),)
         if joint and other is not None:
             share = int(self.traits.get("joint_share", 50))

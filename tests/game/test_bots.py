@@ -244,7 +244,8 @@ def test_a_buyer_never_takes_back_an_offer_it_just_made() -> None:
 
 def test_a_buyer_out_over_backlash_says_so_and_makes_no_deal() -> None:
     """A buyer past the public backlash it stands (its personality's ``mess``) makes no
-    deal move, tells the others in its talks once, and gives that as its reason."""
+    deal, tells the others in its talks once, turns down the offers made to it, and gives
+    that as its reason."""
     players = player_factory(SC, "scripted", None, "normal")
     seen = Counter[str]()
     for seed in game_seeds(11, 300):
@@ -261,7 +262,7 @@ def test_a_buyer_out_over_backlash_says_so_and_makes_no_deal() -> None:
                 and state.tracks["backlash"] >= bot.traits.get("mess", 10)
                 and "unplanned" not in action.rationale
             ):
-                assert action.type in ("pass", "message", "withdraw"), (seed, action)
+                assert action.type in ("pass", "message", "withdraw", "reject"), (seed, action)
                 if action.type != "withdraw":  # a withdrawal may give the price as reason
                     assert "political mess" in action.rationale, (seed, action.rationale)
                 if isinstance(action, Message):
@@ -269,7 +270,7 @@ def test_a_buyer_out_over_backlash_says_so_and_makes_no_deal() -> None:
                     told.add(seat)
                 seen[action.type] += 1
             state = apply(state, seat, action).state
-    assert seen["pass"] > 50 and seen["message"] > 5, seen
+    assert seen["pass"] > 50 and seen["message"] > 5 and seen["reject"] > 5, seen
 
 
 def test_bots_name_a_price_only_to_the_other_side_of_a_deal() -> None:
@@ -350,6 +351,32 @@ def test_a_buyer_never_tells_the_seller_more_than_it_would_bid() -> None:
                     assert int(named[1]) <= int(high) + 1, (seed, seat, answer, high)
             state = apply(state, seat, action).state
     assert asked > 50
+
+
+def test_a_buyer_bids_alone_once_a_joint_bid_was_turned_down() -> None:
+    """After a joint bid is rejected (a partner leaving the talks turns offers down), a
+    buyer opens no new joint bid with that partner: it would be turned down again."""
+    players = player_factory(SC, "scripted", None, "normal")
+    alone = 0
+    for seed in game_seeds(11, 300):
+        record = play_game(SC, seed, players)
+        state = start(SC, seed).state
+        for seat, action in record.log:
+            turned_down = any(
+                s.status == "rejected" and seat in s.parties and len(s.terms.buyers) > 1
+                for s in state.sheets
+            )
+            if (
+                turned_down
+                and isinstance(action, Propose)
+                and not action.replaces
+                and seat in SC.roles.buyers
+                and "unplanned" not in action.rationale
+            ):
+                assert len(action.terms.buyers) == 1, (seed, seat, action.rationale)
+                alone += 1
+            state = apply(state, seat, action).state
+    assert alone > 10
 
 
 def test_a_bot_never_makes_the_same_statement_twice() -> None:
