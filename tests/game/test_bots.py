@@ -7,12 +7,14 @@ import copy
 import random
 import re
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from game import (
     DEFAULT_SCENARIO,
+    Action,
     GameState,
     Message,
     Propose,
@@ -30,12 +32,33 @@ from game.bots.base import ScriptedBot
 from game.bots.deals import share_of
 from game.engine import start
 from game.frozen import FrozenMap
-from game.simulation import game_seeds, make_players, play_game, player_factory, summarise
+from game.simulation import (
+    Player,
+    game_seeds,
+    make_players,
+    play_game,
+    player_factory,
+    summarise,
+)
 from game.types import Phase, Scope, SeatId
 
 SC = load_scenario(DEFAULT_SCENARIO)
 INVESTORS = SeatId("investors")
 BOTS = Path(__file__).resolve().parents[2] / "game" / "bots"
+
+
+def _moves(
+    seeds: list[int], difficulty: str = "normal"
+) -> Iterator[tuple[int, GameState, SeatId, Action]]:
+    """Every move of seeded scripted games, with its game's seed and the state it was
+    made in."""
+    players = player_factory(SC, "scripted", None, difficulty)
+    for seed in seeds:
+        record = play_game(SC, seed, players)
+        state = start(SC, seed).state
+        for seat, action in record.log:
+            yield seed, state, SeatId(seat), action
+            state = apply(state, seat, action).state
 
 
 def test_every_seat_has_two_personalities_and_three_difficulties() -> None:
@@ -223,22 +246,17 @@ def test_a_buyer_never_takes_back_an_offer_it_just_made() -> None:
     """A buyer withdraws its own sheet when the price has gone past its limit, so it
     never names a price it would withdraw within the same phase (it lowers its bid
     instead, saying so)."""
-    players = player_factory(SC, "scripted", None, "normal")
     withdrawn = 0
-    for seed in game_seeds(7, 300):
-        record = play_game(SC, seed, players)
-        made: dict[str, tuple[int, str]] = {}  # sheet -> (round, phase) it was proposed in
-        state = start(SC, seed).state
-        for seat, action in record.log:
-            when = (state.round, str(state.phase))
-            state = apply(state, seat, action).state
-            if "unplanned" in action.rationale or seat not in SC.roles.buyers:
-                continue
-            if isinstance(action, Propose):
-                made[state.sheets[-1].id] = when
-            elif isinstance(action, Withdraw) and action.sheet in made:
-                withdrawn += 1
-                assert made[action.sheet] != when, (seed, action.sheet, action.rationale)
+    made: dict[tuple[int, str], tuple[int, str]] = {}  # (game, sheet) -> when proposed
+    for seed, state, seat, action in _moves(game_seeds(7, 300)):
+        when = (state.round, str(state.phase))
+        if "unplanned" in action.rationale or seat not in SC.roles.buyers:
+            continue
+        if isinstance(action, Propose):
+            made[seed, f"ts-{len(state.sheets) + 1}"] = when  # the engine numbers sheets
+        elif isinstance(action, Withdraw) and (seed, action.sheet) in made:
+            withdrawn += 1
+            assert made[seed, action.sheet] != when, (seed, action.sheet, action.rationale)
     assert withdrawn > 20
 
 
@@ -248,28 +266,26 @@ def test_a_buyer_out_over_backlash_says_so_and_makes_no_deal() -> None:
     that as its reason."""
     players = player_factory(SC, "scripted", None, "normal")
     seen = Counter[str]()
-    for seed in game_seeds(11, 300):
-        record = play_game(SC, seed, players)
-        bots = make_players(seed, SC.seat_ids, players)
-        state = start(SC, seed).state
-        told: set[str] = set()
-        for seat, action in record.log:
-            bot = bots[SeatId(seat)]
-            if (
-                seat in SC.roles.buyers
-                and state.phase == Phase.NEGOTIATE
-                and isinstance(bot, ScriptedBot)
-                and state.tracks["backlash"] >= bot.traits.get("mess", 10)
-                and "unplanned" not in action.rationale
-            ):
-                assert action.type in ("pass", "message", "withdraw", "reject"), (seed, action)
-                if action.type != "withdraw":  # a withdrawal may give the price as reason
-                    assert "political mess" in action.rationale, (seed, action.rationale)
-                if isinstance(action, Message):
-                    assert seat not in told, (seed, "told twice")
-                    told.add(seat)
-                seen[action.type] += 1
-            state = apply(state, seat, action).state
+    told: set[tuple[int, SeatId]] = set()
+    bots: dict[int, dict[SeatId, Player]] = {}  # each game's bots, made as in the game
+    for seed, state, seat, action in _moves(game_seeds(11, 300)):
+        if seed not in bots:
+            bots[seed] = make_players(seed, SC.seat_ids, players)
+        bot = bots[seed][seat]
+        if (
+            seat in SC.roles.buyers
+            and state.phase == Phase.NEGOTIATE
+            and isinstance(bot, ScriptedBot)
+            and state.tracks["backlash"] >= bot.traits.get("mess", 10)
+            and "unplanned" not in action.rationale
+        ):
+            assert action.type in ("pass", "message", "withdraw", "reject"), (seed, action)
+            if action.type != "withdraw":  # a withdrawal may give the price as reason
+                assert "political mess" in action.rationale, (seed, action.rationale)
+            if isinstance(action, Message):
+                assert (seed, seat) not in told, (seed, "told twice")
+                told.add((seed, seat))
+            seen[action.type] += 1
     assert seen["pass"] > 50 and seen["message"] > 5 and seen["reject"] > 5, seen
 
 
@@ -295,27 +311,21 @@ def test_bots_name_a_price_only_to_the_other_side_of_a_deal() -> None:
 def test_a_bot_restates_its_offer_rather_than_undercut_it() -> None:
     """Answering a message from the other side of a deal in talks under way, a bot names
     the price it named last in them, not a lower (or higher) one of the moment."""
-    players = player_factory(SC, "scripted", None, "normal")
     restated = 0
-    for seed in game_seeds(3, 200):
-        record = play_game(SC, seed, players)
-        state = start(SC, seed).state
-        for seat, action in record.log:
-            if isinstance(action, Message) and action.rationale.startswith("answering"):
-                live = [
-                    s
-                    for s in state.sheets
-                    if s.status == "open" and {seat, action.to[0]} <= set(s.parties)
-                ]
-                by_id = {s.id: s for s in state.sheets}
-                sheet = live[-1] if live else None
-                while sheet is not None and sheet.proposer != seat:
-                    sheet = by_id.get(sheet.replaces) if sheet.replaces else None
-                named = re.search(r"\$(\d+)B", action.text)
-                if sheet is not None and named:
-                    restated += 1
-                    assert int(named[1]) == sheet.terms.price, (seed, action.text)
-            state = apply(state, seat, action).state
+    for seed, state, seat, action in _moves(game_seeds(3, 200)):
+        if not isinstance(action, Message) or not action.rationale.startswith("answering"):
+            continue
+        live = [
+            s for s in state.sheets if s.status == "open" and {seat, action.to[0]} <= set(s.parties)
+        ]
+        by_id = {s.id: s for s in state.sheets}
+        sheet = live[-1] if live else None
+        while sheet is not None and sheet.proposer != seat:  # back to its own last offer
+            sheet = by_id.get(sheet.replaces) if sheet.replaces else None
+        named = re.search(r"\$(\d+)B", action.text)
+        if sheet is not None and named:
+            restated += 1
+            assert int(named[1]) == sheet.terms.price, (seed, action.text)
     assert restated > 50
 
 
@@ -356,26 +366,20 @@ def test_a_buyer_never_tells_the_seller_more_than_it_would_bid() -> None:
 def test_a_buyer_bids_alone_once_a_joint_bid_was_turned_down() -> None:
     """After a joint bid is rejected (a partner leaving the talks turns offers down), a
     buyer opens no new joint bid with that partner: it would be turned down again."""
-    players = player_factory(SC, "scripted", None, "normal")
     alone = 0
-    for seed in game_seeds(11, 300):
-        record = play_game(SC, seed, players)
-        state = start(SC, seed).state
-        for seat, action in record.log:
-            turned_down = any(
+    for seed, state, seat, action in _moves(game_seeds(11, 300)):
+        if (
+            isinstance(action, Propose)
+            and not action.replaces
+            and seat in SC.roles.buyers
+            and "unplanned" not in action.rationale
+            and any(
                 s.status == "rejected" and seat in s.parties and len(s.terms.buyers) > 1
                 for s in state.sheets
             )
-            if (
-                turned_down
-                and isinstance(action, Propose)
-                and not action.replaces
-                and seat in SC.roles.buyers
-                and "unplanned" not in action.rationale
-            ):
-                assert len(action.terms.buyers) == 1, (seed, seat, action.rationale)
-                alone += 1
-            state = apply(state, seat, action).state
+        ):
+            assert len(action.terms.buyers) == 1, (seed, seat, action.rationale)
+            alone += 1
     assert alone > 10
 
 
