@@ -34,7 +34,9 @@ def brief_html(view: GameView, scenario: Scenario) -> str:
     ]
     if view.brief is not None:
         parts += ["<b>Confidential brief</b>", escape(view.brief.text), ""]
-    parts += ["<b>What you want</b>", escape(seat.wants), "", "<b>How you score</b>"]
+    # The seat's public aims, as every seat reads them (the rules word them so).
+    parts += ["<b>What every seat knows you want</b>", escape(seat.wants), ""]
+    parts.append("<b>How you score</b>")
     for ob in scenario.scoring.get(seat.id, ()):
         secret = "" if ob.public else " <font color='#F0C86E'>(secret)</font>"
         parts.append(f"\u2022 {escape(ob.label)}{secret}")
