@@ -18,6 +18,7 @@ from __future__ import annotations
 from game.actions import Action, Propose, Reject, Sign, Terms, UseLever, Withdraw
 from game.bots.base import ScriptedBot
 from game.bots.deals import buyer_value, make_terms, number, share_of
+from game.state import TermSheet
 from game.types import LIVE_STATUSES, OPEN, Algorithm, Mitigation, Scope, SeatId, SheetStatus
 from game.views import GameView
 
@@ -55,7 +56,7 @@ class BuyerBot(ScriptedBot):
         return self.track(view, "backlash") >= self.traits.get("mess", 10)
 
     def negotiate(self, view: GameView) -> Action:
-        steps = (self._walk, self._stay_out, self._investigate, self._answer_offers, self._open)
+        steps = (self._stay_out, self._walk, self._investigate, self._answer_offers, self._open)
         for step in steps:
             action = step(view)
             if action is not None:
@@ -67,21 +68,20 @@ class BuyerBot(ScriptedBot):
         return self.pass_(view, "my offer stands" if mine else "waiting for the right moment")
 
     def _walk(self, view: GameView) -> Action | None:
-        for sheet in view.sheets:
-            if sheet.status != OPEN or sheet.proposer != self.seat:
-                continue
-            too_dear = (
-                sheet.terms.price > self.ceiling(view, sheet.terms) + self.sc.bots.walk_margin
-            )
-            if (too_dear or self.walking_away(view)) and self.allowed(view, "withdraw"):
-                why = (
-                    "public backlash is a political mess"
-                    if not too_dear
-                    else "the price is now above my value"
-                )
-                note = self.line("withdraw", sheet=sheet.id) or ""
-                return Withdraw(sheet=sheet.id, note=note, rationale=why)
+        """Take back an offer of its own whose price has gone past what it would pay."""
+        for sheet in self._own_offers(view):
+            if sheet.terms.price > self.ceiling(view, sheet.terms) + self.sc.bots.walk_margin:
+                return self._withdraw(view, sheet, "the price is now above my value")
         return None
+
+    def _own_offers(self, view: GameView) -> list[TermSheet]:
+        if not self.allowed(view, "withdraw"):
+            return []
+        return [s for s in view.sheets if s.status == OPEN and s.proposer == self.seat]
+
+    def _withdraw(self, view: GameView, sheet: TermSheet, why: str) -> Withdraw:
+        note = self.line("withdraw", sheet=sheet.id) or ""
+        return Withdraw(sheet=sheet.id, note=note, rationale=why)
 
     def _investigate(self, view: GameView) -> Action | None:
         if (
@@ -97,8 +97,8 @@ class BuyerBot(ScriptedBot):
 
     def _stay_out(self, view: GameView) -> Action | None:
         """While the public backlash is past what it stands, a buyer makes no deal: it
-        tells the others in its talks once, turns down the offers made to it (so no one
-        waits on a bid it will not sign), then passes, saying why."""
+        tells the others in its talks once, takes back its own offers and turns down those
+        made to it (so no one waits on a bid it will not sign), then passes, saying why."""
         if not self.walking_away(view):
             return None
         backlash = self.track(view, "backlash")
@@ -114,6 +114,9 @@ class BuyerBot(ScriptedBot):
             text = self.line("step_back")
             if text:
                 return self.message(tuple(sorted(partners)), text, why)
+        own = self._own_offers(view)
+        if own:
+            return self._withdraw(view, own[0], why)
         for sheet in self.offers_to_me(view):
             if sheet.proposer != self.seat and self.allowed(view, "reject"):
                 return Reject(sheet=sheet.id, rationale=why)
@@ -150,7 +153,8 @@ class BuyerBot(ScriptedBot):
         price = previous if holding and previous is not None else limit
         price = min(price, best.terms.price - 1)
         self.last_price[thread] = price
-        terms = self._terms(view, best.terms, price)
+        stakes = tuple((b.seat, b.percent) for b in best.terms.buyers)
+        terms = make_terms(self.sc, stakes, scope, price, best.terms.algorithm, mitigations)
         line = self.counter_line(thread, terms.price, terms.scope)
         curve = f"{self.p.curve}, limit ${limit:.0f}B"
         if terms.price > round(limit):
@@ -174,11 +178,6 @@ class BuyerBot(ScriptedBot):
         # ByteDance may have narrowed what is for sale since the sheet was made.
         scope = base.scope if base.scope.rank <= view.for_sale.rank else view.for_sale
         return scope, self._mitigations(view, base.mitigations)
-
-    def _terms(self, view: GameView, base: Terms, price: float) -> Terms:
-        stakes = tuple((b.seat, b.percent) for b in base.buyers)
-        scope, mitigations = self._counter_shape(view, base)
-        return make_terms(self.sc, stakes, scope, price, base.algorithm, mitigations)
 
     def _open(self, view: GameView) -> Action | None:
         """Put an offer on the table when this buyer has none alive."""
