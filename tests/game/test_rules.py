@@ -756,10 +756,12 @@ def test_deal_above_reservation_scores_price_above_half(g: GameState) -> None:
 
 
 def test_ban_scores_avoid_a_ban_zero(g: GameState) -> None:
-    """A ban scores ByteDance's 'Avoid a ban' objective 0 (a stalemate scores 0.7)."""
+    """A ban scores ByteDance's 'Avoid a ban' objective 0; a stalemate what the rules say."""
     ban = finish(act(pass_all(g), WH, lever("sign_executive_order")))
     assert objective(ban, BD, "Avoid a ban") == 0
-    assert objective(finish(g), BD, "Avoid a ban") == 0.7
+    spec = next(o for o in g.scenario.scoring[BD] if o.label == "Avoid a ban")
+    assert 0 < spec.by_outcome["stalemate"] < 1
+    assert objective(finish(g), BD, "Avoid a ban") == spec.by_outcome["stalemate"]
 
 
 # --- replay ---------------------------------------------------------------------------------
