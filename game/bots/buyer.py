@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from game.actions import Action, Propose, Reject, Sign, Terms, UseLever, Withdraw
 from game.bots.base import ScriptedBot
-from game.bots.deals import buyer_value, make_terms, number, share_of
+from game.bots.deals import buyer_value, make_terms, named_last, number, share_of
 from game.state import TermSheet
 from game.types import LIVE_STATUSES, OPEN, Algorithm, Mitigation, Scope, SeatId, SheetStatus
 from game.views import GameView
@@ -151,19 +151,55 @@ class BuyerBot(ScriptedBot):
             and round(previous) <= limit + self.sc.bots.walk_margin  # offers are whole $B
         )
         price = previous if holding and previous is not None else limit
+        # In a joint bid the buyers speak with one voice: no more than a partner has
+        # said in these talks that it will join in.
         price = min(price, best.terms.price - 1)
+        partner = self._partner_price(view, best, scope)
+        if partner is not None and partner[1] < price:
+            price = partner[1]
+        else:
+            partner = None  # no partner holds this price down
         self.last_price[thread] = price
         stakes = tuple((b.seat, b.percent) for b in best.terms.buyers)
         terms = make_terms(self.sc, stakes, scope, price, best.terms.algorithm, mitigations)
         line = self.counter_line(thread, terms.price, terms.scope)
-        curve = f"{self.p.curve}, limit ${limit:.0f}B"
-        if terms.price > round(limit):
-            why = f"hold at ${terms.price}B, the price named before ({curve} now)"
-        elif previous is not None and terms.price < round(previous):
-            why = f"lower to ${terms.price}B from ${previous:.0f}B: my limit fell ({curve} now)"
-        else:
-            why = f"counter {best.id} at ${terms.price}B ({curve})"
+        partner_name = self.sc.seat_name(partner[0]) if partner is not None else None
+        why = self._counter_reason(best.id, terms.price, limit, previous, partner_name)
         return Propose(terms=terms, replaces=best.id, note=line or "", rationale=why)
+
+    def _counter_reason(
+        self, sheet_id: str, price: int, limit: float, previous: float | None, partner: str | None
+    ) -> str:
+        """Why a counter names ``price``: the buyer's limit now, a price it holds (named
+        before, or a partner's, a little above that limit), a bid lowered as the limit
+        fell, or the most a partner in a joint bid would go to."""
+        curve = f"{self.p.curve}, limit ${limit:.0f}B"
+        because = f"as far as {partner} would go" if partner else "the price named before"
+        if price > round(limit):
+            return f"hold at ${price}B, {because} ({curve} now)"
+        if partner:
+            return f"counter {sheet_id} at ${price}B, {because} ({curve})"
+        if previous is not None and price < round(previous):
+            return f"lower to ${price}B from ${previous:.0f}B: my limit fell ({curve} now)"
+        return f"counter {sheet_id} at ${price}B ({curve})"
+
+    def _partner_price(
+        self, view: GameView, sheet: TermSheet, scope: Scope
+    ) -> tuple[SeatId, int] | None:
+        """The lowest price for ``scope`` that a fellow buyer of the joint ``sheet`` named
+        last in its talks, and who named it (None when it is no joint bid, or no partner
+        has named one for that scope)."""
+        named = [
+            (found.terms.price, b.seat)
+            for b in sheet.terms.buyers
+            if b.seat != self.seat
+            for found in (named_last(view.sheets, sheet, b.seat),)
+            if found is not None and found.terms.scope == scope
+        ]
+        if not named:
+            return None
+        price, seat = min(named)
+        return seat, price
 
     def _mitigations(self, view: GameView, base: frozenset[Mitigation]) -> frozenset[Mitigation]:
         chosen = set(base)

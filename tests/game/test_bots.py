@@ -383,6 +383,30 @@ def test_a_buyer_bids_alone_once_a_joint_bid_was_turned_down() -> None:
     assert alone > 10
 
 
+def test_buyers_in_a_joint_bid_speak_with_one_voice() -> None:
+    """A buyer countering in the talks of a joint bid never names more than its partner
+    last named there for the same business: the seller hears one consortium price, not
+    two buyers bidding against each other."""
+    capped = 0
+    for seed, state, seat, action in _moves(game_seeds(17, 300)):
+        if not (isinstance(action, Propose) and action.replaces and seat in SC.roles.buyers):
+            continue
+        if "unplanned" in action.rationale:
+            continue
+        by_id = {s.id: s for s in state.sheets}
+        partners = {b.seat for b in action.terms.buyers} - {seat}
+        # The partner's latest sheet in the chain this counter answers (walked here, not
+        # with the bots' own helper).
+        sheet = by_id.get(action.replaces)
+        while sheet is not None and sheet.proposer not in partners:
+            sheet = by_id.get(sheet.replaces) if sheet.replaces else None
+        if sheet is None or sheet.terms.scope != action.terms.scope:
+            continue
+        assert action.terms.price <= sheet.terms.price, (seed, seat, action.rationale)
+        capped += "as far as" in action.rationale
+    assert capped > 20
+
+
 def test_a_bot_never_makes_the_same_statement_twice() -> None:
     """People vary what they say: no bot makes the same public statement twice in a game,
     and a situation with several lines does not repeat one while another is unsaid."""
