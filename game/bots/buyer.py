@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from game.actions import Action, Propose, Reject, Sign, Terms, UseLever, Withdraw
 from game.bots.base import ScriptedBot
-from game.bots.deals import buyer_value, make_terms, named_last, number, share_of
+from game.bots.deals import buyer_value, chain_root, make_terms, named_last, number, share_of
 from game.state import TermSheet
 from game.types import LIVE_STATUSES, OPEN, Algorithm, Mitigation, Scope, SeatId, SheetStatus
 from game.views import GameView
@@ -154,18 +154,57 @@ class BuyerBot(ScriptedBot):
         # In a joint bid the buyers speak with one voice: no more than a partner has
         # said in these talks that it will join in.
         price = min(price, best.terms.price - 1)
+        stakes = tuple((b.seat, b.percent) for b in best.terms.buyers)
         partner = self._partner_price(view, best, scope)
         if partner is not None and partner[1] < price:
+            alone = self._alone(view, best, scope, len(mitigations), partner)
+            if alone is not None:
+                return alone
             price = partner[1]
         else:
             partner = None  # no partner holds this price down
         self.last_price[thread] = price
-        stakes = tuple((b.seat, b.percent) for b in best.terms.buyers)
         terms = make_terms(self.sc, stakes, scope, price, best.terms.algorithm, mitigations)
         line = self.counter_line(thread, terms.price, terms.scope)
         partner_name = self.sc.seat_name(partner[0]) if partner is not None else None
         why = self._counter_reason(best.id, terms.price, limit, previous, partner_name)
         return Propose(terms=terms, replaces=best.id, note=line or "", rationale=why)
+
+    def _alone(
+        self,
+        view: GameView,
+        best: TermSheet,
+        scope: Scope,
+        mitigations: int,
+        partner: tuple[SeatId, int],
+    ) -> Propose | None:
+        """Leave a joint bid that a partner holds far below what this buyer would pay on
+        its own: counter ``best`` alone, for the whole of it (and bid alone from then on)."""
+        solo = self.limit(view, scope, best.terms.algorithm, mitigations, 1.0)
+        price = min(solo, best.terms.price - 1)
+        if round(price) <= partner[1] + self.sc.bots.walk_margin:  # offers are whole $B
+            return None
+        self.once.add("alone")
+        self.last_price[chain_root(view.sheets, best)] = price
+        terms = make_terms(
+            self.sc,
+            ((self.seat, 100),),
+            scope,
+            price,
+            best.terms.algorithm,
+            self._mitigations(view, best.terms.mitigations),
+        )
+        name = self.sc.seat_name(partner[0])
+        line = self.line("go_alone", price=terms.price, scope=self.scope_name(scope))
+        return Propose(
+            terms=terms,
+            replaces=best.id,
+            note=line or "",
+            rationale=(
+                f"go alone at ${terms.price}B: {name} would go no further than "
+                f"${partner[1]}B ({self.p.curve}, limit ${solo:.0f}B)"
+            ),
+        )
 
     def _counter_reason(
         self, sheet_id: str, price: int, limit: float, previous: float | None, partner: str | None
@@ -227,15 +266,9 @@ class BuyerBot(ScriptedBot):
         if scope is None:
             return None
         other = next((b for b in self.sc.roles.buyers if b != self.seat), None)
-        # A joint bid that was turned down (by the seller, or by a partner leaving the
-        # talks) is not tried again: from then on this buyer bids alone.
-        turned_down = any(
-            s.status == SheetStatus.REJECTED and other in s.parties and len(s.terms.buyers) > 1
-            for s in view.sheets
-        )
         joint = (
             other is not None
-            and not turned_down
+            and not self._joint_over(view, other)
             and self.rng.random() < self.traits.get("joint", 0)
         )
         stakes: tuple[tuple[SeatId, int], ...] = ((self.seat, 100),)
@@ -254,6 +287,24 @@ class BuyerBot(ScriptedBot):
             note=line or "",
             rationale=f"open {kind} at ${terms.price}B for {self.scope_name(scope)}",
         )
+
+    def _joint_over(self, view: GameView, other: SeatId) -> bool:
+        """Whether joint bids with ``other`` are over for this game: one was turned down
+        (by the seller, or by a partner leaving the talks), or one of the two left one to
+        bid alone. From then on this buyer bids alone."""
+        if "alone" in self.once:
+            return True
+        answered = {s.replaces for s in view.sheets if s.replaces}
+        for s in view.sheets:
+            if len(s.terms.buyers) < 2 or other not in s.parties:
+                continue
+            if s.status == SheetStatus.REJECTED:
+                return True
+            # Countered by a sheet this seat is not party to: one of the others went on
+            # without it (the partner alone, or the seller with the partner alone).
+            if s.status == SheetStatus.SUPERSEDED and s.id not in answered:
+                return True
+        return False
 
     def _scope(self, view: GameView) -> Scope | None:
         wanted = min(int(self.traits.get("scope", 0)), view.for_sale.rank)

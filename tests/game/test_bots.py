@@ -407,6 +407,29 @@ def test_buyers_in_a_joint_bid_speak_with_one_voice() -> None:
     assert capped > 20
 
 
+def test_a_buyer_held_down_by_its_partner_goes_alone() -> None:
+    """A buyer whose partner in a joint bid will go no further than well below what it
+    would pay alone leaves the joint bid: it counters alone, for the whole business, above
+    the partner's price, says so, and from then on makes no joint bid in that game."""
+    alone: set[tuple[int, SeatId]] = set()
+    for seed, state, seat, action in _moves(game_seeds(19, 300)):
+        if not isinstance(action, Propose) or "unplanned" in action.rationale:
+            continue
+        if (seed, seat) in alone:
+            assert len(action.terms.buyers) == 1, (seed, seat, action.rationale)
+        if not action.rationale.startswith("go alone"):
+            continue
+        alone.add((seed, seat))
+        assert [(b.seat, b.percent) for b in action.terms.buyers] == [(seat, 100)]
+        countered = next(s for s in state.sheets if s.id == action.replaces)
+        assert len(countered.terms.buyers) > 1
+        partner = re.search(r"no further than \$(\d+)B", action.rationale)
+        assert partner is not None, action.rationale
+        assert action.terms.price > int(partner[1]) + SC.bots.walk_margin
+        assert action.note, action.rationale  # the rules' go_alone line
+    assert len(alone) > 10
+
+
 def test_a_bot_never_makes_the_same_statement_twice() -> None:
     """People vary what they say: no bot makes the same public statement twice in a game,
     and a situation with several lines does not repeat one while another is unsaid."""

@@ -746,13 +746,17 @@ def test_scores_within_0_and_100(sc: Scenario, seed: int) -> None:
 
 
 def test_deal_above_reservation_scores_price_above_half(g: GameState) -> None:
-    """A closed deal above ByteDance's reservation scores its price objective above 0.5."""
+    """A closed deal above ByteDance's reservation scores its price objective above 0.5,
+    rising by half over the rules' spread of prices above the reservation."""
     state = _closed_deal(g, 30)
     reservation = state.number(BD, "reservation_us")
     assert reservation < 30
     value = objective(state, BD, "Price above reservation")
     assert value > 0.5
-    assert value == pytest.approx(min(1.0, 0.5 + (30 - reservation) / 20), abs=1e-3)
+    spec = next(o for o in g.scenario.scoring[BD] if o.label == "Price above reservation")
+    assert spec.spread
+    expected = min(1.0, 0.5 + (30 - reservation) / (2 * spec.spread))
+    assert value == pytest.approx(expected, abs=1e-3)
 
 
 def test_ban_scores_avoid_a_ban_zero(g: GameState) -> None:
