@@ -128,12 +128,16 @@ class BuyerBot(ScriptedBot):
             return None
         best = max(offers, key=lambda o: self.ceiling(view, o.terms) - o.terms.price)
         limit = self.ceiling(view, best.terms)
-        if best.terms.price <= limit and self.can_sign(best):
-            return Sign(
-                sheet=best.id,
-                note=self.line("accept") or "",
-                rationale=f"${best.terms.price}B is within my ${limit:.0f}B now",
-            )
+        asked = best.terms.price
+        if self.can_sign(best):
+            if asked <= limit:
+                why = f"${asked}B is within my ${limit:.0f}B now"
+            elif asked <= self._held(chain_root(view.sheets, best), limit):
+                why = f"${asked}B is no more than the price I named before (limit ${limit:.0f}B)"
+            else:
+                why = ""
+            if why:
+                return Sign(sheet=best.id, note=self.line("accept") or "", rationale=why)
         thread = self.counter_thread(view, best)
         if thread is None:
             return None
@@ -142,19 +146,11 @@ class BuyerBot(ScriptedBot):
         scope, mitigations = self._counter_shape(view, best.terms)
         share = share_of(best.terms, self.seat)  # the counter keeps the offer's stakes
         limit = self.limit(view, scope, best.terms.algorithm, len(mitigations), share)
-        # Never bid less than last time in the same thread, unless the limit has fallen
-        # (ban pressure, added terms) so far that holding would mean taking it back.
         previous = self.last_price.get(thread)
-        holding = (
-            previous is not None
-            and limit < previous
-            and round(previous) <= limit + self.sc.bots.walk_margin  # offers are whole $B
-        )
-        price = previous if holding and previous is not None else limit
+        price = min(max(limit, self._held(thread, limit)), best.terms.price - 1)
+        stakes = tuple((b.seat, b.percent) for b in best.terms.buyers)
         # In a joint bid the buyers speak with one voice: no more than a partner has
         # said in these talks that it will join in.
-        price = min(price, best.terms.price - 1)
-        stakes = tuple((b.seat, b.percent) for b in best.terms.buyers)
         partner = self._partner_price(view, best, scope)
         if partner is not None and partner[1] < price:
             alone = self._alone(view, best, scope, len(mitigations), partner)
@@ -167,7 +163,7 @@ class BuyerBot(ScriptedBot):
         terms = make_terms(self.sc, stakes, scope, price, best.terms.algorithm, mitigations)
         line = self.counter_line(thread, terms.price, terms.scope)
         partner_name = self.sc.seat_name(partner[0]) if partner is not None else None
-        why = self._counter_reason(best.id, terms.price, limit, previous, partner_name)
+        why = self._counter_reason(best, terms.price, limit, previous, partner_name)
         return Propose(terms=terms, replaces=best.id, note=line or "", rationale=why)
 
     def _alone(
@@ -206,21 +202,42 @@ class BuyerBot(ScriptedBot):
             ),
         )
 
+    def _held(self, thread: str, limit: float) -> float:
+        """The price this buyer holds at in ``thread`` whatever its limit now: the price
+        it named there last, while that is within the rules' walk margin of ``limit``
+        (never bidding less than last time in the same talks, unless the limit has
+        fallen so far that holding would mean taking the bid back); else 0."""
+        previous = self.last_price.get(thread)
+        if previous is not None and round(previous) <= limit + self.sc.bots.walk_margin:
+            return previous  # offers are whole $B
+        return 0.0
+
     def _counter_reason(
-        self, sheet_id: str, price: int, limit: float, previous: float | None, partner: str | None
+        self,
+        sheet: TermSheet,
+        price: int,
+        limit: float,
+        previous: float | None,
+        partner: str | None,
     ) -> str:
-        """Why a counter names ``price``: the buyer's limit now, a price it holds (named
-        before, or a partner's, a little above that limit), a bid lowered as the limit
-        fell, or the most a partner in a joint bid would go to."""
+        """Why a counter to ``sheet`` names ``price``: the buyer's limit now, a price it
+        holds a little above that limit (named before, a partner's, or just under the
+        sheet's own), a bid lowered as the limit fell, or the most a partner in a joint
+        bid would go to."""
         curve = f"{self.p.curve}, limit ${limit:.0f}B"
-        because = f"as far as {partner} would go" if partner else "the price named before"
+        if partner:
+            because = f"as far as {partner} would go"
+        elif previous is not None and price == round(previous):
+            because = "the price named before"
+        else:
+            because = f"just under the ${sheet.terms.price}B offered"
         if price > round(limit):
             return f"hold at ${price}B, {because} ({curve} now)"
         if partner:
-            return f"counter {sheet_id} at ${price}B, {because} ({curve})"
+            return f"counter {sheet.id} at ${price}B, {because} ({curve})"
         if previous is not None and price < round(previous):
             return f"lower to ${price}B from ${previous:.0f}B: my limit fell ({curve} now)"
-        return f"counter {sheet_id} at ${price}B ({curve})"
+        return f"counter {sheet.id} at ${price}B ({curve})"
 
     def _partner_price(
         self, view: GameView, sheet: TermSheet, scope: Scope

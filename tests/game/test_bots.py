@@ -19,6 +19,7 @@ from game import (
     Message,
     Propose,
     Scenario,
+    Sign,
     Statement,
     UseLever,
     Withdraw,
@@ -40,6 +41,7 @@ from game.simulation import (
     player_factory,
     summarise,
 )
+from game.state import TermSheet
 from game.types import Phase, Scope, SeatId
 
 SC = load_scenario(DEFAULT_SCENARIO)
@@ -428,6 +430,32 @@ def test_a_buyer_held_down_by_its_partner_goes_alone() -> None:
         assert action.terms.price > int(partner[1]) + SC.bots.walk_margin
         assert action.note, action.rationale  # the rules' go_alone line
     assert len(alone) > 10
+
+
+def test_a_buyer_holding_at_a_price_names_that_price_or_signs_it() -> None:
+    """A buyer that says it holds at "the price named before" names exactly the price it
+    named last in those talks; offered that price or less, it signs instead of countering
+    a dollar below its own word."""
+    holds = signed = 0
+    slipped: set[tuple[int, SeatId]] = set()  # an unplanned counter names no price it holds
+    for seed, state, seat, action in _moves(game_seeds(23, 300)):
+        if seat not in SC.roles.buyers or (seed, seat) in slipped:
+            continue
+        if "unplanned" in action.rationale:
+            slipped.add((seed, seat))
+            continue
+        if isinstance(action, Sign) and "price I named before" in action.rationale:
+            signed += 1
+        if not (isinstance(action, Propose) and "the price named before" in action.rationale):
+            continue
+        by_id: dict[str, TermSheet] = {s.id: s for s in state.sheets}
+        sheet = by_id.get(action.replaces or "")
+        while sheet is not None and sheet.proposer != seat:
+            sheet = by_id.get(sheet.replaces) if sheet.replaces else None
+        assert sheet is not None, (seed, action.rationale)
+        assert action.terms.price == sheet.terms.price, (seed, action.rationale)
+        holds += 1
+    assert holds > 5 and signed > 0, (holds, signed)
 
 
 def test_a_bot_never_makes_the_same_statement_twice() -> None:
