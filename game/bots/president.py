@@ -8,6 +8,7 @@ Traits (rules: bots.personalities.white_house.*.traits):
   eo_at         clock (0..1) from which it signs the executive order if no deal is signed
   entity_list   chance of adding ByteDance to the entity list in the last round without a deal
   extend        chance of extending the deadline on its last day with no deal before CFIUS
+                (never while the order it signed would bite, if it leans hawkish)
   endorse_risk  highest projected security risk of a deal it will endorse
 """
 
@@ -64,7 +65,10 @@ class PresidentBot(ScriptedBot):
                     rationale=f"no deal by {view.round_name}: the ban becomes the deadline",
                 )
         last_day = view.rounds_left == 0 and not pending and self.allowed(view, "extend_deadline")
-        if last_day and self.rng.random() < self.traits.get("extend", 0):
+        # A President who leans hawkish and has signed the order wants it to bite: it
+        # does not put the ban off for one more day of talks.
+        wants_ban = flag in view.flags and self.hawkishness(view) > 0.5
+        if last_day and not wants_ban and self.rng.random() < self.traits.get("extend", 0):
             return UseLever(
                 lever="extend_deadline",
                 rationale="no deal before CFIUS yet: one more day for talks",

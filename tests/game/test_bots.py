@@ -458,6 +458,30 @@ def test_a_buyer_holding_at_a_price_names_that_price_or_signs_it() -> None:
     assert holds > 5 and signed > 0, (holds, signed)
 
 
+def test_a_hawkish_president_lets_its_signed_order_bite() -> None:
+    """A White House played as the hawk, with a hawkish brief, never extends the deadline
+    once it has signed the executive order: the ban at the deadline is what it wants."""
+    players = player_factory(SC, "scripted", {SeatId("white_house"): "hawk"}, "normal")
+    hawkish = 0
+    for seed in game_seeds(5, 300):
+        record = play_game(SC, seed, players)
+        leaning = record.state.seats[SeatId("white_house")].brief["hawkishness"]
+        assert isinstance(leaning, float)
+        if leaning < 0.2:
+            continue
+        hawkish += 1
+        state = start(SC, seed).state
+        for seat, action in record.log:
+            extends = (
+                isinstance(action, UseLever)
+                and action.lever == "extend_deadline"
+                and "unplanned" not in action.rationale  # a normal bot's rare slip
+            )
+            assert not (extends and "eo_signed" in state.flags), (seed, action.rationale)
+            state = apply(state, seat, action).state
+    assert hawkish > 200
+
+
 def test_a_bot_never_makes_the_same_statement_twice() -> None:
     """People vary what they say: no bot makes the same public statement twice in a game,
     and a situation with several lines does not repeat one while another is unsaid."""
