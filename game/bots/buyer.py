@@ -311,14 +311,15 @@ class BuyerBot(ScriptedBot):
         bid alone. From then on this buyer bids alone."""
         if "alone" in self.once:
             return True
-        answered = {s.replaces for s in view.sheets if s.replaces}
+        # The sheets answered by a counter this seat is party to.
+        answered = {s.replaces for s in view.sheets if s.replaces and self.seat in s.parties}
         for s in view.sheets:
             if len(s.terms.buyers) < 2 or other not in s.parties:
                 continue
             if s.status == SheetStatus.REJECTED:
                 return True
-            # Countered by a sheet this seat is not party to: one of the others went on
-            # without it (the partner alone, or the seller with the partner alone).
+            # Countered by a sheet this seat is not party to (one it cannot see, or a
+            # signed deal made public): one of the others went on without it.
             if s.status == SheetStatus.SUPERSEDED and s.id not in answered:
                 return True
         return False
