@@ -153,7 +153,7 @@ class BuyerBot(ScriptedBot):
         # said in these talks that it will join in.
         partner = self._partner_price(view, best, scope)
         if partner is not None and partner[1] < price:
-            alone = self._alone(view, best, scope, len(mitigations), partner)
+            alone = self._alone(view, best, scope, mitigations, partner)
             if alone is not None:
                 return alone
             price = partner[1]
@@ -171,25 +171,20 @@ class BuyerBot(ScriptedBot):
         view: GameView,
         best: TermSheet,
         scope: Scope,
-        mitigations: int,
+        mitigations: frozenset[Mitigation],
         partner: tuple[SeatId, int],
     ) -> Propose | None:
         """Leave a joint bid that a partner holds far below what this buyer would pay on
-        its own: counter ``best`` alone, for the whole of it (and bid alone from then on)."""
-        solo = self.limit(view, scope, best.terms.algorithm, mitigations, 1.0)
+        its own: counter ``best`` alone, for the whole of it, on the counter's ``scope``
+        and ``mitigations`` (and bid alone from then on)."""
+        solo = self.limit(view, scope, best.terms.algorithm, len(mitigations), 1.0)
         price = min(solo, best.terms.price - 1)
         if round(price) <= partner[1] + self.sc.bots.walk_margin:  # offers are whole $B
             return None
         self.once.add("alone")
         self.last_price[chain_root(view.sheets, best)] = price
-        terms = make_terms(
-            self.sc,
-            ((self.seat, 100),),
-            scope,
-            price,
-            best.terms.algorithm,
-            self._mitigations(view, best.terms.mitigations),
-        )
+        stakes = ((self.seat, 100),)
+        terms = make_terms(self.sc, stakes, scope, price, best.terms.algorithm, mitigations)
         name = self.sc.seat_name(partner[0])
         line = self.line("go_alone", price=terms.price, scope=self.scope_name(scope))
         return Propose(
