@@ -56,7 +56,12 @@ class BuyerBot(ScriptedBot):
         return self.track(view, "backlash") >= self.traits.get("mess", 10)
 
     def negotiate(self, view: GameView) -> Action:
-        steps = (self._stay_out, self._walk, self._investigate, self._answer_offers, self._open)
+        # While a signed deal is before CFIUS, no other sheet can close: a buyer makes
+        # and answers no offers until CFIUS has ruled.
+        pending = self.pending_deal(view)
+        steps = [self._stay_out, self._walk, self._investigate]
+        if pending is None:
+            steps += [self._answer_offers, self._open]
         for step in steps:
             action = step(view)
             if action is not None:
@@ -64,6 +69,8 @@ class BuyerBot(ScriptedBot):
         said = self.chatter(view) or self.lobby(view)
         if said is not None:
             return said
+        if pending is not None:
+            return self.pass_(view, f"{pending.id} is before CFIUS: wait for its ruling")
         mine = any(s.proposer == self.seat and s.status == OPEN for s in view.sheets)
         return self.pass_(view, "my offer stands" if mine else "waiting for the right moment")
 

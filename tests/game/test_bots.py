@@ -42,7 +42,7 @@ from game.simulation import (
     summarise,
 )
 from game.state import TermSheet
-from game.types import Phase, Scope, SeatId
+from game.types import BEFORE_CFIUS, Phase, Scope, SeatId
 
 SC = load_scenario(DEFAULT_SCENARIO)
 INVESTORS = SeatId("investors")
@@ -481,6 +481,21 @@ def test_a_hawkish_president_lets_its_signed_order_bite() -> None:
             assert not (extends and "eo_signed" in state.flags), (seed, action.rationale)
             state = apply(state, seat, action).state
     assert hawkish > 200
+
+
+def test_buyers_make_no_offers_while_a_deal_is_before_cfius() -> None:
+    """One deal at a time goes to CFIUS: while a signed deal waits for its ruling, no
+    buyer opens or counters an offer, and a buyer that passes says what it waits for."""
+    waited = 0
+    for seed, state, seat, action in _moves(game_seeds(29, 300)):
+        if seat not in SC.roles.buyers or "unplanned" in action.rationale:
+            continue
+        pending = [s for s in state.sheets if s.status in BEFORE_CFIUS]
+        if not pending:
+            continue
+        assert not isinstance(action, Propose), (seed, seat, action.rationale)
+        waited += "is before CFIUS: wait for its ruling" in action.rationale
+    assert waited > 20
 
 
 def test_a_bot_never_makes_the_same_statement_twice() -> None:
