@@ -137,7 +137,7 @@ class BuyerBot(ScriptedBot):
         limit = self.ceiling(view, best.terms)
         asked = best.terms.price
         if self.can_sign(best):
-            if asked <= limit:
+            if asked <= round(limit):  # offers are in whole $B, as it would name its own
                 why = f"${asked}B is within my ${limit:.0f}B now"
             elif asked <= self._held(chain_root(view.sheets, best), limit):
                 why = f"${asked}B is no more than the price I named before (limit ${limit:.0f}B)"

@@ -96,7 +96,8 @@ class SellerBot(ScriptedBot):
             offers, key=lambda o: o.terms.price - self.ask(view, o.terms.scope, o.terms.algorithm)
         )
         ask = self.ask(view, best.terms.scope, best.terms.algorithm)
-        if best.terms.price >= ask and self.can_sign(best):
+        # Offers are in whole $B: the price it would name itself is good enough to sign.
+        if best.terms.price >= round(ask) and self.can_sign(best):
             return Sign(
                 sheet=best.id,
                 note=self.line("accept") or "",
