@@ -20,7 +20,7 @@ SITUATIONS = frozenset(
     {
         "news", "reply", "reply_official", "reply_partner",  # answering the news, a message
         "propose", "joint", "counter", "hold", "accept", "reject", "withdraw", "step_back",
-        "go_alone",  # a buyer leaving a joint bid
+        "go_alone", "part_ways",  # a buyer leaving a joint bid: to the seller, the partner
         "sign_eo", "warn", "endorse", "oppose",  # the White House
         "eo_signed",  # ByteDance, once the executive order is signed
         "requirements", "block",  # CFIUS

@@ -131,6 +131,9 @@ class BuyerBot(ScriptedBot):
 
     def _answer_offers(self, view: GameView) -> Action | None:
         offers = [o for o in self.offers_to_me(view) if o.proposer != self.seat]
+        # Once the buyers have parted ways, a joint sheet is left to lapse.
+        if any(len(o.terms.buyers) > 1 for o in offers) and self._joint_over(view):
+            offers = [o for o in offers if len(o.terms.buyers) == 1]
         if not offers:
             return None
         best = max(offers, key=lambda o: self.ceiling(view, o.terms) - o.terms.price)
@@ -194,6 +197,8 @@ class BuyerBot(ScriptedBot):
         terms = make_terms(self.sc, stakes, scope, price, best.terms.algorithm, mitigations)
         name = self.sc.seat_name(partner[0])
         line = self.line("go_alone", price=terms.price, scope=self.scope_name(scope))
+        # The partner cannot see the new sheet: it hears from this buyer directly.
+        self.then_say((partner[0],), self.line("part_ways"), f"tell {name} I bid alone now")
         return Propose(
             terms=terms,
             replaces=best.id,
@@ -287,7 +292,7 @@ class BuyerBot(ScriptedBot):
         other = next((b for b in self.sc.roles.buyers if b != self.seat), None)
         joint = (
             other is not None
-            and not self._joint_over(view, other)
+            and not self._joint_over(view)
             and self.rng.random() < self.traits.get("joint", 0)
         )
         stakes: tuple[tuple[SeatId, int], ...] = ((self.seat, 100),)
@@ -307,16 +312,17 @@ class BuyerBot(ScriptedBot):
             rationale=f"open {kind} at ${terms.price}B for {self.scope_name(scope)}",
         )
 
-    def _joint_over(self, view: GameView, other: SeatId) -> bool:
-        """Whether joint bids with ``other`` are over for this game: one was turned down
-        (by the seller, or by a partner leaving the talks), or one of the two left one to
-        bid alone. From then on this buyer bids alone."""
+    def _joint_over(self, view: GameView) -> bool:
+        """Whether joint bids with the other buyer are over for this game: one was turned
+        down (by the seller, or by a partner leaving the talks), or one of the two left
+        one to bid alone. From then on this buyer bids alone."""
         if "alone" in self.once:
             return True
+        others = set(self.sc.roles.buyers) - {self.seat}
         # The sheets answered by a counter this seat is party to.
         answered = {s.replaces for s in view.sheets if s.replaces and self.seat in s.parties}
         for s in view.sheets:
-            if len(s.terms.buyers) < 2 or other not in s.parties:
+            if len(s.terms.buyers) < 2 or not others & set(s.parties):
                 continue
             if s.status == SheetStatus.REJECTED:
                 return True

@@ -415,16 +415,24 @@ def test_a_buyer_held_down_by_its_partner_goes_alone() -> None:
     """A buyer whose partner in a joint bid will go no further than well below what it
     would pay alone leaves the joint bid: it counters alone, for the whole business, above
     the partner's price, says so, and from then on neither buyer makes a joint bid in
-    that game (the partner sees its joint sheet answered by one it is not party to)."""
-    alone: set[int] = set()  # the games in which a buyer went alone
+    that game; it tells its partner, who cannot see the new sheet."""
+    alone: dict[int, SeatId] = {}  # the games in which a buyer went alone, and who
+    told: set[int] = set()  # ... and told its partner so
     for seed, state, seat, action in _moves(game_seeds(19, 300)):
+        if (
+            isinstance(action, Message)
+            and alone.get(seed) == seat
+            and action.text in SC.bots.lines[seat]["part_ways"]
+        ):
+            told.add(seed)
+            assert set(action.to) == set(SC.roles.buyers) - {seat}
         if not isinstance(action, Propose) or "unplanned" in action.rationale:
             continue
         if seed in alone and seat in SC.roles.buyers:
             assert len(action.terms.buyers) == 1, (seed, seat, action.rationale)
         if not action.rationale.startswith("go alone"):
             continue
-        alone.add(seed)
+        alone[seed] = seat
         assert [(b.seat, b.percent) for b in action.terms.buyers] == [(seat, 100)]
         countered = next(s for s in state.sheets if s.id == action.replaces)
         assert len(countered.terms.buyers) > 1
@@ -432,7 +440,7 @@ def test_a_buyer_held_down_by_its_partner_goes_alone() -> None:
         assert partner is not None, action.rationale
         assert action.terms.price > int(partner[1]) + SC.bots.walk_margin
         assert action.note, action.rationale  # the rules' go_alone line
-    assert len(alone) > 10
+    assert len(alone) > 10 and told == set(alone), (len(alone), set(alone) - told)
 
 
 def test_a_buyer_holding_at_a_price_names_that_price_or_signs_it() -> None:
