@@ -1,5 +1,10 @@
 """A buyer's bot (Microsoft or the investors): buy below its value, on terms CFIUS clears.
 
+In a joint bid the two buyers speak with one voice: a counter names no more than the
+partner last named in those talks. A buyer the partner holds well below what it would
+pay alone leaves the bid, tells the partner, and from then on neither bids jointly.
+While a signed deal is before CFIUS a buyer makes and answers no offers.
+
 Traits (rules: bots.personalities.<buyer>.*.traits):
   bid_at          clock (0..1) from which it makes an offer itself
   joint           chance an offer of its own is a joint bid with the other buyer
