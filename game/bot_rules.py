@@ -22,7 +22,7 @@ SITUATIONS = frozenset(
         "propose", "joint", "counter", "hold", "accept", "reject", "withdraw", "step_back",
         "go_alone", "part_ways",  # a buyer leaving a joint bid: to the seller, the partner
         "sign_eo", "warn", "endorse", "oppose",  # the White House
-        "eo_signed",  # ByteDance, once the executive order is signed
+        "eo_signed", "rival",  # ByteDance: the order is signed; another buyer offers more
         "requirements", "block",  # CFIUS
     }
 )  # fmt: skip

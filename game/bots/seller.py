@@ -16,7 +16,7 @@ from game.actions import Action, Propose, Reject, Sign, Terms, UseLever
 from game.bots.base import ScriptedBot
 from game.bots.deals import make_terms, seller_floor
 from game.state import TermSheet
-from game.types import OPEN, Algorithm, Mitigation, Scope, SeatId
+from game.types import OPEN, Algorithm, Mitigation, Scope, SeatId, SheetStatus
 from game.views import GameView
 
 
@@ -128,11 +128,39 @@ class SellerBot(ScriptedBot):
             )
         self.last_price[thread] = price
         terms = self._terms(view, best, price, algorithm)
-        line = self.counter_line(thread, terms.price, terms.scope)
+        rival = self._better_rival(view, best)
+        line = None
+        if rival is not None:  # tell this buyer it is not alone, never the rival's terms
+            line = self.line("rival", price=terms.price, scope=self.scope_name(terms.scope))
+            self.said_price[thread] = terms.price
+        line = line or self.counter_line(thread, terms.price, terms.scope)
         why = f"counter {best.id} at ${terms.price}B ({self.p.curve}, ask ${ask:.0f}B"
+        if rival is not None:
+            why += f"; {rival.id} offers more"
         if raised > 0 and previous is not None and terms.price < round(ask):  # it mirrored
             why += f"; the buyer raised ${raised:.0f}B, so I come down too"
         return Propose(terms=terms, replaces=best.id, note=line or "", rationale=why + ")")
+
+    def _better_rival(self, view: GameView, sheet: TermSheet) -> TermSheet | None:
+        """Another buyer's offer, still open or made today, that comes closer to this
+        seller's ask than ``sheet`` does (each against the ask for its own terms)."""
+        buyers = set(sheet.terms.buyer_seats)
+
+        def short(s: TermSheet) -> float:  # how far below the ask an offer falls
+            return self.ask(view, s.terms.scope, s.terms.algorithm) - s.terms.price
+
+        rivals = [
+            s
+            for s in view.sheets
+            if s.proposer != self.seat
+            and not buyers & set(s.terms.buyer_seats)
+            and (
+                s.status == OPEN
+                or (s.status == SheetStatus.SUPERSEDED and s.round_proposed == view.round)
+            )
+        ]
+        best = min(rivals, key=short, default=None)
+        return best if best is not None and short(best) < short(sheet) else None
 
     def _their_last(self, view: GameView, sheet: TermSheet) -> float:
         """The price of the previous buyer sheet in the same thread."""

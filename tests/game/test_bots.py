@@ -549,6 +549,28 @@ def test_the_seller_signs_an_offer_at_the_price_it_would_name() -> None:
     assert counters > 200
 
 
+def test_the_seller_tells_a_buyer_when_a_rival_offers_more() -> None:
+    """ByteDance countering one buyer while another buyer's offer comes closer to its
+    ask says it has a better offer (the rules' rival line), naming only its own price:
+    never the rival's terms, which are private to the rival and the seller."""
+    rivals = 0
+    lines = SC.bots.lines[SC.roles.seller]["rival"]
+    for _, state, seat, action in _moves(game_seeds(37, 300)):
+        if seat != SC.roles.seller or not isinstance(action, Propose):
+            continue
+        found = re.search(r"; (ts-\d+) offers more", action.rationale)
+        if found is None:
+            continue
+        rivals += 1
+        rival = next(s for s in state.sheets if s.id == found[1])
+        countered = next(s for s in state.sheets if s.id == action.replaces)
+        assert not set(rival.terms.buyer_seats) & set(countered.terms.buyer_seats)
+        scope = SC.scope_names[action.terms.scope]
+        said = {line.format(price=action.terms.price, scope=scope) for line in lines}
+        assert action.note in said, action.note
+    assert rivals > 5
+
+
 def test_a_bot_never_makes_the_same_statement_twice() -> None:
     """People vary what they say: no bot makes the same public statement twice in a game,
     and a situation with several lines does not repeat one while another is unsaid."""
