@@ -252,14 +252,20 @@ class ScriptedBot:
         except (KeyError, IndexError, ValueError):
             return None
 
-    def counter_line(self, thread: str, price: int, scope: Scope) -> str | None:
-        """What to say with a counter in ``thread``: a line that holds firm when the price
-        is the one named there last time ("hold"), else a "counter" line."""
+    def counter_line(
+        self, thread: str, price: int, scope: Scope, first: str | None = None
+    ) -> str | None:
+        """What to say with a counter in ``thread``: a line for the situation ``first``
+        if given and the rules have one, else a line that holds firm when the price is
+        the one named there last time ("hold"), else a "counter" line."""
         held = self.said_price.get(thread) == price
         self.said_price[thread] = price
         name = self.scope_name(scope)
-        held_line = self.line("hold", price=price, scope=name) if held else None
-        return held_line or self.line("counter", price=price, scope=name)
+        return (
+            (self.line(first, price=price, scope=name) if first else None)
+            or (self.line("hold", price=price, scope=name) if held else None)
+            or self.line("counter", price=price, scope=name)
+        )
 
     def pass_(self, view: GameView, why: str) -> Action:
         # Actions are immutable: the bots' recurring reasons reuse one Pass each, in

@@ -166,18 +166,18 @@ class BuyerBot(ScriptedBot):
         stakes = tuple((b.seat, b.percent) for b in best.terms.buyers)
         # In a joint bid the buyers speak with one voice: no more than a partner has
         # said in these talks that it will join in.
-        partner = self._partner_price(view, best, scope)
-        if partner is not None and partner[1] < price:
-            alone = self._alone(view, best, scope, mitigations, partner)
+        partner = self._partner_offer(view, best, scope)
+        if partner is not None and partner.terms.price < price:
+            alone = self._alone(view, best, thread, mitigations, partner)
             if alone is not None:
                 return alone
-            price = partner[1]
+            price = partner.terms.price
         else:
             partner = None  # no partner holds this price down
         self.last_price[thread] = price
         terms = make_terms(self.sc, stakes, scope, price, best.terms.algorithm, mitigations)
         line = self.counter_line(thread, terms.price, terms.scope)
-        partner_name = self.sc.seat_name(partner[0]) if partner is not None else None
+        partner_name = self.sc.seat_name(partner.proposer) if partner is not None else None
         why = self._counter_reason(best, terms.price, limit, previous, partner_name)
         return Propose(terms=terms, replaces=best.id, note=line or "", rationale=why)
 
@@ -185,32 +185,34 @@ class BuyerBot(ScriptedBot):
         self,
         view: GameView,
         best: TermSheet,
-        scope: Scope,
+        thread: str,
         mitigations: frozenset[Mitigation],
-        partner: tuple[SeatId, int],
+        partner: TermSheet,
     ) -> Propose | None:
-        """Leave a joint bid that a partner holds far below what this buyer would pay on
-        its own: counter ``best`` alone, for the whole of it, on the counter's ``scope``
-        and ``mitigations`` (and bid alone from then on)."""
+        """Leave a joint bid whose ``partner`` (its last offer in ``thread``, the talks
+        ``best`` is in) holds it far below what this buyer would pay on its own: counter
+        ``best`` alone, for the whole of it, with the counter's ``mitigations`` (and bid
+        alone from then on)."""
+        scope = partner.terms.scope  # the counter's, as the partner's offer is for it
         solo = self.limit(view, scope, best.terms.algorithm, len(mitigations), 1.0)
         price = min(solo, best.terms.price - 1)
-        if round(price) <= partner[1] + self.sc.bots.walk_margin:  # offers are whole $B
+        if round(price) <= partner.terms.price + self.sc.bots.walk_margin:  # whole $B
             return None
         self.once.add("alone")
-        self.last_price[chain_root(view.sheets, best)] = price
+        self.last_price[thread] = price
         stakes = ((self.seat, 100),)
         terms = make_terms(self.sc, stakes, scope, price, best.terms.algorithm, mitigations)
-        name = self.sc.seat_name(partner[0])
+        name = self.sc.seat_name(partner.proposer)
         line = self.line("go_alone", price=terms.price, scope=self.scope_name(scope))
         # The partner cannot see the new sheet: it hears from this buyer directly.
-        self.then_say((partner[0],), self.line("part_ways"), f"tell {name} I bid alone now")
+        self.then_say((partner.proposer,), self.line("part_ways"), f"tell {name} I bid alone now")
         return Propose(
             terms=terms,
             replaces=best.id,
             note=line or "",
             rationale=(
                 f"go alone at ${terms.price}B: {name} would go no further than "
-                f"${partner[1]}B ({self.p.curve}, limit ${solo:.0f}B)"
+                f"${partner.terms.price}B ({self.p.curve}, limit ${solo:.0f}B)"
             ),
         )
 
@@ -251,23 +253,18 @@ class BuyerBot(ScriptedBot):
             return f"lower to ${price}B from ${previous:.0f}B: my limit fell ({curve} now)"
         return f"counter {sheet.id} at ${price}B ({curve})"
 
-    def _partner_price(
-        self, view: GameView, sheet: TermSheet, scope: Scope
-    ) -> tuple[SeatId, int] | None:
-        """The lowest price for ``scope`` that a fellow buyer of the joint ``sheet`` named
-        last in its talks, and who named it (None when it is no joint bid, or no partner
-        has named one for that scope)."""
-        named = [
-            (found.terms.price, b.seat)
+    def _partner_offer(self, view: GameView, sheet: TermSheet, scope: Scope) -> TermSheet | None:
+        """The lowest of the last offers for ``scope`` that the fellow buyers of the joint
+        ``sheet`` made in its talks (None when it is no joint bid, or no partner has made
+        one for that scope)."""
+        offers = [
+            found
             for b in sheet.terms.buyers
             if b.seat != self.seat
             for found in (named_last(view.sheets, sheet, b.seat),)
             if found is not None and found.terms.scope == scope
         ]
-        if not named:
-            return None
-        price, seat = min(named)
-        return seat, price
+        return min(offers, key=lambda s: s.terms.price, default=None)
 
     def _mitigations(self, view: GameView, base: frozenset[Mitigation]) -> frozenset[Mitigation]:
         chosen = set(base)

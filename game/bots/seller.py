@@ -128,12 +128,12 @@ class SellerBot(ScriptedBot):
             )
         self.last_price[thread] = price
         terms = self._terms(view, best, price, algorithm)
+        # A buyer with a rival that offers more hears that it is not alone (never what
+        # the rival offers).
         rival = self._better_rival(view, best)
-        line = None
-        if rival is not None:  # tell this buyer it is not alone, never the rival's terms
-            line = self.line("rival", price=terms.price, scope=self.scope_name(terms.scope))
-            self.said_price[thread] = terms.price
-        line = line or self.counter_line(thread, terms.price, terms.scope)
+        line = self.counter_line(
+            thread, terms.price, terms.scope, first="rival" if rival is not None else None
+        )
         why = f"counter {best.id} at ${terms.price}B ({self.p.curve}, ask ${ask:.0f}B"
         if rival is not None:
             why += f"; {rival.id} offers more"

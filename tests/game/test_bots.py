@@ -65,6 +65,18 @@ def _moves(
             state = apply(state, seat, action).state
 
 
+def _last_offer_by(
+    state: GameState, sheet: TermSheet | None, seats: set[SeatId]
+) -> TermSheet | None:
+    """The latest sheet one of ``seats`` proposed in ``sheet``'s chain of counters
+    (``sheet`` itself or one it answers), walked here rather than with the bots' own
+    helper, so that the tests do not lean on the code they check."""
+    by_id = {s.id: s for s in state.sheets}
+    while sheet is not None and sheet.proposer not in seats:
+        sheet = by_id.get(sheet.replaces) if sheet.replaces else None
+    return sheet
+
+
 def test_every_seat_has_two_personalities_and_three_difficulties() -> None:
     """The rules give each seat at least two personalities, and easy/normal/hard exist."""
     for seat in SC.seat_ids:
@@ -322,10 +334,7 @@ def test_a_bot_restates_its_offer_rather_than_undercut_it() -> None:
         live = [
             s for s in state.sheets if s.status == "open" and {seat, action.to[0]} <= set(s.parties)
         ]
-        by_id = {s.id: s for s in state.sheets}
-        sheet = live[-1] if live else None
-        while sheet is not None and sheet.proposer != seat:  # back to its own last offer
-            sheet = by_id.get(sheet.replaces) if sheet.replaces else None
+        sheet = _last_offer_by(state, live[-1] if live else None, {seat})  # its own last
         named = re.search(r"\$(\d+)B", action.text)
         if sheet is not None and named:
             restated += 1
@@ -397,13 +406,9 @@ def test_buyers_in_a_joint_bid_speak_with_one_voice() -> None:
             continue
         if "unplanned" in action.rationale:
             continue
-        by_id = {s.id: s for s in state.sheets}
         partners = {b.seat for b in action.terms.buyers} - {seat}
-        # The partner's latest sheet in the chain this counter answers (walked here, not
-        # with the bots' own helper).
-        sheet = by_id.get(action.replaces)
-        while sheet is not None and sheet.proposer not in partners:
-            sheet = by_id.get(sheet.replaces) if sheet.replaces else None
+        # The partner's latest sheet in the chain this counter answers.
+        sheet = _last_offer_by(state, state.sheet(action.replaces), partners)
         if sheet is None or sheet.terms.scope != action.terms.scope:
             continue
         assert action.terms.price <= sheet.terms.price, (seed, seat, action.rationale)
@@ -457,10 +462,8 @@ def test_a_buyer_holding_at_a_price_names_that_price_or_signs_it() -> None:
             continue
         if not (isinstance(action, Propose) and "the price named before" in action.rationale):
             continue
-        by_id: dict[str, TermSheet] = {s.id: s for s in state.sheets}
-        sheet = by_id.get(action.replaces or "")
-        while sheet is not None and sheet.proposer != seat:
-            sheet = by_id.get(sheet.replaces) if sheet.replaces else None
+        countered = state.sheet(action.replaces) if action.replaces else None
+        sheet = _last_offer_by(state, countered, {seat})
         assert sheet is not None, (seed, action.rationale)
         assert action.terms.price == sheet.terms.price, (seed, action.rationale)
         holds += 1

@@ -196,6 +196,7 @@ def test_the_bots_speak_only_in_known_situations() -> None:
     """Every situation the bots' code asks a line for is one the rules may give lines for,
     and every one the rules may give is asked for somewhere."""
     code = "".join(p.read_text(encoding="utf-8") for p in BOTS.glob("*.py"))
-    asked = set(re.findall(r'(?:\.line|queue_statement)\(\s*"(\w+)"', code))
+    found = re.findall(r'(?:\.line|queue_statement)\(\s*"(\w+)"|first="(\w+)"', code)
+    asked = {name for names in found for name in names if name}
     asked |= set(re.findall(r'key = "(\w+)" if joint else "(\w+)"', code)[0])
     assert asked == SITUATIONS
