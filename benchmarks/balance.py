@@ -10,10 +10,10 @@ The same numbers come from the command line, e.g.
 from __future__ import annotations
 
 from benchmarks._doc import machine, write_section
-from game import DEFAULT_SCENARIO, load_scenario
-from game.scenario import Scenario
-from game.simulation import Summary, game_seeds, play_game, player_factory, summarise
-from game.types import SeatId
+from divestiture.game import DEFAULT_SCENARIO, load_scenario
+from divestiture.game.scenario import Scenario
+from divestiture.game.simulation import Summary, game_seeds, play_game, player_factory, summarise
+from divestiture.game.types import SeatId
 
 
 def run(

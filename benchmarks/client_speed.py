@@ -46,13 +46,13 @@ os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 import pygame
 
 from benchmarks._doc import machine, write_section
-from game import DEFAULT_SCENARIO, load_scenario
-from game.client import theme
-from game.client.net import ViewUpdate
-from game.client.screens.table import TableScreen
-from game.simulation import game_seeds, seat_views
-from game.types import SeatId
-from game.views import GameView
+from divestiture.client import theme
+from divestiture.client.net import ViewUpdate
+from divestiture.client.screens.table import TableScreen
+from divestiture.game import DEFAULT_SCENARIO, load_scenario
+from divestiture.game.simulation import game_seeds, seat_views
+from divestiture.game.types import SeatId
+from divestiture.game.views import GameView
 
 SIZE = (1280, 800)
 SEAT = SeatId("bytedance")
@@ -131,7 +131,7 @@ def measure_frames(games: int) -> tuple[dict[str, list[float]], list[int]]:
 def measure_idle(seconds: float) -> tuple[float, float]:
     """Percent of a core the main thread uses idling: the app's loop on a table, and
     pygame's ``event.wait(500)`` alone."""
-    from game.client.app import ClientApp
+    from divestiture.client.app import ClientApp
 
     sc = load_scenario(DEFAULT_SCENARIO)
     app = ClientApp(sc, size=SIZE)

@@ -35,14 +35,20 @@ import time
 from collections.abc import Callable
 
 from benchmarks._doc import machine, write_section
-from divest.batch import batch_gc
-from game import DEFAULT_SCENARIO, load_scenario, replay
-from game.engine import apply, start
-from game.legal import legal_actions
-from game.scenario import Scenario
-from game.simulation import GameRecord, PlayerFactory, game_seeds, play_game, player_factory
-from game.types import SeatId
-from game.views import view_for
+from divestiture.cli.batch import batch_gc
+from divestiture.game import DEFAULT_SCENARIO, load_scenario, replay
+from divestiture.game.engine import apply, start
+from divestiture.game.legal import legal_actions
+from divestiture.game.scenario import Scenario
+from divestiture.game.simulation import (
+    GameRecord,
+    PlayerFactory,
+    game_seeds,
+    play_game,
+    player_factory,
+)
+from divestiture.game.types import SeatId
+from divestiture.game.views import view_for
 
 TARGET = 200  # scripted games a second on one core (the bots' issue)
 WARM_GAMES = 10  # games --play-only and --replay-only play first, to warm the memos

@@ -9,8 +9,8 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from divest.cli import main
-from game import DEFAULT_SCENARIO
+from divestiture.cli.main import main
+from divestiture.game import DEFAULT_SCENARIO
 from tests.cli.serving import serving
 
 RULES = DEFAULT_SCENARIO

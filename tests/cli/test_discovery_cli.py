@@ -18,9 +18,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from divest.cli import main
-from server.announce import lan_addresses
-from server.discovery import Announcement
+from divestiture.cli.main import main
+from divestiture.server.announce import lan_addresses
+from divestiture.server.discovery import Announcement
 from tests.cli.serving import free_port, serving
 
 

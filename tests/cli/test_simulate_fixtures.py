@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from divest.cli import main
+from divestiture.cli.main import main
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 

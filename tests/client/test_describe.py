@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from game import DEFAULT_SCENARIO, load_scenario
-from game.actions import UseLever
-from game.bots.deals import make_terms
-from game.client.describe import option_label, terms_line
-from game.engine import start
-from game.state import TermSheet
-from game.types import Algorithm, Scope, SeatId, SheetId
-from game.views import view_for
+from divestiture.client.describe import option_label, terms_line
+from divestiture.game import DEFAULT_SCENARIO, load_scenario
+from divestiture.game.actions import UseLever
+from divestiture.game.bots.deals import make_terms
+from divestiture.game.engine import start
+from divestiture.game.state import TermSheet
+from divestiture.game.types import Algorithm, Scope, SeatId, SheetId
+from divestiture.game.views import view_for
 
 SC = load_scenario(DEFAULT_SCENARIO)
 

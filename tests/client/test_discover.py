@@ -9,14 +9,14 @@ from collections.abc import Iterator
 
 import pytest
 
-from game.client.discover import (
+from divestiture.client.discover import (
     Heard,
     Listener,
     find_servers,
     join_address,
     server_for,
 )
-from server.discovery import FRESH_SECONDS, Announcement
+from divestiture.server.discovery import FRESH_SECONDS, Announcement
 
 TEACHER = Announcement(("ws://192.168.1.20:8765",), "teacher-laptop")
 OTHER = Announcement(("ws://192.168.1.34:8765",), "room-12-desk")

@@ -10,7 +10,13 @@ import pytest
 from pygame_gui.core import ObjectID
 from pygame_gui.elements import UITextBox
 
-from game import (
+from divestiture.client import intents, theme
+from divestiture.client.net import ViewUpdate
+from divestiture.client.panels import oid
+from divestiture.client.panels.sheets import card_html
+from divestiture.client.panels.textlog import TextLog
+from divestiture.client.screens.table import TableScreen
+from divestiture.game import (
     DEFAULT_SCENARIO,
     Message,
     Propose,
@@ -20,17 +26,11 @@ from game import (
     legal_actions,
     load_scenario,
 )
-from game.client import intents, theme
-from game.client.net import ViewUpdate
-from game.client.panels import oid
-from game.client.panels.sheets import card_html
-from game.client.panels.textlog import TextLog
-from game.client.screens.table import TableScreen
-from game.engine import start
-from game.simulation import seat_views
-from game.state import GameState
-from game.types import SeatId, SheetId
-from game.views import GameView, view_for
+from divestiture.game.engine import start
+from divestiture.game.simulation import seat_views
+from divestiture.game.state import GameState
+from divestiture.game.types import SeatId, SheetId
+from divestiture.game.views import GameView, view_for
 
 SC = load_scenario(DEFAULT_SCENARIO)
 MS, BD = SeatId("microsoft"), SeatId("bytedance")
@@ -312,7 +312,7 @@ def test_sheets_scroll_with_the_wheel(display: pygame.Surface) -> None:
 def test_feed_scrolls_to_new_lines_and_with_the_wheel(display: pygame.Surface) -> None:
     """The feed shows its newest line at the bottom when lines are added; the wheel over
     it scrolls back up."""
-    from game.actions import Statement
+    from divestiture.game.actions import Statement
 
     state = start(SC, 4).state
     screen, manager = _table(display, view_for(state, BD))
@@ -412,10 +412,10 @@ def test_every_view_of_a_game_is_shown_as_it_is(
     button per legal move on it that makes that move and sits beside it, cards that do
     not overlap, no stray widgets in the list, the feed's and every thread's lines (only
     the open thread showing), and the legal levers."""
-    from game.client.panels.actions import lever_uses
-    from game.client.panels.sheets import BUTTON_W, GAP, sheet_moves, shown_sheets
-    from game.client.panels.talk import feed_rows
-    from game.client.panels.textlog import OLDER
+    from divestiture.client.panels.actions import lever_uses
+    from divestiture.client.panels.sheets import BUTTON_W, GAP, sheet_moves, shown_sheets
+    from divestiture.client.panels.talk import feed_rows
+    from divestiture.client.panels.textlog import OLDER
 
     def shows(log: TextLog) -> bool:
         rows = log.shown_rows

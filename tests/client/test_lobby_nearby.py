@@ -9,14 +9,14 @@ import pygame
 import pygame_gui
 import pytest
 
-from game import DEFAULT_SCENARIO, load_scenario
-from game.client.discover import Heard, Listener, Simulated
-from game.client.intents import INTENT, JoinRoom
-from game.client.screens.lobby import LobbyDefaults, LobbyScreen
-from game.client.screens.nearby import PICK
-from game.client.theme import GOOD, make_manager
-from game.scenario import Scenario
-from server.discovery import Announcement
+from divestiture.client.discover import Heard, Listener, Simulated
+from divestiture.client.intents import INTENT, JoinRoom
+from divestiture.client.screens.lobby import LobbyDefaults, LobbyScreen
+from divestiture.client.screens.nearby import PICK
+from divestiture.client.theme import GOOD, make_manager
+from divestiture.game import DEFAULT_SCENARIO, load_scenario
+from divestiture.game.scenario import Scenario
+from divestiture.server.discovery import Announcement
 
 SIZE = (1280, 800)
 TEACHER = ("ws://10.0.0.5:8765", "teacher-laptop")
@@ -210,7 +210,7 @@ def test_the_app_listens_for_the_lobby_and_stops(
     wakes the loop and fills the field; closing the app stops listening."""
     import socket
 
-    from game.client.app import ClientApp
+    from divestiture.client.app import ClientApp
 
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
         probe.bind(("127.0.0.1", 0))

@@ -8,16 +8,16 @@ import pygame
 import pygame_gui
 import pytest
 
-from game import DEFAULT_SCENARIO, load_scenario, view_for
-from game.client.intents import INTENT, GoTo, Intent, JoinRoom, StartSolo
-from game.client.net import ErrorNotice
-from game.client.screens.end import EndScreen, ordinal, result_line
-from game.client.screens.lobby import LobbyDefaults, LobbyScreen, join_url
-from game.client.theme import make_manager
-from game.scenario import Scenario
-from game.simulation import play_game, player_factory
-from game.types import SeatId
-from game.views import GameView
+from divestiture.client.intents import INTENT, GoTo, Intent, JoinRoom, StartSolo
+from divestiture.client.net import ErrorNotice
+from divestiture.client.screens.end import EndScreen, ordinal, result_line
+from divestiture.client.screens.lobby import LobbyDefaults, LobbyScreen, join_url
+from divestiture.client.theme import make_manager
+from divestiture.game import DEFAULT_SCENARIO, load_scenario, view_for
+from divestiture.game.scenario import Scenario
+from divestiture.game.simulation import play_game, player_factory
+from divestiture.game.types import SeatId
+from divestiture.game.views import GameView
 
 SIZES = [(1280, 800), (1024, 700)]
 

@@ -11,16 +11,16 @@ import pygame
 import pygame_gui
 import pytest
 
-from game import DEFAULT_SCENARIO, load_scenario, view_for
-from game.actions import Message, Propose
-from game.client import compose, draw, intents, theme
-from game.client.app import ClientApp, FrameStats
-from game.client.net import Status, ViewUpdate
-from game.client.screens.table import TableScreen
-from game.client.snapshot import moment
-from game.engine import apply
-from game.types import SeatId
-from game.views import GameView
+from divestiture.client import compose, draw, intents, theme
+from divestiture.client.app import ClientApp, FrameStats
+from divestiture.client.net import Status, ViewUpdate
+from divestiture.client.screens.table import TableScreen
+from divestiture.client.snapshot import moment
+from divestiture.game import DEFAULT_SCENARIO, load_scenario, view_for
+from divestiture.game.actions import Message, Propose
+from divestiture.game.engine import apply
+from divestiture.game.types import SeatId
+from divestiture.game.views import GameView
 
 SC = load_scenario(DEFAULT_SCENARIO)
 
@@ -127,7 +127,7 @@ def test_reconnecting_shows_and_clears(display: pygame.Surface) -> None:
 def test_composer_sends_a_valid_offer_and_explains_a_bad_one(display: pygame.Surface) -> None:
     """An offer built in the composer goes out valid; a broken one is explained, not sent."""
     manager = theme.make_manager(display.get_size())
-    from game.engine import start
+    from divestiture.game.engine import start
 
     view = view_for(start(SC, 4).state, SeatId("microsoft"))  # the first morning: all to play
     screen = TableScreen(manager, SC, view, display.get_size())
@@ -221,7 +221,7 @@ def test_screenshot_command_writes_a_png(tmp_path: Path) -> None:
 
 def test_app_turns_a_finished_view_into_the_end_screen(display: pygame.Surface) -> None:
     """When the view says the game is over, the app shows the end screen."""
-    from game.client.screens.end import EndScreen
+    from divestiture.client.screens.end import EndScreen
 
     app = ClientApp(SC)
     _, _, final = moment(SC, 4, 1)
@@ -232,7 +232,7 @@ def test_app_turns_a_finished_view_into_the_end_screen(display: pygame.Surface) 
 
 def test_lobby_play_solo_reaches_the_table(display: pygame.Surface, tmp_path: Path) -> None:
     """From the lobby, a click on 'Play solo' sets up the embedded server and opens the table."""
-    from game.client.screens.lobby import LobbyDefaults, LobbyScreen
+    from divestiture.client.screens.lobby import LobbyDefaults, LobbyScreen
 
     app = ClientApp(SC, data_dir=tmp_path, bot_delay=30)
     try:
@@ -316,9 +316,9 @@ def test_a_dialog_closes_on_cancel_or_its_close_box_and_sends_nothing(
 ) -> None:
     """The composer and a lever's window both close on Cancel or on their close box;
     neither sends an action, and a click elsewhere leaves them open."""
-    from game.actions import UseLever
-    from game.client.panels.actions import LeverWindow
-    from game.engine import start
+    from divestiture.client.panels.actions import LeverWindow
+    from divestiture.game.actions import UseLever
+    from divestiture.game.engine import start
 
     manager = theme.make_manager(display.get_size())
     view = view_for(start(SC, 4).state, SeatId("microsoft"))

@@ -11,14 +11,14 @@ import pytest
 from pygame_gui.core.text import TextBoxLayout
 from pygame_gui.elements import UITextBox, ui_text_box
 
-from game import DEFAULT_SCENARIO, load_scenario
-from game.client import theme
-from game.client.panels import oid
-from game.client.panels.talk import feed_rows
-from game.client.panels.textlog import KEEP, MOST, OLDER, STEP_ROWS, LogTextBox, TextLog
-from game.client.snapshot import moment
-from game.types import SeatId
-from game.views import view_for
+from divestiture.client import theme
+from divestiture.client.panels import oid
+from divestiture.client.panels.talk import feed_rows
+from divestiture.client.panels.textlog import KEEP, MOST, OLDER, STEP_ROWS, LogTextBox, TextLog
+from divestiture.client.snapshot import moment
+from divestiture.game import DEFAULT_SCENARIO, load_scenario
+from divestiture.game.types import SeatId
+from divestiture.game.views import view_for
 
 SC = load_scenario(DEFAULT_SCENARIO)
 RECT = pygame.Rect(920, 106, 338, 213)  # the feed's box at 1280x800

@@ -5,13 +5,13 @@ from __future__ import annotations
 import pygame
 from pygame_gui.core import UIAppearanceTheme, UIElement
 
-from game import DEFAULT_SCENARIO, load_scenario, view_for
-from game.client import theme
-from game.client.screens.end import EndScreen
-from game.client.screens.lobby import LobbyScreen
-from game.client.screens.table import TableScreen
-from game.client.snapshot import moment
-from game.types import SeatId
+from divestiture.client import theme
+from divestiture.client.screens.end import EndScreen
+from divestiture.client.screens.lobby import LobbyScreen
+from divestiture.client.screens.table import TableScreen
+from divestiture.client.snapshot import moment
+from divestiture.game import DEFAULT_SCENARIO, load_scenario, view_for
+from divestiture.game.types import SeatId
 
 SC = load_scenario(DEFAULT_SCENARIO)
 

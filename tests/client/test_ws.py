@@ -13,12 +13,12 @@ from typing import Any, TypeVar
 import pytest
 from websockets.asyncio.server import ServerConnection, serve
 
-from game.actions import Pass, UseLever
-from game.client.embedded import EmbeddedServer
-from game.client.net import ErrorNotice, EventLines, Inbound, Status, TeamChat, ViewUpdate
-from game.client.ws import RemoteConnection, parse_join_url
-from game.types import SeatId
-from server.protocol import BotSpec, RoomOptions
+from divestiture.client.embedded import EmbeddedServer
+from divestiture.client.net import ErrorNotice, EventLines, Inbound, Status, TeamChat, ViewUpdate
+from divestiture.client.ws import RemoteConnection, parse_join_url
+from divestiture.game.actions import Pass, UseLever
+from divestiture.game.types import SeatId
+from divestiture.server.protocol import BotSpec, RoomOptions
 
 MS = SeatId("microsoft")
 OTHERS = ("white_house", "cfius", "bytedance", "investors")
@@ -183,8 +183,8 @@ def test_refused_seat_closes(embedded: EmbeddedServer, room: str) -> None:
 def test_closed_seats_stop_the_join_and_say_why(embedded: EmbeddedServer) -> None:
     """When the teacher has closed the seats, a join is refused for good (no retrying):
     an ErrorNotice that tells the student to ask the teacher, then closed."""
-    from server.client import open_connection, receive, send
-    from server.protocol import LockSeats, Resume
+    from divestiture.server.client import open_connection, receive, send
+    from divestiture.server.protocol import LockSeats, Resume
 
     code, token = embedded.create_room(RoomOptions(seed=1))
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from game import (
+from divestiture.game import (
     DEFAULT_SCENARIO,
     Action,
     GameState,
@@ -28,14 +28,15 @@ from game import (
     load_scenario,
     view_for,
 )
-from game.bot_rules import Curve
-from game.bots import DIFFICULTIES, make_bot, personalities
-from game.bots.base import ScriptedBot
-from game.bots.buyer import BuyerBot
-from game.bots.deals import make_terms, share_of
-from game.engine import start
-from game.frozen import FrozenMap
-from game.simulation import (
+from divestiture.game import bots as bots_package
+from divestiture.game.bot_rules import Curve
+from divestiture.game.bots import DIFFICULTIES, make_bot, personalities
+from divestiture.game.bots.base import ScriptedBot
+from divestiture.game.bots.buyer import BuyerBot
+from divestiture.game.bots.deals import make_terms, share_of
+from divestiture.game.engine import start
+from divestiture.game.frozen import FrozenMap
+from divestiture.game.simulation import (
     Player,
     game_seeds,
     make_players,
@@ -43,12 +44,12 @@ from game.simulation import (
     player_factory,
     summarise,
 )
-from game.state import TermSheet
-from game.types import BEFORE_CFIUS, Algorithm, Phase, Scope, SeatId
+from divestiture.game.state import TermSheet
+from divestiture.game.types import BEFORE_CFIUS, Algorithm, Phase, Scope, SeatId
 
 SC = load_scenario(DEFAULT_SCENARIO)
 INVESTORS = SeatId("investors")
-BOTS = Path(__file__).resolve().parents[2] / "game" / "bots"
+BOTS = Path(bots_package.__file__).parent
 
 
 def _moves(
@@ -100,7 +101,9 @@ def test_bot_code_never_touches_the_engine_state() -> None:
             if isinstance(node, ast.ImportFrom):
                 names = {a.name for a in node.names}
                 assert not names & forbidden, f"{path.name} imports {names & forbidden}"
-                assert node.module not in ("game.engine", "game.legal"), path.name
+                assert node.module not in ("divestiture.game.engine", "divestiture.game.legal"), (
+                    path.name
+                )
 
 
 def _with_other_briefs(state: GameState, seat: SeatId, other_seed: int) -> GameState:

@@ -7,9 +7,9 @@ import pytest
 from pydantic import Field
 from pydantic.fields import FieldInfo
 
-from game.actions import Message, Terms
-from game.models import Frozen, frozen
-from game.scenario import Lever, Move
+from divestiture.game.actions import Message, Terms
+from divestiture.game.models import Frozen, frozen
+from divestiture.game.scenario import Lever, Move
 
 
 @frozen

@@ -15,7 +15,8 @@ import random
 
 import pytest
 
-from game import (
+from divestiture.game import (
+    DEFAULT_SCENARIO,
     FACILITATOR,
     SPECTATOR,
     Action,
@@ -39,17 +40,17 @@ from game import (
     replay,
     view_for,
 )
-from game.briefs import brief_text
-from game.engine import start
-from game.simulation import RandomPlayer, game_seeds
-from game.types import Algorithm, Mitigation, Scope, SheetId, Viewer
+from divestiture.game.briefs import brief_text
+from divestiture.game.engine import start
+from divestiture.game.simulation import RandomPlayer, game_seeds
+from divestiture.game.types import Algorithm, Mitigation, Scope, SheetId, Viewer
 
 GAMES = 500
 CHUNKS = 10
 DEEP_EVERY = 25  # one game in 25 checks every legal action and every view as JSON
 MAX_STEPS = 5_000
 
-SCENARIO = load_scenario("rules/tiktok_2020.yaml")
+SCENARIO = load_scenario(DEFAULT_SCENARIO)
 SEEDS = game_seeds(20201, GAMES)
 MICROSOFT, INVESTORS = SeatId("microsoft"), SeatId("investors")
 
@@ -200,7 +201,7 @@ def test_random_games_keep_every_rule(chunk: int) -> None:
 
 def test_random_games_reach_several_outcomes() -> None:
     """Random play reaches at least three outcome classes over 100 games."""
-    from game.simulation import play_game
+    from divestiture.game.simulation import play_game
 
     outcomes = {play_game(SCENARIO, s).state.outcome for s in SEEDS[:100]}
     assert len(outcomes) >= 3, outcomes

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from game.actions import Propose, Stake, Terms
-from game.records import trusted
-from game.state import ChatMessage, FeedItem, TermSheet
-from game.types import Algorithm, Scope, SeatId, SheetId, SheetStatus
+from divestiture.game.actions import Propose, Stake, Terms
+from divestiture.game.records import trusted
+from divestiture.game.state import ChatMessage, FeedItem, TermSheet
+from divestiture.game.types import Algorithm, Scope, SeatId, SheetId, SheetStatus
 
 TERMS = Terms(
     buyers=(Stake(seat=SeatId("microsoft"), percent=100),),

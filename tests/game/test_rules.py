@@ -7,11 +7,11 @@ import re
 import pytest
 from pydantic import ValidationError
 
-import game
-from game import GameError, GameState, Message, Pass, Propose, Scenario, Sign, Stake
-from game.actions import Reject, Statement, Terms, Timeout, UseLever, Withdraw
-from game.types import Phase, SeatId, SheetId, SheetStatus, Viewer
-from game.wording import move_title
+from divestiture import game
+from divestiture.game import GameError, GameState, Message, Pass, Propose, Scenario, Sign, Stake
+from divestiture.game.actions import Reject, Statement, Terms, Timeout, UseLever, Withdraw
+from divestiture.game.types import Phase, SeatId, SheetId, SheetStatus, Viewer
+from divestiture.game.wording import move_title
 
 SEATS = tuple(SeatId(s) for s in ("white_house", "cfius", "bytedance", "microsoft", "investors"))
 WH, CFIUS, BD, MS, INV = SEATS

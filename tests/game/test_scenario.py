@@ -8,14 +8,15 @@ from pathlib import Path
 
 import pytest
 
-from game import DEFAULT_SCENARIO, ScenarioError, load_scenario
-from game.bot_rules import SITUATIONS
-from game.briefs import brief_text, draw_briefs
-from game.scenario import parse_scenario
-from game.types import Mitigation, SeatId
+from divestiture.game import DEFAULT_SCENARIO, ScenarioError, load_scenario
+from divestiture.game import bots as bots_package
+from divestiture.game.bot_rules import SITUATIONS
+from divestiture.game.briefs import brief_text, draw_briefs
+from divestiture.game.scenario import parse_scenario
+from divestiture.game.types import Mitigation, SeatId
 
 RULES = DEFAULT_SCENARIO.read_text(encoding="utf-8")
-BOTS = Path(__file__).resolve().parents[2] / "game" / "bots"
+BOTS = Path(bots_package.__file__).parent
 
 
 def _problems(text: str, tmp_path: Path) -> list[str]:

@@ -4,12 +4,19 @@ from __future__ import annotations
 
 import pytest
 
-from game import DEFAULT_SCENARIO, FACILITATOR, SPECTATOR, load_scenario, view_for, views
-from game.engine import apply, start
-from game.simulation import game_seeds, play_game, player_factory
-from game.state import GameState
-from game.types import SeatId, Viewer
-from game.views import GameView
+from divestiture.game import (
+    DEFAULT_SCENARIO,
+    FACILITATOR,
+    SPECTATOR,
+    load_scenario,
+    view_for,
+    views,
+)
+from divestiture.game.engine import apply, start
+from divestiture.game.simulation import game_seeds, play_game, player_factory
+from divestiture.game.state import GameState
+from divestiture.game.types import SeatId, Viewer
+from divestiture.game.views import GameView
 
 SC = load_scenario(DEFAULT_SCENARIO)
 

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import re
 
-from game import DEFAULT_SCENARIO, load_scenario
-from game.actions import Pass, Stake, Terms
-from game.checks import check
-from game.engine import apply, start
-from game.errors import GameError
-from game.legal import legal_actions
-from game.simulation import play_game, player_factory
-from game.state import GameState
-from game.types import Algorithm, Mitigation, Scope, SeatId
-from game.wording import flag_source, safeguard_names, subject, terms_text
+from divestiture.game import DEFAULT_SCENARIO, load_scenario
+from divestiture.game.actions import Pass, Stake, Terms
+from divestiture.game.checks import check
+from divestiture.game.engine import apply, start
+from divestiture.game.errors import GameError
+from divestiture.game.legal import legal_actions
+from divestiture.game.simulation import play_game, player_factory
+from divestiture.game.state import GameState
+from divestiture.game.types import Algorithm, Mitigation, Scope, SeatId
+from divestiture.game.wording import flag_source, safeguard_names, subject, terms_text
 
 SC = load_scenario(DEFAULT_SCENARIO)
 # Ids of the rules that players should never have to read: scopes, safeguards, algorithms.

@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 from websockets.asyncio.client import ClientConnection, connect
 
-from server.app import start_server, stop_server
-from server.lobby import Lobby
-from server.store import AsyncStore
+from divestiture.server.app import start_server, stop_server
+from divestiture.server.lobby import Lobby
+from divestiture.server.store import AsyncStore
 
 
 @dataclass

@@ -21,7 +21,16 @@ def served(port: int, data: Path) -> Iterator[subprocess.Popen[bytes]]:
     """`divest serve` on ``port`` with the data directory ``data``; stopped on the way
     out unless the test has killed it already."""
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    command = [sys.executable, "-m", "divest", "serve", "--port", str(port), "--data", str(data)]
+    command = [
+        sys.executable,
+        "-m",
+        "divestiture",
+        "serve",
+        "--port",
+        str(port),
+        "--data",
+        str(data),
+    ]
     process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
         yield process

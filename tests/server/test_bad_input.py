@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 from websockets.exceptions import ConnectionClosed
 
-from game.types import SeatId
-from server.lobby import Lobby
-from server.rooms import Room
+from divestiture.game.types import SeatId
+from divestiture.server.lobby import Lobby
+from divestiture.server.rooms import Room
 from tests.server.conftest import Peer, Running
 
 

@@ -11,16 +11,16 @@ from typing import Any
 
 import pytest
 
-from game import load_scenario
-from game.actions import Action, Pass, Sign
-from game.scenario import DEFAULT_SCENARIO
-from game.types import SeatId, SheetId
-from game.views import GameView
-from server import rooms
-from server.lobby import Lobby
-from server.recall import parse_bot, recall
-from server.rooms import new_player
-from server.store import Store
+from divestiture.game import load_scenario
+from divestiture.game.actions import Action, Pass, Sign
+from divestiture.game.scenario import DEFAULT_SCENARIO
+from divestiture.game.types import SeatId, SheetId
+from divestiture.game.views import GameView
+from divestiture.server import rooms
+from divestiture.server.lobby import Lobby
+from divestiture.server.recall import parse_bot, recall
+from divestiture.server.rooms import new_player
+from divestiture.server.store import Store
 from tests.server.conftest import Peer, running
 from tests.server.processes import free_port, kill_9, served, until_listening
 

@@ -12,17 +12,17 @@ from typing import Any
 
 import pytest
 
-from game import load_scenario
-from game.actions import Action, Pass, Sign, Statement
-from game.bots import make_bot
-from game.scenario import DEFAULT_SCENARIO
-from game.simulation import make_players, player_factory
-from game.types import SeatId
-from game.views import GameView
-from server.app import start_server, stop_server
-from server.client import SeatClient, create_room
-from server.protocol import Act, BotSpec, RoomOptions
-from server.store import Store
+from divestiture.game import load_scenario
+from divestiture.game.actions import Action, Pass, Sign, Statement
+from divestiture.game.bots import make_bot
+from divestiture.game.scenario import DEFAULT_SCENARIO
+from divestiture.game.simulation import make_players, player_factory
+from divestiture.game.types import SeatId
+from divestiture.game.views import GameView
+from divestiture.server.app import start_server, stop_server
+from divestiture.server.client import SeatClient, create_room
+from divestiture.server.protocol import Act, BotSpec, RoomOptions
+from divestiture.server.store import Store
 from tests.server.conftest import MS_TERMS, Peer, Running
 
 SC = load_scenario(DEFAULT_SCENARIO)

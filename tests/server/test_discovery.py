@@ -14,18 +14,18 @@ import ifaddr
 import pytest
 from websockets.asyncio.client import connect
 
-from divest.serve import Announce, announcer_for
-from server import announce as announce_module
-from server.announce import Announcer, announced_urls, broadcast_addresses
-from server.app import start_server, stop_server
-from server.discovery import (
+from divestiture.cli.serve import Announce, announcer_for
+from divestiture.server import announce as announce_module
+from divestiture.server.announce import Announcer, announced_urls, broadcast_addresses
+from divestiture.server.app import start_server, stop_server
+from divestiture.server.discovery import (
     DISCOVERY_PORT,
     MAX_DATAGRAM,
     PRODUCT,
     Announcement,
     discovery_port,
 )
-from server.protocol import PROTOCOL_VERSION
+from divestiture.server.protocol import PROTOCOL_VERSION
 
 
 @pytest.fixture

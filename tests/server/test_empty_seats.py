@@ -5,8 +5,8 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from game.types import SeatId
-from server.app import start_server, stop_server
+from divestiture.game.types import SeatId
+from divestiture.server.app import start_server, stop_server
 from tests.server.conftest import Peer, Running
 
 OTHERS = {"white_house", "cfius", "bytedance", "investors"}

@@ -16,12 +16,12 @@ import pytest
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
 
-from game.actions import Action, Pass, Sign
-from game.types import SeatId, SheetId
-from game.views import GameView
-from server import app, rooms
-from server.app import start_server, stop_server
-from server.store import Store
+from divestiture.game.actions import Action, Pass, Sign
+from divestiture.game.types import SeatId, SheetId
+from divestiture.game.views import GameView
+from divestiture.server import app, rooms
+from divestiture.server.app import start_server, stop_server
+from divestiture.server.store import Store
 from tests.server.conftest import Peer, Running
 
 DB = "divestiture.sqlite3"

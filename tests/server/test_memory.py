@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import random
 
-from game import DEFAULT_SCENARIO, load_scenario
-from game.bots import make_bot
-from game.types import SeatId
-from server.memory import remember
+from divestiture.game import DEFAULT_SCENARIO, load_scenario
+from divestiture.game.bots import make_bot
+from divestiture.game.types import SeatId
+from divestiture.server.memory import remember
 
 SC = load_scenario(DEFAULT_SCENARIO)
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import asyncio
 import json
 
-from game import load_scenario
-from game.scenario import DEFAULT_SCENARIO
-from game.simulation import make_players, player_factory
-from server.client import SeatClient, create_room
-from server.protocol import RoomOptions
+from divestiture.game import load_scenario
+from divestiture.game.scenario import DEFAULT_SCENARIO
+from divestiture.game.simulation import make_players, player_factory
+from divestiture.server.client import SeatClient, create_room
+from divestiture.server.protocol import RoomOptions
 from tests.server.conftest import Peer, Running
 
 SC = load_scenario(DEFAULT_SCENARIO)

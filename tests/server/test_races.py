@@ -12,12 +12,12 @@ from typing import Any
 
 import pytest
 
-from game.actions import Action, Pass, Statement
-from game.engine import apply as real_apply
-from game.types import Phase, SeatId
-from game.views import GameView
-from server import rooms
-from server.store import Store
+from divestiture.game.actions import Action, Pass, Statement
+from divestiture.game.engine import apply as real_apply
+from divestiture.game.types import Phase, SeatId
+from divestiture.game.views import GameView
+from divestiture.server import rooms
+from divestiture.server.store import Store
 from tests.server.conftest import MS_TERMS, Peer, Running
 
 SEATS = ("white_house", "cfius", "bytedance", "microsoft", "investors")

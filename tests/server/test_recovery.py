@@ -7,14 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from game import load_scenario
-from game.scenario import DEFAULT_SCENARIO
-from game.simulation import make_players, player_factory
-from server import rooms
-from server.client import SeatClient, create_room
-from server.lobby import rebuild, replay_events
-from server.protocol import RoomOptions
-from server.store import Store
+from divestiture.game import load_scenario
+from divestiture.game.scenario import DEFAULT_SCENARIO
+from divestiture.game.simulation import make_players, player_factory
+from divestiture.server import rooms
+from divestiture.server.client import SeatClient, create_room
+from divestiture.server.lobby import rebuild, replay_events
+from divestiture.server.protocol import RoomOptions
+from divestiture.server.store import Store
 from tests.server.conftest import Running
 from tests.server.processes import free_port, kill_9, served, until_listening
 

@@ -7,10 +7,10 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-from divest.facilitate import facilitate
-from game.types import SeatId
-from server.app import start_server, stop_server
-from server.store import Store
+from divestiture.cli.facilitate import facilitate
+from divestiture.game.types import SeatId
+from divestiture.server.app import start_server, stop_server
+from divestiture.server.store import Store
 from tests.server.conftest import Peer, Running
 from tests.server.processes import free_port, kill_9, served, until_listening
 

@@ -1,3 +1,0 @@
-from divest.cli import main
-
-main()

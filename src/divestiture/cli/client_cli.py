@@ -1,0 +1,148 @@
+"""The client's commands: ``solo``, ``join`` and ``screenshot``."""
+
+from __future__ import annotations
+
+import os
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from divestiture.game.scenario import Scenario
+from divestiture.game.types import SeatId
+
+if TYPE_CHECKING:
+    from divestiture.client.discover import Heard
+
+
+def _headless() -> None:
+    os.environ["SDL_VIDEODRIVER"] = "dummy"
+    os.environ["SDL_AUDIODRIVER"] = "dummy"
+
+
+def run_solo(
+    scenario: Scenario,
+    *,
+    seat: str | None,
+    seed: int | None,
+    difficulty: str,
+    autoplay: bool,
+    headless: bool,
+) -> None:
+    """Open the window on the lobby, or straight on a solo table when a seat is given."""
+    if headless:
+        _headless()
+    os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+    from platformdirs import user_data_path
+
+    from divestiture.client import intents
+    from divestiture.client.app import ClientApp
+    from divestiture.client.screens.lobby import LobbyDefaults
+    from divestiture.game.bots import make_bot
+
+    if autoplay and seat is None:
+        seat = random.Random(seed).choice(scenario.seat_ids)
+    if seat is not None and seat not in scenario.seat_ids:
+        raise click.BadParameter(
+            f"'{seat}' is not a seat (choose from {', '.join(scenario.seat_ids)})",
+            param_hint="'--seat'",
+        )
+    game_seed = seed if seed is not None else random.SystemRandom().randrange(2**31)
+    if autoplay:
+        data = Path(tempfile.mkdtemp(prefix="divest-autoplay-"))
+        bot_rng = random.Random(f"autoplay:{game_seed}")
+        player = lambda: make_bot(scenario, SeatId(str(seat)), bot_rng, None, difficulty)  # noqa: E731
+        app = ClientApp(scenario, data_dir=data, bot_delay=0, autoplayer=player)
+    else:
+        data = user_data_path("divestiture", appauthor=False) / "solo"
+        app = ClientApp(scenario, data_dir=data)
+    if seat is None:
+        app.show_lobby(LobbyDefaults(seat=SeatId(scenario.seat_ids[0]), seed=seed))
+    else:
+        intents.post(intents.StartSolo(seat, difficulty, (), game_seed))
+    code = app.run()
+    if autoplay:
+        final = app.final
+        if final is None:
+            click.echo("error: the game did not finish", err=True)
+            sys.exit(1)
+        view = final.view
+        mine = next(s for s in view.scores if s.seat == view.viewer)
+        click.echo(f"Seed {game_seed}: you played {view.viewer}. Outcome: {view.outcome_name}.")
+        click.echo(f"Your score: {mine.total:.1f} / 100")
+        click.echo(app.stats.summary())
+    sys.exit(code)
+
+
+def run_join(scenario: Scenario, url: str, seat: str | None, name: str | None) -> None:
+    """Join a classroom room, or open the lobby's classroom form prefilled with it. ``url``
+    is ws://HOST:PORT/ROOM, or a bare room code for a server found on the network."""
+    os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+    from divestiture.client import intents
+    from divestiture.client.app import ClientApp
+    from divestiture.client.discover import FIND_SECONDS, find_servers, join_address
+    from divestiture.client.screens.lobby import LobbyDefaults
+    from divestiture.client.ws import parse_join_url
+    from divestiture.server.discovery import discovery_port
+
+    def find() -> tuple[Heard, ...]:
+        try:
+            port = discovery_port()
+        except ValueError as e:
+            raise click.UsageError(str(e)) from None
+        click.echo(f"Looking for your teacher's server on this network ({FIND_SECONDS:.0f} s)")
+        return find_servers(port=port)
+
+    try:
+        url = join_address(url, find, found=lambda heard: click.echo(f"Found {heard.label}"))
+        server, room = parse_join_url(url)
+    except ValueError as e:
+        raise click.BadParameter(str(e), param_hint="'URL'") from None
+    except (LookupError, OSError) as e:
+        click.echo(f"error: {e}", err=True)
+        sys.exit(1)
+    app = ClientApp(scenario)
+    if seat is not None and name:
+        intents.post(intents.JoinRoom(url, seat, name))
+    else:
+        app.show_lobby(LobbyDefaults(seat=seat, url=server, room=room, name=name or ""))
+    sys.exit(app.run())
+
+
+def run_screenshot(
+    scenario: Scenario,
+    *,
+    seat: str,
+    out: Path,
+    seed: int,
+    round_no: int,
+    screen: str,
+    size: tuple[int, int],
+    discovered: int = 1,
+) -> None:
+    """Render one screen of a seeded bot game to a PNG."""
+    _headless()
+    from divestiture.client.snapshot import render
+
+    if seat not in scenario.seat_ids:
+        raise click.BadParameter(
+            f"'{seat}' is not a seat (choose from {', '.join(scenario.seat_ids)})",
+            param_hint="'--seat'",
+        )
+    started = time.perf_counter()
+    view = render(
+        scenario,
+        SeatId(seat),
+        out,
+        seed=seed,
+        round_no=round_no,
+        screen=screen,
+        size=size,
+        discovered=discovered,
+    )
+    took = time.perf_counter() - started
+    click.echo(f"wrote {out}: {screen} for {seat}, {view.round_name} ({view.phase}), {took:.1f} s")

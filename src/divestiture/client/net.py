@@ -1,0 +1,98 @@
+"""Where views come from, behind one interface, so the UI never cares.
+
+A ``Connection`` takes actions (``send``) and puts what arrives on a thread-safe
+``inbox`` queue: a new view, events, an error, the connection's status, the
+phase timer. The render loop drains the inbox once per frame and never waits on
+it; a connection calls its ``waker`` after each put so a loop that sleeps on
+pygame's event queue wakes up at once instead of polling.
+
+The implementation is ``RemoteConnection`` (client/ws.py): a seat on a
+server, the embedded one of a solo game included.
+"""
+
+from __future__ import annotations
+
+import queue
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Literal, Protocol
+
+from divestiture.game.actions import Action
+from divestiture.game.views import GameView
+
+LinkState = Literal["connecting", "connected", "reconnecting", "offline", "closed"]
+
+
+@dataclass(frozen=True, slots=True)
+class ViewUpdate:
+    """The latest view of the game for this client's seat (it says who still has to act)."""
+
+    view: GameView
+
+
+@dataclass(frozen=True, slots=True)
+class EventLines:
+    """What just happened that this seat may see, as readable lines."""
+
+    lines: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ErrorNotice:
+    """An action was refused (a GameError on the other side) or the link failed."""
+
+    code: str
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class Status:
+    """The state of the link; ``attempt`` counts reconnection tries."""
+
+    state: LinkState
+    detail: str = ""
+    attempt: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class PhaseTimer:
+    """The facilitator's phase timer: ``ends_at`` on ``time.monotonic()``; None = off."""
+
+    ends_at: float | None
+
+    @classmethod
+    def seconds_from_now(cls, seconds: float | None) -> PhaseTimer:
+        return cls(None if seconds is None else time.monotonic() + seconds)
+
+
+@dataclass(frozen=True, slots=True)
+class TeamChat:
+    """A line on the seat's team channel (students sharing one seat)."""
+
+    sender: str
+    text: str
+
+
+Inbound = ViewUpdate | EventLines | ErrorNotice | Status | PhaseTimer | TeamChat
+
+
+class Connection(Protocol):
+    """What the client needs from wherever the game is played."""
+
+    inbox: queue.Queue[Inbound]
+
+    def send(self, action: Action) -> None:
+        """Submit an action for this client's seat; never blocks the caller."""
+
+    def send_team(self, text: str) -> None:
+        """Say something on the seat's team channel."""
+
+    def set_waker(self, wake: Callable[[], None]) -> None:
+        """Call ``wake`` (thread-safe) whenever something is put on the inbox."""
+
+    def start(self) -> None:
+        """Begin delivering to the inbox (threads and sockets start here, not in __init__)."""
+
+    def close(self) -> None:
+        """Stop; safe to call twice."""

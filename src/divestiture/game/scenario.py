@@ -1,0 +1,768 @@
+"""The scenario as data: pydantic models of a rules file, checked once, at load.
+
+A rules file (``rules/*.yaml``) declares seats, tracks, rounds, levers, the news
+deck, the ranges of the confidential briefs, scoring and the debrief timeline.
+Structural errors come from pydantic; cross-references (a lever naming a track
+that does not exist, a start value above its max) are checked here, and every
+problem is reported with its dotted place in the file and, when known, its line.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from functools import cached_property
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import Field, ValidationError, field_validator, model_validator
+
+from divestiture.game.bot_rules import BotRules
+from divestiture.game.models import Frozen, frozen
+from divestiture.game.types import Algorithm, Mitigation, OutcomeKind, Phase, Scope, SeatId
+from divestiture.shipped import shipped_folder
+
+# --- seats and roles ---------------------------------------------------------
+
+
+@frozen
+class Seat(Frozen):
+    id: SeatId
+    name: str
+    who: str
+    wants: str
+    brief: str = Field(description="Confidential brief text; {field} placeholders are filled")
+    color: str = Field(pattern=r"^#[0-9a-fA-F]{6}$")
+    enabled: bool = True
+    plural: bool = False  # the name takes a plural verb ("Investors propose")
+
+
+@frozen
+class Roles(Frozen):
+    """Which seat plays which part in the deal mechanics."""
+
+    seller: SeatId
+    buyers: tuple[SeatId, ...]
+    president: SeatId
+    regulator: SeatId
+
+
+# --- tracks and rounds ---------------------------------------------------------
+
+
+@frozen
+class Track(Frozen):
+    name: str
+    description: str
+    min: int
+    max: int
+    start: int
+    unit: str = ""
+    labels: tuple[str, ...] = ()
+
+    @model_validator(mode="after")
+    def _in_range(self) -> Track:
+        # "field: message" lets the loader point at the field, not just the track.
+        if self.min >= self.max:
+            raise ValueError(f"min: {self.min} is not below max {self.max}")
+        if self.start > self.max:
+            raise ValueError(f"start: {self.start} is above max {self.max}")
+        if self.start < self.min:
+            raise ValueError(f"start: {self.start} is below min {self.min}")
+        if self.labels and len(self.labels) != self.max - self.min + 1:
+            n = self.max - self.min + 1
+            raise ValueError(f"labels: has {len(self.labels)} labels for {n} values")
+        return self
+
+
+# --- effects and requirements ---------------------------------------------------
+
+
+@frozen
+class TrackChange(Frozen):
+    """One change to a track; a bare number in YAML means ``add``."""
+
+    add: int | None = None
+    set: int | None = None
+    at_least: int | None = None
+    at_most: int | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _bare_number(cls, data: Any) -> Any:
+        if isinstance(data, int) and not isinstance(data, bool):
+            return {"add": data}
+        return data
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> TrackChange:
+        given = [k for k in ("add", "set", "at_least", "at_most") if getattr(self, k) is not None]
+        if len(given) != 1:
+            raise ValueError("give exactly one of add, set, at_least, at_most")
+        return self
+
+    def apply(self, value: int, low: int, high: int) -> int:
+        """Return ``value`` changed and clamped to ``[low, high]``."""
+        if self.add is not None:
+            value += self.add
+        elif self.set is not None:
+            value = self.set
+        elif self.at_least is not None:
+            value = max(value, self.at_least)
+        elif self.at_most is not None:
+            value = min(value, self.at_most)
+        return max(low, min(high, value))
+
+
+@frozen
+class Rounds(Frozen):
+    count: int = Field(ge=1, le=20)
+    names: tuple[str, ...]
+    phases: dict[Phase, str] = Field(description="What happens in each phase, for players")
+    negotiate_actions_per_seat: int = Field(ge=1, le=50)
+    messages_per_phase: int = Field(ge=0, le=200)
+    statements_per_phase: int = Field(
+        default=3, ge=0, le=50, description="Public statements a seat may make in one phase"
+    )
+    official_actions_per_round: int = Field(ge=1, le=5)
+    drift: dict[str, TrackChange] = Field(default_factory=dict)
+    source: str = ""
+
+
+@frozen
+class Bounds(Frozen):
+    min: int | None = None
+    max: int | None = None
+
+
+@frozen
+class Requirement(Frozen):
+    flags_all: tuple[str, ...] = ()
+    flags_none: tuple[str, ...] = ()
+    tracks: dict[str, Bounds] = Field(default_factory=dict)
+
+
+@frozen
+class Effects(Frozen):
+    tracks: dict[str, TrackChange] = Field(default_factory=dict)
+    flags: tuple[str, ...] = ()
+
+
+Mechanic = Literal[
+    "effects",
+    "extend_deadline",
+    "order_divestiture",
+    "set_mitigations",
+    "brief_president",
+    "endorse_deal",
+    "oppose_deal",
+    "clear_deal",
+    "block_deal",
+    "due_diligence",
+    "put_up_for_sale",
+]
+SHEET_MECHANICS = frozenset({"endorse_deal", "oppose_deal", "clear_deal", "block_deal"})
+OPTION_MECHANICS = frozenset({"order_divestiture", "brief_president", "put_up_for_sale"})
+
+
+@frozen
+class Lever(Frozen):
+    """A seat's power: when it may be used, by whom, and what it does."""
+
+    name: str
+    description: str
+    seats: tuple[SeatId, ...] = Field(min_length=1)
+    phase: Literal[Phase.NEGOTIATE, Phase.GOVERNMENT, Phase.RESOLVE]
+    official: bool = False
+    once: bool = False
+    per_round: int | None = Field(default=None, ge=1)
+    ends_turn: bool = False
+    public: bool = True
+    mechanic: Mechanic = "effects"
+    options: tuple[str, ...] = ()
+    extend_rounds: int = Field(default=0, ge=0)
+    requires: Requirement = Requirement()
+    effects: Effects = Effects()
+    source: str = ""
+
+
+@frozen
+class Move(Frozen):
+    """A negotiation move built into the engine (propose, sign, message, ...)."""
+
+    description: str
+    seats: tuple[SeatId, ...] = Field(min_length=1)
+    phases: tuple[Phase, ...] = Field(min_length=1)
+
+
+@frozen
+class Moves(Frozen):
+    propose: Move
+    sign: Move
+    reject: Move
+    withdraw: Move
+    message: Move
+    statement: Move
+
+
+@frozen
+class TermSheetRules(Frozen):
+    value_track: str = Field(description="The track prices are anchored on")
+    price_min: int = Field(ge=1)
+    price_max: int
+    rounds_to_close_max: int = Field(ge=1)
+    max_live_per_proposer: int = Field(ge=1)
+    message_max_chars: int = Field(ge=1)
+
+
+@frozen
+class DealRisk(Frozen):
+    """How a closed deal changes the security risk (GAME.md: mitigations and control)."""
+
+    track: str
+    mitigation_relief: dict[Mitigation, int]
+    algorithm_relief: dict[Algorithm, int]
+    control_relief: int
+    control_max_seller_stake: int = Field(ge=0, le=100)
+
+
+@frozen
+class DueDiligence(Frozen):
+    """What due diligence reveals: a seller's brief field, give or take ``noise``."""
+
+    reveals: str
+    noise: int = Field(ge=0)
+
+
+# --- news, briefs, scoring, outcomes, timeline ------------------------------------------
+
+
+@frozen
+class NewsCard(Frozen):
+    id: str
+    headline: str
+    quote: str = Field(min_length=20)
+    effects: Effects = Effects()
+
+
+@frozen
+class NewsDeck(Frozen):
+    first: str | None = None
+    cards: tuple[NewsCard, ...] = Field(min_length=1)
+
+
+@frozen
+class NumberRange(Frozen):
+    min: float
+    max: float
+    step: float = Field(default=1, gt=0)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> NumberRange:
+        if self.min > self.max:
+            raise ValueError(f"min {self.min:g} is above max {self.max:g}")
+        return self
+
+
+@frozen
+class Choice(Frozen):
+    choose_from: tuple[str, ...] = Field(min_length=1)
+    pick: int = Field(ge=1)
+
+
+BriefField = NumberRange | Choice
+
+Metric = Literal[
+    "outcome",
+    "track_low",
+    "track_high",
+    "risk_tolerance",
+    "essential_mitigations",
+    "seller_price",
+    "buyer_surplus",
+    "within_capital",
+    "keeps_algorithm",
+    "keeps_world",
+    "endorsed_deal",
+    "us_ownership",
+    "in_deal",
+]
+
+
+@frozen
+class Objective(Frozen):
+    """One weighted objective; a metric in ``divestiture.game.scoring`` scores it 0..1."""
+
+    label: str
+    metric: Metric
+    public: bool = True
+    weight: float = Field(ge=0)
+    weight_from: dict[str, float] = Field(default_factory=dict)
+    track: str | None = None
+    spread: float | None = Field(default=None, gt=0)
+    by_outcome: dict[str, float] = Field(default_factory=dict)
+    by_scope: dict[Scope, float] = Field(default_factory=dict)
+    by_algorithm: dict[Algorithm, float] = Field(default_factory=dict)
+
+
+@frozen
+class Outcome(Frozen):
+    id: str
+    name: str
+    kind: OutcomeKind
+    buyers: tuple[SeatId, ...] = ()
+    description: str
+
+
+@frozen
+class Ending(Frozen):
+    effects: Effects = Effects()
+
+
+@frozen
+class Endings(Frozen):
+    ban_flag: str
+    on_ban: Ending = Ending()
+    on_stalemate: Ending = Ending()
+    on_deal: Ending = Ending()
+
+
+@frozen
+class TimelineEntry(Frozen):
+    date: str = Field(pattern=r"^\d{4}-\d{2}-\d{2}$")
+    event: str
+
+
+@frozen
+class Scenario(Frozen):
+    """A whole scenario, as loaded from a rules file."""
+
+    id: str
+    title: str
+    summary: str
+    source: str
+    seats: tuple[Seat, ...] = Field(min_length=2)
+    roles: Roles
+    tracks: dict[str, Track]
+    rounds: Rounds
+    start_for_sale: Scope
+    scope_names: dict[Scope, str]
+    mitigation_names: dict[Mitigation, str]
+    algorithm_names: dict[Algorithm, str]
+    moves: Moves
+    levers: dict[str, Lever]
+    term_sheets: TermSheetRules
+    deal_risk: DealRisk
+    due_diligence: DueDiligence
+    news: NewsDeck
+    briefs: dict[SeatId, dict[str, BriefField]]
+    scoring: dict[SeatId, tuple[Objective, ...]]
+    outcomes: tuple[Outcome, ...]
+    endings: Endings
+    timeline: tuple[TimelineEntry, ...]
+    bots: BotRules
+
+    @field_validator("seats")
+    @classmethod
+    def _unique_seats(cls, seats: tuple[Seat, ...]) -> tuple[Seat, ...]:
+        ids = [s.id for s in seats]
+        if len(set(ids)) != len(ids):
+            raise ValueError("seat ids must be unique")
+        return seats
+
+    # -- convenience -------------------------------------------------------------
+
+    @property
+    def seat_ids(self) -> tuple[SeatId, ...]:
+        """The ids of the seats in play (optional seats that are off are left out)."""
+        return tuple(s.id for s in self.seats if s.enabled)
+
+    @property
+    def parties(self) -> tuple[SeatId, ...]:
+        """Seats that can be party to a term sheet: the buyers and the seller."""
+        return (*self.roles.buyers, self.roles.seller)
+
+    def seat(self, seat_id: SeatId) -> Seat:
+        """The seat with this id (KeyError if there is none)."""
+        return self._seats_by_id[seat_id]
+
+    def seat_name(self, seat_id: SeatId) -> str:
+        """The name of the seat with this id (KeyError if there is none)."""
+        return self._names[seat_id]
+
+    def outcome(self, outcome_id: str) -> Outcome:
+        """The outcome class with this id (KeyError if there is none)."""
+        return self._outcomes_by_id[outcome_id]
+
+    def card(self, card_id: str) -> NewsCard:
+        """The news card with this id (KeyError if there is none)."""
+        return self._cards_by_id[card_id]
+
+    def lever_holders(self, phase: Phase) -> frozenset[SeatId]:
+        """The seats in play that hold a lever of ``phase``."""
+        return self._holders[phase]
+
+    # Looked up at every action: indexed once (the model is frozen, so they stay right).
+    @cached_property
+    def _holders(self) -> dict[Phase, frozenset[SeatId]]:
+        in_play = set(self.seat_ids)
+        return {
+            phase: frozenset(
+                s
+                for lv in self.levers.values()
+                if lv.phase == phase
+                for s in lv.seats
+                if s in in_play
+            )
+            for phase in Phase
+        }
+
+    @cached_property
+    def _seats_by_id(self) -> dict[SeatId, Seat]:
+        return {s.id: s for s in self.seats}
+
+    @cached_property
+    def _names(self) -> dict[SeatId, str]:
+        return {s.id: s.name for s in self.seats}
+
+    @cached_property
+    def plural_seats(self) -> frozenset[SeatId]:
+        """The seats whose names take a plural verb ("Investors pass")."""
+        return frozenset(s.id for s in self.seats if s.plural)
+
+    @cached_property
+    def _outcomes_by_id(self) -> dict[str, Outcome]:
+        return {o.id: o for o in self.outcomes}
+
+    @cached_property
+    def _cards_by_id(self) -> dict[str, NewsCard]:
+        return {c.id: c for c in self.news.cards}
+
+    # -- cross-reference checks ----------------------------------------------------------
+
+    def problems(self) -> list[tuple[str, str]]:
+        """Every inconsistency between parts of the file, as (place, message)."""
+        return list(_cross_checks(self))
+
+
+def _cross_checks(sc: Scenario) -> Iterator[tuple[str, str]]:
+    seats = {s.id for s in sc.seats}
+    tracks = set(sc.tracks)
+    outcome_ids = {o.id for o in sc.outcomes} | {k.value for k in OutcomeKind}
+    flags_set = {f for lv in sc.levers.values() for f in lv.effects.flags}
+    flags_set |= {f for c in sc.news.cards for f in c.effects.flags}
+
+    r = sc.rounds
+    if len(r.names) < r.count:
+        yield "rounds.names", f"names {len(r.names)} rounds but count is {r.count}"
+    for phase in (Phase.NEWS, Phase.NEGOTIATE, Phase.GOVERNMENT, Phase.RESOLVE):
+        if phase not in r.phases:
+            yield "rounds.phases", f"phase '{phase}' is not described"
+    yield from _check_changes("rounds.drift", r.drift, sc)
+
+    roles = sc.roles
+    for name, seat in (("seller", roles.seller), ("president", roles.president)):
+        if seat not in seats:
+            yield f"roles.{name}", f"'{seat}' is not a seat"
+    if roles.regulator not in seats:
+        yield "roles.regulator", f"'{roles.regulator}' is not a seat"
+    for i, b in enumerate(roles.buyers):
+        if b not in seats:
+            yield f"roles.buyers.{i}", f"'{b}' is not a seat"
+
+    for mname in Moves.field_names():
+        move: Move = getattr(sc.moves, mname)
+        for i, s in enumerate(move.seats):
+            if s not in seats:
+                yield f"moves.{mname}.seats.{i}", f"'{s}' is not a seat"
+    for mname in ("propose", "sign", "reject", "withdraw"):
+        move = getattr(sc.moves, mname)
+        for i, s in enumerate(move.seats):
+            if s in seats and s not in sc.parties:
+                yield f"moves.{mname}.seats.{i}", f"'{s}' cannot be party to a term sheet"
+
+    for lid, lv in sc.levers.items():
+        where = f"levers.{lid}"
+        for i, s in enumerate(lv.seats):
+            if s not in seats:
+                yield f"{where}.seats.{i}", f"'{s}' is not a seat"
+        yield from _check_effects(f"{where}.effects", lv.effects, sc)
+        for req in lv.requires.tracks:
+            if req not in tracks:
+                yield f"{where}.requires.tracks.{req}", f"'{req}' is not a track"
+        for i, f in enumerate((*lv.requires.flags_all,)):
+            if f not in flags_set:
+                yield f"{where}.requires.flags_all.{i}", f"no lever or card ever sets flag '{f}'"
+        if lv.mechanic in OPTION_MECHANICS and not lv.options:
+            yield f"{where}.options", f"mechanic '{lv.mechanic}' needs options"
+        if lv.mechanic in ("order_divestiture", "put_up_for_sale"):
+            for i, o in enumerate(lv.options):
+                if o not in Scope.__members__.values():
+                    yield f"{where}.options.{i}", f"'{o}' is not a scope (us, us_plus, global)"
+        if lv.mechanic == "extend_deadline" and lv.extend_rounds < 1:
+            yield f"{where}.extend_rounds", "extend_deadline needs extend_rounds of at least 1"
+        if lv.mechanic in ("clear_deal", "block_deal") and lv.phase != Phase.RESOLVE:
+            yield f"{where}.phase", f"'{lv.mechanic}' must be in the resolve phase"
+
+    ts = sc.term_sheets
+    if ts.price_max <= ts.price_min:
+        yield "term_sheets.price_max", f"{ts.price_max} is not above price_min {ts.price_min}"
+
+    card_ids = [c.id for c in sc.news.cards]
+    for i, c in enumerate(sc.news.cards):
+        if card_ids.count(c.id) > 1:
+            yield f"news.cards.{i}.id", f"'{c.id}' is used by more than one card"
+        yield from _check_effects(f"news.cards.{i}.effects", c.effects, sc)
+    if sc.news.first is not None and sc.news.first not in card_ids:
+        yield "news.first", f"'{sc.news.first}' is not a card"
+    if len(sc.news.cards) < r.count + 1:
+        yield (
+            "news.cards",
+            f"{len(sc.news.cards)} cards cannot cover {r.count} rounds and an extension",
+        )
+
+    for seat in sc.seat_ids:
+        if seat not in sc.briefs:
+            yield "briefs", f"seat '{seat}' has no brief"
+        if seat not in sc.scoring:
+            yield "scoring", f"seat '{seat}' has no scoring"
+    for seat in sc.briefs:
+        if seat not in seats:
+            yield f"briefs.{seat}", f"'{seat}' is not a seat"
+    for seat, objectives in sc.scoring.items():
+        if seat not in seats:
+            yield f"scoring.{seat}", f"'{seat}' is not a seat"
+            continue
+        brief = sc.briefs.get(seat, {})
+        for i, ob in enumerate(objectives):
+            where = f"scoring.{seat}.{i}"
+            for f in ob.weight_from:
+                if f not in brief:
+                    yield f"{where}.weight_from.{f}", f"'{f}' is not in {seat}'s brief"
+            for key in ob.by_outcome:
+                if key not in outcome_ids:
+                    yield f"{where}.by_outcome.{key}", f"'{key}' is not an outcome"
+            if ob.metric in ("track_low", "track_high") and ob.track not in tracks:
+                yield f"{where}.track", f"metric '{ob.metric}' needs a track, got '{ob.track}'"
+            for field in _METRIC_BRIEF_FIELDS.get(ob.metric, ()):
+                if field not in brief:
+                    yield f"{where}.metric", f"'{ob.metric}' needs '{field}' in {seat}'s brief"
+            if ob.metric in _METRIC_NEEDS_SPREAD and ob.spread is None:
+                yield f"{where}.spread", f"metric '{ob.metric}' needs a spread"
+
+    for i, out in enumerate(sc.outcomes):
+        for j, b in enumerate(out.buyers):
+            if b not in roles.buyers:
+                yield f"outcomes.{i}.buyers.{j}", f"'{b}' is not a buyer"
+    kinds = {o.kind for o in sc.outcomes}
+    for kind in OutcomeKind:
+        if kind not in kinds:
+            yield "outcomes", f"no outcome of kind '{kind}'"
+    if sc.endings.ban_flag not in flags_set:
+        yield "endings.ban_flag", f"no lever or card ever sets flag '{sc.endings.ban_flag}'"
+    if ts.value_track not in tracks:
+        yield "term_sheets.value_track", f"'{ts.value_track}' is not a track"
+    for scope in Scope:
+        if scope not in sc.scope_names:
+            yield "scope_names", f"scope '{scope}' has no name"
+    for mitigation in Mitigation:
+        if mitigation not in sc.mitigation_names:
+            yield "mitigation_names", f"'{mitigation}' has no name"
+    for algorithm in Algorithm:
+        if algorithm not in sc.algorithm_names:
+            yield "algorithm_names", f"'{algorithm}' has no name"
+    yield from _check_bots(sc)
+    if sc.deal_risk.track not in tracks:
+        yield "deal_risk.track", f"'{sc.deal_risk.track}' is not a track"
+    if sc.due_diligence.reveals not in sc.briefs.get(roles.seller, {}):
+        yield "due_diligence.reveals", f"'{sc.due_diligence.reveals}' is not in the seller's brief"
+    for name in ("on_ban", "on_stalemate", "on_deal"):
+        yield from _check_effects(f"endings.{name}.effects", getattr(sc.endings, name).effects, sc)
+
+
+def _check_bots(sc: Scenario) -> Iterator[tuple[str, str]]:
+    bots = sc.bots
+    for level in ("easy", "normal", "hard"):
+        if level not in bots.difficulties:
+            yield "bots.difficulties", f"difficulty '{level}' is missing"
+    for seat in sc.seat_ids:
+        if len(bots.personalities.get(seat, {})) < 2:
+            yield f"bots.personalities.{seat}", "needs at least two personalities"
+    for seat, table in bots.personalities.items():
+        if seat not in {s.id for s in sc.seats}:
+            yield f"bots.personalities.{seat}", f"'{seat}' is not a seat"
+        for pid, p in table.items():
+            if p.curve not in bots.curves:
+                yield f"bots.personalities.{seat}.{pid}.curve", f"'{p.curve}' is not a curve"
+
+
+_METRIC_BRIEF_FIELDS: dict[str, tuple[str, ...]] = {
+    "risk_tolerance": ("risk_tolerance",),
+    "essential_mitigations": ("essential",),
+    "seller_price": ("reservation_us", "reservation_us_plus", "reservation_global"),
+    "buyer_surplus": ("walk_away",),
+    "within_capital": ("capital",),
+}
+_METRIC_NEEDS_SPREAD = frozenset({"risk_tolerance", "seller_price", "buyer_surplus"})
+
+
+def _check_effects(where: str, effects: Effects, sc: Scenario) -> Iterator[tuple[str, str]]:
+    yield from _check_changes(f"{where}.tracks", effects.tracks, sc)
+
+
+def _check_changes(
+    where: str, changes: dict[str, TrackChange], sc: Scenario
+) -> Iterator[tuple[str, str]]:
+    for tid, change in changes.items():
+        track = sc.tracks.get(tid)
+        if track is None:
+            yield f"{where}.{tid}", f"'{tid}' is not a track"
+            continue
+        for op in ("set", "at_least", "at_most"):
+            v = getattr(change, op)
+            if v is not None and not track.min <= v <= track.max:
+                yield (
+                    f"{where}.{tid}.{op}",
+                    f"{v} is outside {tid}'s range {track.min}..{track.max}",
+                )
+
+
+# --- loading ---------------------------------------------------------------------------
+
+
+class ScenarioError(Exception):
+    """A rules file that cannot be used; ``problems`` lists every reason."""
+
+    def __init__(self, path: Path, problems: list[str]) -> None:
+        self.path = path
+        self.problems = problems
+        super().__init__(f"{path}: " + "; ".join(problems))
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Read and validate a rules file.
+
+    Raises:
+        ScenarioError: the file is missing, is not YAML, or breaks the rules format;
+            every problem is listed with its place in the file.
+    """
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ScenarioError(p, ["file not found"]) from None
+    except (OSError, UnicodeDecodeError) as e:
+        raise ScenarioError(p, [f"cannot read file: {e}"]) from None
+    return parse_scenario(text, p, source_dir=p.parent)
+
+
+def parse_scenario(
+    text: str, path: Path = Path("<rules>"), source_dir: Path | None = None
+) -> Scenario:
+    """Validate the YAML ``text`` of a rules file (``path`` is used in messages).
+
+    With ``source_dir``, the scenario's source article is read from there and every
+    news quote and lever source must appear in it word for word.
+    """
+    try:
+        data = yaml.load(text, Loader=_LOADER)
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        where = f"line {mark.line + 1}: " if mark is not None else ""
+        problem = getattr(e, "problem", None) or str(e).splitlines()[0]
+        raise ScenarioError(path, [f"not valid YAML: {where}{problem}"]) from None
+    if not isinstance(data, dict):
+        raise ScenarioError(path, ["the file must be a YAML mapping of sections"])
+    try:
+        scenario = Scenario.model_validate(data)
+    except ValidationError as e:
+        problems = [_pydantic_problem(err) for err in e.errors()]
+        root = yaml.compose(text, Loader=_LOADER)  # only now: for the problems' line numbers
+        raise ScenarioError(path, [_with_line(root, w, m) for w, m in problems]) from None
+    found = scenario.problems()
+    if source_dir is not None:
+        found += _check_quotes(scenario, source_dir / scenario.source)
+    if found:
+        root = yaml.compose(text, Loader=_LOADER)
+        raise ScenarioError(path, [_with_line(root, w, m) for w, m in found])
+    return scenario
+
+
+# libyaml's parser when PyYAML has it (about seven times faster), else the pure one.
+_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+_QUOTES = str.maketrans("\u2018\u2019\u201c\u201d", "''\"\"")
+
+
+def _normalise(text: str) -> str:
+    text = text.translate(_QUOTES)
+    return " ".join(text.split())
+
+
+def _check_quotes(sc: Scenario, source: Path) -> list[tuple[str, str]]:
+    """News quotes and lever sources must be the article's own words."""
+    try:
+        article = _normalise(source.read_text(encoding="utf-8"))
+    except OSError:
+        return [("source", f"cannot read the source article '{source}'")]
+    problems = [
+        (f"news.cards.{i}.quote", f"card '{c.id}' quotes words that are not in {source.name}")
+        for i, c in enumerate(sc.news.cards)
+        if _normalise(c.quote) not in article
+    ]
+    problems += [
+        (f"levers.{lid}.source", f"'{lv.source[:40]}...' is not in {source.name}")
+        for lid, lv in sc.levers.items()
+        if lv.source and _normalise(lv.source) not in article
+    ]
+    return problems
+
+
+def _pydantic_problem(err: Any) -> tuple[str, str]:
+    # Drop the union-member names pydantic inserts in a location (e.g. 'NumberRange').
+    loc = [str(x) for x in err["loc"] if not re.fullmatch(r"[A-Z]\w*|function-\w+.*", str(x))]
+    msg = str(err["msg"]).removeprefix("Value error, ")
+    field = re.match(r"^(\w+): ", msg)
+    if err["type"] == "value_error" and field:
+        loc.append(field.group(1))
+        return ".".join(loc), msg[field.end() :]
+    if err["type"] in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
+        msg = f"{err['input']!r}: {msg.lower()}"
+    elif err["type"] == "missing":
+        msg = "is missing"
+    elif err["type"] == "unexpected_keyword_argument":  # a field the rules do not have
+        msg = "is not a known field"
+    elif "input" in err and not isinstance(err["input"], dict | list):
+        msg = f"{err['input']!r}: {msg}"
+    return ".".join(loc) or "(top)", msg
+
+
+def _with_line(root: yaml.Node | None, where: str, message: str) -> str:
+    line = _line_of(root, where.split(".")) if root is not None else None
+    at = f" (line {line})" if line is not None else ""
+    return f"{where}: {message}{at}"
+
+
+def _line_of(node: yaml.Node, path: list[str]) -> int | None:
+    """The 1-based line where ``path`` (dotted keys and list indexes) is written."""
+    line = node.start_mark.line + 1
+    for key in path:
+        if isinstance(node, yaml.MappingNode):
+            for k, v in node.value:
+                if k.value == key:
+                    node, line = v, k.start_mark.line + 1
+                    break
+            else:
+                return line
+        elif isinstance(node, yaml.SequenceNode) and key.isdigit() and int(key) < len(node.value):
+            node = node.value[int(key)]
+            line = node.start_mark.line + 1
+        else:
+            return line
+    return line
+
+
+SCENARIO_DIR = shipped_folder("rules")
+DEFAULT_SCENARIO = SCENARIO_DIR / "tiktok_2020.yaml"

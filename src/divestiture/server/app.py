@@ -1,0 +1,510 @@
+"""The websockets handler: parse, authorise, route to the room, reply.
+
+One ``Connection`` per socket, with an outbound queue and a writer task, so a
+room sending to thirty members never waits on a slow one. The queue is bounded:
+a connection that falls behind gets only the latest view (what it missed is
+merged into it), and one that falls far behind is closed (1013) and resumes.
+Every bad frame gets a typed error and changes nothing; only a flood (1008) or
+an oversized frame (1009, from the websockets library) closes the connection.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+from websockets.asyncio.server import Server, ServerConnection, serve
+from websockets.exceptions import ConnectionClosed
+from websockets.frames import CloseCode
+
+from divestiture import __version__
+from divestiture.game.errors import GameError
+from divestiture.game.types import FACILITATOR, SPECTATOR, SeatId
+from divestiture.server.lobby import Lobby, LobbyError
+from divestiture.server.logs import log
+from divestiture.server.protocol import (
+    CLIENT_ADAPTER,
+    MAX_FRAME_BYTES,
+    PROTOCOL_VERSION,
+    RATE_BURST,
+    RATE_PER_SECOND,
+    Act,
+    AddBots,
+    ClientMessage,
+    CreateRoom,
+    Encoded,
+    EndPhase,
+    ErrorMsg,
+    Hello,
+    Join,
+    Joined,
+    LockSeats,
+    Presence,
+    Refusal,
+    Resume,
+    Role,
+    RoomCreated,
+    TeamSay,
+    Timer,
+    ViewMsg,
+    Watch,
+    Welcome,
+    _Out,
+)
+from divestiture.server.rooms import Room
+from divestiture.server.store import AsyncStore, StoreError
+
+SERVER_NAME = f"divestiture/{__version__}"
+FLOOD = 3 * RATE_BURST  # messages of debt before the connection is closed
+BEHIND = 32  # unsent messages past which superseded views, timers and presences are merged
+# Unsent messages past which the connection is closed (it resumes): well above what
+# entering a room sends at once (a view and each seat's last TEAM_REPLAY team lines).
+FAR_BEHIND = 5000
+# What a later message of the same type replaces: the latest view (with the
+# events of those it replaces), the latest timer, the latest presence.
+_SUPERSEDED = (ViewMsg, Timer, Presence)
+_KNOWN_TYPES = {
+    "hello",
+    "create_room",
+    "join",
+    "watch",
+    "resume",
+    "act",
+    "team",
+    "end_phase",
+    "add_bots",
+    "lock_seats",
+}
+
+
+@dataclass
+class RateLimit:
+    """A token bucket that may go into debt: every message costs a token, refused or not,
+    so a client that keeps sending past the limit sinks until it is flooding."""
+
+    tokens: float = RATE_BURST
+    last: float = field(default_factory=time.monotonic)
+
+    def take(self) -> bool:
+        now = time.monotonic()
+        self.tokens = min(RATE_BURST, self.tokens + (now - self.last) * RATE_PER_SECOND)
+        self.last = now
+        self.tokens -= 1
+        return self.tokens >= 0
+
+    @property
+    def flooding(self) -> bool:
+        return self.tokens < -FLOOD
+
+
+class Connection:
+    """One client socket: who it is, and its outbound queue."""
+
+    def __init__(self, ws: ServerConnection) -> None:
+        self.ws = ws
+        self.peer = _peer(ws)
+        self.address = _address(ws)
+        self.role: Role = SPECTATOR
+        self.name = ""
+        self.room: Room | None = None
+        self.greeted = False
+        self._out: deque[Encoded] = deque()
+        self._merge_at = BEHIND
+        self._ready = asyncio.Event()
+        self._closed = False
+        self._closing: asyncio.Task[None] | None = None
+        self._writer = asyncio.create_task(self._write())
+
+    @property
+    def behind(self) -> int:
+        """How many messages are waiting to be sent."""
+        return len(self._out)
+
+    def send(self, message: _Out | Encoded) -> None:
+        if self._closed:
+            return
+        self._out.append(message if isinstance(message, Encoded) else Encoded.of(message))
+        if len(self._out) > self._merge_at:
+            self._catch_up()
+            # Not again until the queue has doubled: merging stays O(1) a message even
+            # while a burst that cannot be merged (a room's team history) is queued.
+            self._merge_at = max(BEHIND, 2 * len(self._out))
+            if len(self._out) > FAR_BEHIND:
+                self._give_up()
+                return
+        self._ready.set()
+
+    def error(self, code: str, message: str, action_id: str | None = None) -> None:
+        version = self.room.state.version if self.room is not None else None
+        self.send(ErrorMsg(code=code, message=message, id=action_id, version=version))
+        log.info("error %s to %s: %s", code, self.peer, message)
+
+    async def drop(self) -> None:
+        """Stop sending at once, dropping what is queued (the connection is being closed)."""
+        self._closed = True
+        self._writer.cancel()
+        await asyncio.gather(self._writer, return_exceptions=True)
+
+    async def close(self) -> None:
+        """Send what is queued, then stop."""
+        self._closed = True
+        self._ready.set()
+        await asyncio.gather(self._writer, return_exceptions=True)
+        if self._closing is not None:
+            await asyncio.gather(self._closing, return_exceptions=True)
+
+    async def _write(self) -> None:
+        while True:
+            while not self._out:
+                if self._closed:
+                    return
+                self._ready.clear()
+                await self._ready.wait()
+            text = self._out.popleft().text
+            if len(self._out) < BEHIND:
+                self._merge_at = BEHIND
+            try:
+                await self.ws.send(text)
+            except ConnectionClosed:
+                return
+
+    def _catch_up(self) -> None:
+        """Merge what later messages supersede: views into the latest (with every event
+        line of the ones it replaces; a history view replaces all before it), and keep
+        the latest timer and presence. Acks, errors and team lines all stay, in order."""
+        last: dict[type[_Out], int] = {}
+        for n, item in enumerate(self._out):
+            last[type(item.message)] = n
+        views: list[ViewMsg] = []
+        kept: deque[Encoded] = deque()
+        for n, item in enumerate(self._out):
+            message, latest = item.message, n == last[type(item.message)]
+            if isinstance(message, ViewMsg):
+                views = [message] if message.history else [*views, message]
+                if latest:
+                    kept.append(item if len(views) == 1 else Encoded.of(_merged(views)))
+            elif latest or not isinstance(message, _SUPERSEDED):
+                kept.append(item)
+        self._out = kept
+
+    def _give_up(self) -> None:
+        """Far behind even so (it reads nothing, and keeps being sent acks and team
+        lines): close it; a client resumes and gets the whole story again."""
+        log.info("closing %s: %d messages behind", self.peer, len(self._out))
+        self._closed = True
+        self._out.clear()
+        self._writer.cancel()
+        self._closing = asyncio.create_task(
+            self.ws.close(CloseCode.TRY_AGAIN_LATER, "too far behind; resume")
+        )
+
+
+def _merged(views: list[ViewMsg]) -> ViewMsg:
+    """The last view, with the event lines of all of them, in order."""
+    lines = tuple(line for v in views for line in v.events)
+    return views[-1].model_copy(update={"events": lines, "history": views[0].history})
+
+
+class App:
+    """Routes each client message to the lobby or the connection's room."""
+
+    def __init__(self, lobby: Lobby) -> None:
+        self.lobby = lobby
+
+    async def handler(self, ws: ServerConnection) -> None:
+        conn = Connection(ws)
+        limit = RateLimit()
+        log.info("connection from %s", conn.peer)
+        try:
+            async for frame in ws:
+                await asyncio.sleep(0)  # let the writers run between two buffered frames
+                if not limit.take():
+                    if limit.flooding:
+                        log.info("closing %s: flooding", conn.peer)
+                        await ws.close(CloseCode.POLICY_VIOLATION, "too many messages")
+                        break
+                    conn.error(
+                        "rate_limited",
+                        f"more than {RATE_PER_SECOND:.0f} messages a second; this one was dropped",
+                        _peek_id(frame),
+                    )
+                    continue
+                await self._handle(conn, frame)
+        except ConnectionClosed:
+            pass
+        finally:
+            if conn.room is not None:
+                conn.room.leave(conn)
+            await conn.close()
+            log.info("disconnect %s (%s)", conn.peer, conn.role if conn.room else "no room")
+
+    async def _handle(self, conn: Connection, frame: str | bytes) -> None:
+        """Parse and route one frame; whatever goes wrong, the connection stays open."""
+        message: ClientMessage | None = None
+        try:
+            message = self._parse(conn, frame)
+            if message is not None:
+                await self._route(conn, message)
+        except ConnectionClosed:
+            raise
+        except Exception:  # a bug of ours: say so, log it, and keep the connection
+            log.exception("internal error on a message from %s", conn.peer)
+            action_id = getattr(message, "id", None) if message is not None else _peek_id(frame)
+            conn.error("internal_error", "the server failed on that message", action_id)
+
+    def _parse(self, conn: Connection, frame: str | bytes) -> ClientMessage | None:
+        if isinstance(frame, bytes):
+            conn.error("bad_message", "send JSON text frames, not binary")
+            return None
+        try:
+            data = json.loads(frame)
+        except json.JSONDecodeError as e:
+            conn.error("bad_json", f"the frame is not JSON: {e.msg} at character {e.pos}")
+            return None
+        except RecursionError:
+            conn.error("bad_json", "the frame is nested too deeply")
+            return None
+        except ValueError as e:  # e.g. an integer of more digits than Python converts
+            conn.error("bad_json", f"the frame is not JSON this server reads: {e}"[:200])
+            return None
+        kind = data.get("type") if isinstance(data, dict) else None
+        if not isinstance(kind, str):
+            conn.error("bad_message", "a message is a JSON object with a 'type'")
+            return None
+        if kind not in _KNOWN_TYPES:
+            conn.error("unknown_type", f"'{kind[:40]}' is not a message type")
+            return None
+        try:
+            return CLIENT_ADAPTER.validate_python(data)
+        except ValidationError as e:
+            code = "invalid_options" if kind == "create_room" and _in_options(e) else "bad_message"
+            conn.error(code, f"{kind}: {_problems(e)}", _action_id(data))
+            return None
+
+    async def _route(self, conn: Connection, msg: ClientMessage) -> None:
+        if isinstance(msg, Hello):
+            if msg.protocol != PROTOCOL_VERSION:
+                conn.error(
+                    "protocol_mismatch",
+                    f"this server speaks protocol {PROTOCOL_VERSION}, not {msg.protocol}",
+                )
+                return
+            conn.greeted = True
+            conn.send(Welcome(server=SERVER_NAME))
+            return
+        if not conn.greeted:
+            conn.error("hello_first", f"say hello with protocol {PROTOCOL_VERSION} first")
+            return
+        action_id = msg.id if isinstance(msg, Act) else None
+        try:
+            await self._dispatch(conn, msg)
+        except Refusal as e:
+            conn.error(e.code, e.message, action_id)
+        except GameError as e:
+            conn.error(e.code, e.message, action_id)
+        except StoreError as e:
+            log.error("store failed: %s", e)
+            conn.error(
+                "storage_failed", "the server could not store that; nothing changed", action_id
+            )
+
+    async def _dispatch(self, conn: Connection, msg: ClientMessage) -> None:
+        match msg:
+            case CreateRoom():
+                await self._create(conn, msg)
+            case Join():
+                await self._join(conn, msg)
+            case Watch():
+                await self._watch(conn, msg)
+            case Resume():
+                await self._resume(conn, msg)
+            case Act():
+                await self._act(conn, msg)
+            case TeamSay():
+                await self._team(conn, msg)
+            case EndPhase():
+                await self._end_phase(conn, msg)
+            case AddBots():
+                await self._add_bots(conn, msg)
+            case LockSeats():
+                await self._lock_seats(conn, msg)
+            case Hello():  # answered before dispatch
+                pass
+
+    # -- one handler per message type -----------------------------------------------------
+
+    async def _create(self, conn: Connection, msg: CreateRoom) -> None:
+        room, token = await self.lobby.create(msg.scenario, msg.options)
+        conn.send(
+            RoomCreated(
+                version=room.state.version,
+                room=room.code,
+                facilitator_token=token,
+                seats=tuple(room.state.seats),
+            )
+        )
+
+    async def _join(self, conn: Connection, msg: Join) -> None:
+        seated, token = await self.lobby.join(msg.room, msg.seat, msg.name)
+        self._seat(conn, seated.room, seated.role, seated.name, token)
+        log.info(
+            "room %s: %s joined %s from %s", seated.room.code, seated.name, seated.role, conn.peer
+        )
+
+    async def _watch(self, conn: Connection, msg: Watch) -> None:
+        room = await self.lobby.get(msg.room)
+        self._seat(conn, room, SPECTATOR, "spectator", None)
+
+    async def _resume(self, conn: Connection, msg: Resume) -> None:
+        seated = await self.lobby.resume(msg.room, msg.token)
+        if seated.role in seated.room.bots:
+            raise LobbyError("seat_taken", f"a bot now plays {seated.role}")
+        self._seat(conn, seated.room, seated.role, seated.name, None)
+        log.info("room %s: %s back in %s", seated.room.code, seated.name, seated.role)
+
+    async def _act(self, conn: Connection, msg: Act) -> None:
+        room = self._room_of(conn, msg.id)
+        if room is None:
+            return
+        if conn.role in (SPECTATOR, FACILITATOR):
+            conn.error("not_a_seat", "only a seat's players act; join a seat first", msg.id)
+            return
+        if msg.seat is not None and msg.seat != conn.role:
+            conn.error(
+                "not_your_seat", f"this connection plays {conn.role}, not {msg.seat}", msg.id
+            )
+            return
+        await room.submit(conn.role, msg.action, msg.id, reply_to=conn)
+
+    async def _team(self, conn: Connection, msg: TeamSay) -> None:
+        room = self._room_of(conn)
+        if room is None:
+            return
+        if conn.role in (SPECTATOR, FACILITATOR):
+            conn.error("not_a_seat", "only a seat's players have a team channel")
+            return
+        await room.say_to_team(SeatId(conn.role), conn.name, msg.text)
+
+    async def _end_phase(self, conn: Connection, msg: EndPhase) -> None:
+        room = self._facilitated(conn)
+        if room is not None:
+            # The phase the facilitator saw: the version it names, or (without one)
+            # the room's as the message arrives, before waiting for the room's lock.
+            seen = msg.version if msg.version is not None else room.state.version
+            await room.end_phase(seen, reply_to=conn)
+
+    async def _add_bots(self, conn: Connection, msg: AddBots) -> None:
+        room = self._facilitated(conn)
+        if room is None:
+            return
+        seated = room.seat_names()
+        seats = msg.seats or tuple(s for s, names in seated.items() if not names)
+        for seat in seats:
+            if seat not in room.state.seats:
+                raise LobbyError("unknown_seat", f"'{seat}' is not a seat")
+        await room.add_bots({s: msg.bot for s in seats if s not in room.bots})
+
+    async def _lock_seats(self, conn: Connection, msg: LockSeats) -> None:
+        room = self._facilitated(conn)
+        if room is not None:
+            await room.lock_seats(msg.locked)  # everyone's presence is the answer
+
+    # -- helpers --------------------------------------------------------------------------
+
+    def _seat(self, conn: Connection, room: Room, role: Role, name: str, token: str | None) -> None:
+        if conn.room is not None:
+            conn.room.leave(conn)
+        conn.room, conn.role, conn.name = room, role, name
+        conn.send(
+            Joined(version=room.state.version, room=room.code, role=role, name=name, token=token)
+        )
+        room.admit(conn)
+
+    def _room_of(self, conn: Connection, action_id: str | None = None) -> Room | None:
+        if conn.room is None:
+            conn.error("not_joined", "join a room first", action_id)
+        return conn.room
+
+    def _facilitated(self, conn: Connection) -> Room | None:
+        room = self._room_of(conn)
+        if room is not None and conn.role != FACILITATOR:
+            conn.error("not_facilitator", "only the facilitator can do that")
+            return None
+        return room
+
+
+def _peer(ws: ServerConnection) -> str:
+    address = ws.remote_address
+    return f"{address[0]}:{address[1]}" if address else "?"
+
+
+def _address(ws: ServerConnection) -> str:
+    """The IP address a connection comes from (two seats from one address stand out)."""
+    address = ws.remote_address
+    return str(address[0]) if address else "?"
+
+
+def _problems(e: ValidationError) -> str:
+    parts = []
+    for err in e.errors()[:3]:
+        place = ".".join(str(p) for p in err["loc"])
+        parts.append(f"{place}: {err['msg']}" if place else err["msg"])
+    more = len(e.errors()) - 3
+    return "; ".join(parts) + (f" (and {more} more)" if more > 0 else "")
+
+
+def _in_options(e: ValidationError) -> bool:
+    """Whether every problem is in ``create_room.options``."""
+    return all(err["loc"][:2] == ("create_room", "options") for err in e.errors())
+
+
+def _action_id(data: dict[str, Any]) -> str | None:
+    value = data.get("id")
+    return value if isinstance(value, str) and len(value) <= 64 else None
+
+
+def _peek_id(frame: str | bytes) -> str | None:
+    """The action id in a frame that is not otherwise read (it is being refused)."""
+    try:
+        data = json.loads(frame)
+    except (ValueError, RecursionError):
+        return None
+    return _action_id(data) if isinstance(data, dict) and data.get("type") == "act" else None
+
+
+async def start_server(
+    host: str, port: int, data_dir: Path, *, bot_delay: float | None = None
+) -> tuple[Server, Lobby, AsyncStore]:
+    """Open the store, load every unfinished game, and listen.
+
+    ``port`` 0 picks a free port (``server.sockets[0].getsockname()`` tells which).
+    """
+    store = await asyncio.to_thread(AsyncStore, data_dir / "divestiture.sqlite3")
+    lobby = Lobby(store, bot_delay=bot_delay)
+    resumed = await lobby.load_unfinished()
+    if resumed:
+        log.info("resumed %d unfinished room(s) from %s", resumed, data_dir)
+    app = App(lobby)
+    server = await serve(
+        app.handler,
+        host,
+        port,
+        max_size=MAX_FRAME_BYTES,
+        ping_interval=20,
+        ping_timeout=20,
+        close_timeout=2,
+    )
+    return server, lobby, store
+
+
+async def stop_server(server: Server, lobby: Lobby, store: AsyncStore) -> None:
+    server.close()
+    await server.wait_closed()
+    await lobby.close()
+    await asyncio.to_thread(store.close)

@@ -1,0 +1,347 @@
+"""Every room of a server: created with a code and tokens, or loaded back from the store.
+
+Loading replays the room's log (from its latest snapshot) in a worker thread, so
+a server that restarts after a crash resumes every game where it was.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from divestiture.game.engine import apply, start
+from divestiture.game.events import Event
+from divestiture.game.scenario import SCENARIO_DIR, Scenario, ScenarioError, load_scenario
+from divestiture.game.state import GameState
+from divestiture.game.types import FACILITATOR, SPECTATOR, SeatId
+from divestiture.server.logs import has_control, log
+from divestiture.server.protocol import Refusal, Role, RoomOptions
+from divestiture.server.recall import bot_json, bot_turns, parse_bot, recall
+from divestiture.server.rooms import Room, check_bot, new_player
+from divestiture.server.store import AsyncStore, NewRoom, RoomRecord, Store, unpickle_state
+
+# Easy to read aloud and to type: no 0/O, no 1/I/L.
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+CODE_LENGTH = 5
+
+
+class LobbyError(Refusal):
+    """A request about rooms that cannot be met; ``code`` is the wire's error code."""
+
+
+def new_token() -> str:
+    """A seat or facilitator token: 192 random bits, URL-safe."""
+    return secrets.token_urlsafe(24)
+
+
+@dataclass(frozen=True, slots=True)
+class Seated:
+    """What a token gives: a role in a room, under a name."""
+
+    room: Room
+    role: Role
+    name: str
+
+
+class Lobby:
+    """The rooms of one server, in memory and in the store."""
+
+    def __init__(
+        self, store: AsyncStore, rules_dir: Path = SCENARIO_DIR, bot_delay: float | None = None
+    ) -> None:
+        self.store = store
+        self.rules_dir = rules_dir
+        self.bot_delay = bot_delay  # overrides every room's (tests: 0)
+        self.rooms: dict[str, Room] = {}
+        self._scenarios: dict[str, Scenario] = {}
+        self._loading: dict[str, asyncio.Future[Room | None]] = {}
+        self.broken: dict[str, str] = {}  # rooms that could not be loaded, and why
+
+    async def scenario(self, scenario_id: str) -> Scenario:
+        """The rules of ``scenario_id``, loaded once (off the event loop)."""
+        if scenario_id not in self._scenarios:
+            path = self.rules_dir / f"{scenario_id}.yaml"
+            if not path.is_file():
+                raise LobbyError("unknown_scenario", f"there is no scenario '{scenario_id}'")
+            try:
+                sc = await asyncio.to_thread(load_scenario, path)
+            except ScenarioError as e:
+                raise LobbyError("bad_scenario", f"{scenario_id}: {e.problems[0]}") from None
+            self._scenarios[scenario_id] = sc
+        return self._scenarios[scenario_id]
+
+    async def create(self, scenario_id: str, options: RoomOptions) -> tuple[Room, str]:
+        """A new room and its facilitator token.
+
+        Raises:
+            LobbyError: the scenario or an option is not valid for it.
+        """
+        sc = await self.scenario(scenario_id)
+        _check_options(sc, options)
+        if self.bot_delay is not None:
+            options = options.model_copy(update={"bot_delay": self.bot_delay})
+        seed = options.seed if options.seed is not None else secrets.randbits(32)
+        code = await self._free_code()
+        opening = start(sc, seed, options.rounds)
+        opened = time.time()
+        room = Room(
+            code=code,
+            scenario_id=scenario_id,
+            scenario=sc,
+            seed=seed,
+            options=options,
+            store=self.store,
+            state=opening.state,
+            events=[(0, e) for e in opening.events],
+            bots=dict(options.bots),
+            bots_since=dict.fromkeys(options.bots, opening.state.version),
+            opened_at=opened,
+        )
+        room.make_players()  # every bot made before anything is stored
+        token = new_token()
+        bots = {seat: bot_json(spec, opening.state.version) for seat, spec in options.bots.items()}
+        new = NewRoom(
+            code, scenario_id, seed, options.model_dump_json(), opening.events, token, bots, opened
+        )
+        await self.store.run(Store.create_room, new)
+        self.rooms[code] = room
+        room.start()
+        log.info(
+            "room %s created (%s, seed %d, bots: %s)",
+            code,
+            scenario_id,
+            seed,
+            ", ".join(sorted(options.bots)) or "none",
+        )
+        return room, token
+
+    async def get(self, code: str) -> Room:
+        """The room with this code, loaded from the store if need be.
+
+        Raises:
+            LobbyError: no such room.
+        """
+        code = code.strip().upper()
+        room = self.rooms.get(code)
+        if room is not None:
+            return room
+        if code in self.broken:
+            raise _unavailable(code)
+        pending = self._loading.get(code)
+        if pending is None:
+            pending = self._loading[code] = asyncio.ensure_future(self._load_or_note(code))
+        try:
+            loaded = await asyncio.shield(pending)
+        finally:
+            self._loading.pop(code, None)
+        if code in self.broken:
+            raise _unavailable(code)
+        if loaded is None:
+            raise LobbyError("unknown_room", f"there is no room '{code}'")
+        return loaded
+
+    async def resume(self, code: str, token: str) -> Seated:
+        """The role a token holds in a room.
+
+        Raises:
+            LobbyError: no such room, or the token is not one of its tokens.
+        """
+        room = await self.get(code)
+        found = await self.store.run(Store.token, room.code, token)
+        if found is None:
+            raise LobbyError("bad_token", f"that token is not valid in room {room.code}")
+        role, name = found
+        return Seated(room, role if role in (FACILITATOR, SPECTATOR) else SeatId(role), name)
+
+    async def join(self, code: str, seat: SeatId, name: str) -> tuple[Seated, str]:
+        """Take ``seat`` (alone or with a team already in it) and get a token for it.
+
+        Raises:
+            LobbyError: no such room or seat, a bot plays the seat, the room's seats
+                are closed, or the name is not one line of printable text.
+        """
+        name = name.strip()
+        if not name or has_control(name):
+            raise LobbyError(
+                "invalid_name", "a name is 1 to 40 characters of text, with no control characters"
+            )
+        room = await self.get(code)
+        if seat not in room.state.seats:
+            seats = ", ".join(room.state.seats)
+            raise LobbyError("unknown_seat", f"'{seat}' is not a seat (choose from {seats})")
+        if seat in room.bots or seat in room.claimed:
+            raise LobbyError("seat_taken", f"a bot plays {seat} in room {room.code}")
+        token = new_token()
+        # Joined at once, before the store is asked: a seat being joined is not an empty
+        # seat for the room's bots to take (Room.bots_for_empty_seats).
+        had = seat in room.joined
+        room.joined.add(seat)
+        try:
+            # The store checks the lock in the transaction that would store the token.
+            stored = await self.store.run(Store.add_seat_token, token, room.code, seat, name)
+        except BaseException:
+            if not had:
+                room.joined.discard(seat)
+            raise
+        if not stored:
+            if not had:
+                room.joined.discard(seat)
+            raise LobbyError(
+                "seats_locked",
+                f"the seats of room {room.code} are closed: ask your teacher to open them"
+                " (if you were in a seat already, your game comes back to it by itself)",
+            )
+        return Seated(room, seat, name), token
+
+    async def load_unfinished(self) -> int:
+        """Load every game that was still being played (after a restart); how many.
+
+        A room that cannot be loaded (its log no longer replays, a stored option or
+        bot the rules no longer have...) is skipped with a line in the log saying
+        why; its data stays in the store, and every other room is served.
+        """
+        codes = await self.store.run(Store.unfinished_rooms)
+        loaded = 0
+        for code in codes:
+            if await self._load_or_note(code) is not None:
+                loaded += 1
+        return loaded
+
+    async def close(self) -> None:
+        for room in list(self.rooms.values()):
+            await room.close()
+
+    async def _free_code(self) -> str:
+        while True:
+            code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+            if code not in self.rooms and not await self.store.run(Store.room_exists, code):
+                return code
+
+    async def _load_or_note(self, code: str) -> Room | None:
+        """``_load``; a room that fails to load is noted in ``broken`` and logged."""
+        try:
+            return await self._load(code)
+        except Exception as e:  # whatever is wrong with one room must not stop the others
+            reason = f"{type(e).__name__}: {e}"
+            self.broken[code] = reason
+            log.error(
+                "room %s could not be loaded and is skipped (its data is kept): %s", code, reason
+            )
+            log.debug("room %s: why it could not be loaded", code, exc_info=True)
+            return None
+
+    async def _load(self, code: str) -> Room | None:
+        record = await self.store.run(Store.load, code)
+        if record is None:
+            return None
+        sc = await self.scenario(record.scenario)
+        options = RoomOptions.model_validate_json(record.options)
+        if self.bot_delay is not None:
+            options = options.model_copy(update={"bot_delay": self.bot_delay})
+        bots = {seat: parse_bot(text) for seat, text in record.bots.items()}
+        since: dict[SeatId, int | None] = {}
+        for seat, (_, version) in bots.items():
+            # A store older than the bots' versions kept none: a bot the room was created
+            # with took its seat at version 0; one added later is made afresh (below).
+            since[seat] = version if version is not None or seat not in options.bots else 0
+        made = {
+            seat: (new_player(sc, record.seed, seat, spec, version), version)
+            for seat, (spec, _) in bots.items()
+            if (version := since[seat]) is not None
+        }
+        if made and record.outcome is None:  # a finished game's bots never move again
+            # Off the event loop, like the replay below (a whole game: about 10 ms).
+            recalled = await asyncio.to_thread(recall, sc, record, options.rounds, made)
+            state, players = recalled.state, recalled.players
+            for seat, why in recalled.diverged.items():
+                log.warning(
+                    "room %s: bot %s could not be rebuilt exactly (%s); it plays on from"
+                    " what it recalled",
+                    code,
+                    seat,
+                    why,
+                )
+        else:
+            state = await asyncio.to_thread(rebuild, sc, record, options.rounds)
+            players = {}
+        room = Room(
+            code=code,
+            scenario_id=record.scenario,
+            scenario=sc,
+            seed=record.seed,
+            options=options,
+            store=self.store,
+            state=state,
+            events=list(record.events),
+            seen={(a.actor, a.client_id): (a.version, a.action) for a in record.actions},
+            bots={seat: spec for seat, (spec, _) in bots.items()},
+            bots_since=since,
+            bot_turns=bot_turns(record),
+            seats_locked=record.seats_locked,
+            team_lines=list(record.team_lines),
+            opened_at=record.created,
+            joined=set(record.joined),
+        )
+        room.make_players(players)  # before the room is served: a bad bot fails the load
+        await self._store_since(room)
+        self.rooms[code] = room
+        room.start()
+        log.info(
+            "room %s loaded at version %d (%s)", code, state.version, record.outcome or "in play"
+        )
+        return room
+
+    async def _store_since(self, room: Room) -> None:
+        """Store the version a bot took its seat at where the store had none (an older
+        store; see ``_load``): the bot was made afresh at the loaded version, so the next
+        restart makes it again from there and recalls it."""
+        unknown = [seat for seat in room.bots if room.bots_since.get(seat) is None]
+        if not unknown or room.state.over:
+            return
+        version = room.state.version
+        stored = {seat: bot_json(room.bots[seat], version) for seat in unknown}
+        await self.store.run(Store.set_bots, room.code, stored)
+        room.bots_since.update(dict.fromkeys(unknown, version))
+
+
+def rebuild(sc: Scenario, record: RoomRecord, rounds: int | None) -> GameState:
+    """The room's state from its latest snapshot (if any) and the actions after it."""
+    if record.snapshot is not None:
+        version, blob = record.snapshot
+        state = unpickle_state(blob, sc)
+    else:
+        version, state = 0, start(sc, record.seed, rounds).state
+    for entry in record.actions:
+        if entry.version > version:
+            state = apply(state, entry.actor, entry.action).state
+    return state
+
+
+def replay_events(sc: Scenario, record: RoomRecord, rounds: int | None) -> list[Event]:
+    """Every event of a room, replayed from the start (tests compare it to the stored ones)."""
+    step = start(sc, record.seed, rounds)
+    events = list(step.events)
+    state = step.state
+    for entry in record.actions:
+        step = apply(state, entry.actor, entry.action)
+        state = step.state
+        events.extend(step.events)
+    return events
+
+
+def _unavailable(code: str) -> LobbyError:
+    return LobbyError(
+        "room_unavailable",
+        f"room {code} could not be loaded on this server (the server's log says why)",
+    )
+
+
+def _check_options(sc: Scenario, options: RoomOptions) -> None:
+    for seat, spec in options.bots.items():
+        try:
+            check_bot(sc, seat, spec, "invalid_options")
+        except Refusal as e:
+            raise LobbyError(e.code, f"options.bots.{seat}: {e.message}") from None

@@ -1,0 +1,430 @@
+"""The rooms' action logs, tokens and snapshots in SQLite (WAL).
+
+A room is its scenario, seed, options and the list of accepted actions; the
+engine is pure and seeded, so the log rebuilds the game. Snapshots (the pickled
+state every ``SNAPSHOT_EVERY`` actions) only make loading fast, and are ignored
+when the engine's code has changed since they were taken.
+
+``Store`` is synchronous and owned by one thread; ``AsyncStore`` runs every call
+on that single thread, so the server's event loop never waits on the disk.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import pickle
+import sqlite3
+import time
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import ParamSpec, TypeVar
+
+from divestiture import game
+from divestiture.game.actions import Action, parse_action
+from divestiture.game.events import Event
+from divestiture.game.state import GameState
+from divestiture.game.types import FACILITATOR, SeatId
+
+SNAPSHOT_EVERY = 100
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS rooms (
+    code TEXT PRIMARY KEY,
+    scenario TEXT NOT NULL,
+    seed INTEGER NOT NULL,
+    options TEXT NOT NULL,
+    created REAL NOT NULL,
+    outcome TEXT
+);
+CREATE TABLE IF NOT EXISTS tokens (
+    digest TEXT PRIMARY KEY,
+    room TEXT NOT NULL REFERENCES rooms(code),
+    role TEXT NOT NULL,
+    name TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS actions (
+    room TEXT NOT NULL REFERENCES rooms(code),
+    version INTEGER NOT NULL,
+    actor TEXT NOT NULL,
+    client_id TEXT NOT NULL,
+    action TEXT NOT NULL,
+    at REAL NOT NULL,
+    PRIMARY KEY (room, version),
+    UNIQUE (room, actor, client_id)
+);
+CREATE TABLE IF NOT EXISTS events (
+    room TEXT NOT NULL REFERENCES rooms(code),
+    version INTEGER NOT NULL,
+    n INTEGER NOT NULL,
+    event TEXT NOT NULL,
+    PRIMARY KEY (room, version, n)
+);
+CREATE TABLE IF NOT EXISTS snapshots (
+    room TEXT NOT NULL REFERENCES rooms(code),
+    version INTEGER NOT NULL,
+    engine TEXT NOT NULL,
+    state BLOB NOT NULL,
+    PRIMARY KEY (room, version)
+);
+CREATE TABLE IF NOT EXISTS bots (
+    room TEXT NOT NULL REFERENCES rooms(code),
+    seat TEXT NOT NULL,
+    spec TEXT NOT NULL,
+    PRIMARY KEY (room, seat)
+);
+CREATE TABLE IF NOT EXISTS seat_locks (
+    room TEXT PRIMARY KEY REFERENCES rooms(code),
+    locked INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS team_lines (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    room TEXT NOT NULL REFERENCES rooms(code),
+    seat TEXT NOT NULL,
+    sender TEXT NOT NULL,
+    text TEXT NOT NULL
+);
+"""
+
+
+class StoreError(Exception):
+    """The store could not do what was asked (the disk, or a broken database)."""
+
+
+@dataclass(frozen=True, slots=True)
+class LoggedAction:
+    version: int  # the state version this action produced
+    actor: str
+    client_id: str
+    action: Action
+
+
+@dataclass(frozen=True, slots=True)
+class NewRoom:
+    """What a room is created with: stored in one transaction."""
+
+    code: str
+    scenario: str
+    seed: int
+    options: str  # RoomOptions as JSON
+    opening: Sequence[Event]  # the events of the game's start (version 0)
+    facilitator_token: str
+    bots: Mapping[SeatId, str]  # seat -> BotSpec as JSON
+    created: float  # when it is opened (time.time())
+
+
+@dataclass(frozen=True, slots=True)
+class RoomRecord:
+    """Everything stored about a room: enough to rebuild it exactly."""
+
+    code: str
+    scenario: str
+    seed: int
+    options: str
+    outcome: str | None
+    actions: tuple[LoggedAction, ...]
+    events: tuple[tuple[int, Event], ...]
+    snapshot: tuple[int, bytes] | None
+    bots: dict[SeatId, str]
+    team_lines: tuple[tuple[SeatId, str, str], ...]
+    seats_locked: bool = False
+    created: float = 0.0  # when the room was opened (time.time())
+    joined: tuple[SeatId, ...] = ()  # the seats someone has joined (holds a token for)
+
+
+def token_digest(token: str) -> str:
+    """Tokens are stored hashed. They carry 128+ random bits, so one fast SHA-256 is
+    enough (a slow password hash would only stall logins)."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@cache
+def engine_fingerprint() -> str:
+    """A hash of the engine's source: a snapshot from other code is not trusted."""
+    root = Path(game.__file__).parent
+    h = hashlib.sha256()
+    for path in sorted(root.glob("*.py")):
+        h.update(path.name.encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def _event_json(event: Event) -> str:
+    visible = sorted(event.visible_to) if event.visible_to is not None else None
+    return json.dumps([event.kind, event.text, visible, event.seat, event.sheet])
+
+
+def _event_from(text: str) -> Event:
+    kind, body, visible, seat, sheet = json.loads(text)
+    return Event(
+        kind, body, None if visible is None else frozenset(SeatId(v) for v in visible), seat, sheet
+    )
+
+
+class Store:
+    """Synchronous SQLite access; use from one thread only (see ``AsyncStore``)."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self.db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        # FULL: a commit is on disk before the seat hears it was accepted, even if the
+        # machine (not only the server) stops right after.
+        self.db.execute("PRAGMA synchronous=FULL")
+        self.db.execute("PRAGMA foreign_keys=ON")
+        self.db.executescript(_SCHEMA)
+
+    def close(self) -> None:
+        self.db.close()
+
+    def create_room(self, new: NewRoom) -> None:
+        """A new room: its row, its opening events (version 0), the facilitator's
+        token and its bots, in one transaction (all of it, or nothing)."""
+        with self._transaction():
+            self.db.execute(
+                "INSERT INTO rooms (code, scenario, seed, options, created) VALUES (?, ?, ?, ?, ?)",
+                (new.code, new.scenario, new.seed, new.options, new.created),
+            )
+            self._events(new.code, 0, new.opening)
+            self.add_token(new.facilitator_token, new.code, FACILITATOR, FACILITATOR)
+            self._bots(new.code, new.bots)
+
+    def room_exists(self, code: str) -> bool:
+        row = self.db.execute("SELECT 1 FROM rooms WHERE code = ?", (code,)).fetchone()
+        return row is not None
+
+    def add_token(self, token: str, room: str, role: str, name: str) -> None:
+        self.db.execute(
+            "INSERT INTO tokens (digest, room, role, name) VALUES (?, ?, ?, ?)",
+            (token_digest(token), room, role, name),
+        )
+
+    def add_seat_token(self, token: str, room: str, seat: SeatId, name: str) -> bool:
+        """A seat's new token, unless the room's seats are closed (then nothing is stored
+        and the answer is False). One transaction: a join cannot slip in after a lock."""
+        with self._transaction():
+            if self._seats_locked(room):
+                return False
+            self.add_token(token, room, seat, name)
+        return True
+
+    def set_seats_locked(self, room: str, locked: bool) -> None:
+        """Close (or open) the room's seats."""
+        with self._transaction():
+            self._lock_seats(room, locked)
+
+    def _lock_seats(self, room: str, locked: bool) -> None:
+        self.db.execute(
+            "INSERT OR REPLACE INTO seat_locks (room, locked) VALUES (?, ?)", (room, int(locked))
+        )
+
+    def _seats_locked(self, room: str) -> bool:
+        row = self.db.execute("SELECT locked FROM seat_locks WHERE room = ?", (room,)).fetchone()
+        return row is not None and bool(row[0])
+
+    def token(self, room: str, token: str) -> tuple[str, str] | None:
+        """The role and name this token holds in ``room``, or None."""
+        row = self.db.execute(
+            "SELECT role, name FROM tokens WHERE digest = ? AND room = ?",
+            (token_digest(token), room),
+        ).fetchone()
+        return None if row is None else (row[0], row[1])
+
+    def append(  # noqa: PLR0917 - AsyncStore.run passes arguments by position
+        self,
+        room: str,
+        entry: LoggedAction,
+        events: Sequence[Event],
+        snapshot: GameState | None = None,
+        outcome: str | None = None,
+        lock_seats: bool = False,
+    ) -> None:
+        """Store one accepted action and its events in one transaction (with the seats
+        closed, if ``lock_seats``: the action ended the phase after which they close)."""
+        with self._transaction():
+            self.db.execute(
+                "INSERT INTO actions (room, version, actor, client_id, action, at)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                (
+                    room,
+                    entry.version,
+                    entry.actor,
+                    entry.client_id,
+                    entry.action.model_dump_json(),
+                    time.time(),
+                ),
+            )
+            self._events(room, entry.version, events)
+            if snapshot is not None:
+                self.db.execute(
+                    "INSERT OR REPLACE INTO snapshots (room, version, engine, state)"
+                    " VALUES (?, ?, ?, ?)",
+                    (room, snapshot.version, engine_fingerprint(), _pickle(snapshot)),
+                )
+            if outcome is not None:
+                self.db.execute("UPDATE rooms SET outcome = ? WHERE code = ?", (outcome, room))
+            if lock_seats:
+                self._lock_seats(room, True)
+
+    def set_bots(self, room: str, bots: Mapping[SeatId, str]) -> None:
+        """Bots (seat -> spec) take these seats, all in one transaction."""
+        with self._transaction():
+            self._bots(room, bots)
+
+    def _bots(self, room: str, bots: Mapping[SeatId, str]) -> None:
+        self.db.executemany(
+            "INSERT OR REPLACE INTO bots (room, seat, spec) VALUES (?, ?, ?)",
+            [(room, seat, spec) for seat, spec in bots.items()],
+        )
+
+    def team_line(self, room: str, seat: SeatId, sender: str, text: str) -> None:
+        self.db.execute(
+            "INSERT INTO team_lines (room, seat, sender, text) VALUES (?, ?, ?, ?)",
+            (room, seat, sender, text),
+        )
+
+    def unfinished_rooms(self) -> list[str]:
+        rows = self.db.execute("SELECT code FROM rooms WHERE outcome IS NULL ORDER BY created")
+        return [r[0] for r in rows]
+
+    def load(self, code: str) -> RoomRecord | None:
+        """Everything about a room, or None if there is no such room."""
+        row = self.db.execute(
+            "SELECT scenario, seed, options, outcome, created FROM rooms WHERE code = ?", (code,)
+        ).fetchone()
+        if row is None:
+            return None
+        actions = tuple(
+            LoggedAction(v, actor, cid, parse_action(json.loads(text)))
+            for v, actor, cid, text in self.db.execute(
+                "SELECT version, actor, client_id, action FROM actions WHERE room = ?"
+                " ORDER BY version",
+                (code,),
+            )
+        )
+        events = tuple(
+            (v, _event_from(text))
+            for v, text in self.db.execute(
+                "SELECT version, event FROM events WHERE room = ? ORDER BY version, n", (code,)
+            )
+        )
+        snap = self.db.execute(
+            "SELECT version, state FROM snapshots WHERE room = ? AND engine = ?"
+            " ORDER BY version DESC LIMIT 1",
+            (code, engine_fingerprint()),
+        ).fetchone()
+        bots = {
+            SeatId(seat): spec
+            for seat, spec in self.db.execute(
+                "SELECT seat, spec FROM bots WHERE room = ? ORDER BY seat", (code,)
+            )
+        }
+        lines = tuple(
+            (SeatId(seat), sender, text)
+            for seat, sender, text in self.db.execute(
+                "SELECT seat, sender, text FROM team_lines WHERE room = ? ORDER BY id", (code,)
+            )
+        )
+        return RoomRecord(
+            code,
+            row[0],
+            row[1],
+            row[2],
+            row[3],
+            actions,
+            events,
+            None if snap is None else (snap[0], snap[1]),
+            bots,
+            lines,
+            self._seats_locked(code),
+            row[4],
+            self.joined_seats(code),
+        )
+
+    def joined_seats(self, room: str) -> tuple[SeatId, ...]:
+        """The seats of ``room`` someone has joined (a seat token was given for them)."""
+        rows = self.db.execute(
+            "SELECT DISTINCT role FROM tokens WHERE room = ? AND role != ? ORDER BY role",
+            (room, FACILITATOR),
+        )
+        return tuple(SeatId(r[0]) for r in rows)
+
+    def _events(self, room: str, version: int, events: Sequence[Event]) -> None:
+        self.db.executemany(
+            "INSERT INTO events (room, version, n, event) VALUES (?, ?, ?, ?)",
+            [(room, version, n, _event_json(e)) for n, e in enumerate(events)],
+        )
+
+    def _transaction(self) -> _Transaction:
+        return _Transaction(self.db)
+
+
+class _Transaction:
+    """BEGIN IMMEDIATE ... COMMIT, or ROLLBACK if the body raised. If COMMIT itself
+    fails (the disk is full, the database is locked), the transaction is rolled back
+    so the connection is usable again, and ``StoreError`` says so."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db = db
+
+    def __enter__(self) -> None:
+        self.db.execute("BEGIN IMMEDIATE")
+
+    def __exit__(self, kind: object, *_: object) -> None:
+        if kind is not None:
+            self._rollback()
+            return
+        try:
+            self.db.execute("COMMIT")
+        except sqlite3.Error as e:
+            self._rollback()
+            why = f"{type(e).__name__}: {e}"
+            raise StoreError(f"the commit failed and was rolled back: {why}") from e
+
+    def _rollback(self) -> None:
+        if self.db.in_transaction:  # SQLite may have rolled back on its own already
+            self.db.execute("ROLLBACK")
+
+
+def _pickle(state: GameState) -> bytes:
+    # The scenario is loaded from the rules file, not stored with every snapshot.
+    return pickle.dumps(state.evolve(scenario=None), protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def unpickle_state(blob: bytes, scenario: object) -> GameState:
+    """A snapshot back as a state (our own database's bytes: trusted)."""
+    state: GameState = pickle.loads(blob)
+    return state.evolve(scenario=scenario)
+
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+class AsyncStore:
+    """Every call runs on the store's own thread; the event loop awaits it."""
+
+    def __init__(self, path: Path) -> None:
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="store")
+        self._store = self._pool.submit(Store, path).result()
+
+    async def run(self, fn: Callable[..., _R], *args: object) -> _R:
+        """Run ``fn(store, *args)`` on the store's thread.
+
+        Raises:
+            StoreError: the database refused or failed.
+        """
+        loop = asyncio.get_running_loop()
+        try:
+            return await loop.run_in_executor(self._pool, fn, self._store, *args)
+        except sqlite3.Error as e:
+            raise StoreError(f"{type(e).__name__}: {e}") from e
+
+    def close(self) -> None:
+        self._pool.submit(self._store.close).result()
+        self._pool.shutdown(wait=True)
