@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import ast
-import copy
 import math
 import random
 import re
 from collections import Counter
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -30,10 +30,10 @@ from divestiture.game import (
 )
 from divestiture.game import bots as bots_package
 from divestiture.game.bot_rules import Curve
-from divestiture.game.bots import DIFFICULTIES, make_bot, personalities
-from divestiture.game.bots.base import ScriptedBot
+from divestiture.game.bots import DIFFICULTIES, Bot, make_bot, personalities
 from divestiture.game.bots.buyer import BuyerBot
 from divestiture.game.bots.deals import make_terms, share_of
+from divestiture.game.bots.memory import Memory
 from divestiture.game.engine import start
 from divestiture.game.frozen import FrozenMap
 from divestiture.game.simulation import (
@@ -125,14 +125,16 @@ def test_a_bot_cannot_reach_another_seats_brief(seat: SeatId) -> None:
         record = play_game(SC, seed, player_factory(SC, "scripted", None, "hard"), strict=True)
         state = start(SC, seed).state
         bot = make_bot(SC, seat, random.Random(seed), None, "hard")
+        memory = bot.first_memory
         for actor, action in record.log:
             if actor == seat:
                 twin_state = _with_other_briefs(state, seat, seed + 1)
                 assert twin_state.seats[seat].brief == state.seats[seat].brief
                 view, twin_view = view_for(state, seat), view_for(twin_state, seat)
                 assert view == twin_view
-                twin_bot = copy.deepcopy(bot)
-                assert bot.act(view) == twin_bot.act(twin_view)
+                decided = bot.decide(view, memory)
+                assert decided == bot.decide(twin_view, memory)
+                memory = decided.memory
             state = apply(state, actor, action).state
 
 
@@ -198,7 +200,7 @@ def test_bot_words_fit_the_moment() -> None:
 def test_a_counter_at_the_same_price_holds_firm(seat: str) -> None:
     """Naming the price of its last counter in a thread again, a bot says it is holding,
     in a line of its own, rather than repeating its counter line; a new price is a counter."""
-    bot = make_bot(SC, SeatId(seat), random.Random(3))
+    bot = make_bot(SC, SeatId(seat), random.Random(3)).mind()
     lines = SC.bots.lines[SeatId(seat)]
     scope = bot.scope_name(Scope.US)
     said = [bot.counter_line("ts-1", price, Scope.US) for price in (30, 30, 29, 29)]
@@ -294,8 +296,9 @@ def test_a_buyer_out_over_backlash_says_so_and_makes_no_deal() -> None:
         if (
             seat in SC.roles.buyers
             and state.phase == Phase.NEGOTIATE
-            and isinstance(bot, ScriptedBot)
-            and state.tracks["backlash"] >= bot.traits.get("mess", 10)
+            and isinstance(bot, Bot)
+            and state.tracks["backlash"]
+            >= SC.bots.personalities[seat][bot.personality].traits.get("mess", 10)
             and "unplanned" not in action.rationale
         ):
             assert action.type in ("pass", "message", "withdraw", "reject"), (seed, action)
@@ -355,21 +358,18 @@ def test_a_buyer_never_tells_the_seller_more_than_it_would_bid() -> None:
     for seed in game_seeds(3, 40):
         record = play_game(SC, seed, players)
         bots = make_players(seed, SC.seat_ids, players)
+        memories = {s: bot.first_memory for s, bot in bots.items()}
         state = start(SC, seed).state
         for seat, action in record.log:
             view = view_for(state, SeatId(seat))
             bot = bots[SeatId(seat)]
-            assert bot.act(view) == action  # the bot is where it was in the game
+            decided, memories[SeatId(seat)] = bot.decide(view, memories[SeatId(seat)])
+            assert decided == action  # the bot is where it was in the game
             in_talks = any(
                 s.status == "open" and {seat, seller} <= set(s.parties) for s in view.sheets
             )
-            if (
-                isinstance(bot, ScriptedBot)
-                and seat in SC.roles.buyers
-                and view.notes
-                and not in_talks
-            ):
-                answer = copy.deepcopy(bot).reply_text(view, seller) or ""
+            if isinstance(bot, Bot) and seat in SC.roles.buyers and view.notes and not in_talks:
+                answer = bot.mind(memories[SeatId(seat)]).reply_text(view, seller) or ""
                 named = re.search(r"\$(\d+)B for the US business", answer)
                 high = re.findall(r"and \$(\d+)B", view.notes[-1])[-1]
                 if named:
@@ -479,7 +479,7 @@ def test_a_buyer_offered_a_price_it_holds_at_signs_it() -> None:
     (rare in play: a partner's counter in a joint bid can do it)."""
     microsoft = SeatId("microsoft")
     bot = make_bot(SC, INVESTORS, random.Random(1), None, "hard")
-    assert isinstance(bot, BuyerBot)
+    assert bot.strategy is BuyerBot
 
     def offered(price: int) -> GameState:
         stakes = ((microsoft, 60), (INVESTORS, 40))
@@ -487,16 +487,22 @@ def test_a_buyer_offered_a_price_it_holds_at_signs_it() -> None:
         return apply(start(SC, 5).state, microsoft, Propose(terms=terms)).state
 
     probe = view_for(offered(20), INVESTORS)
-    bot.act(probe)  # reads the view's legal moves, as each move does
-    limit = bot.ceiling(probe, probe.sheets[0].terms)  # the same whatever the price
+    mind = bot.mind()
+    assert isinstance(mind, BuyerBot)
+    mind.act(probe)  # reads the view's legal moves, as each move does
+    limit = mind.ceiling(probe, probe.sheets[0].terms)  # the same whatever the price
     price, held = round(limit) + 1, math.floor(limit) + SC.bots.walk_margin
     assert limit < price <= held <= limit + SC.bots.walk_margin
-    bot.last_price["ts-1"] = held  # the price it named before in these talks
-    action = bot.act(view_for(offered(int(price)), INVESTORS))
+
+    def having_named(named: float) -> Memory:  # the price it named before in these talks
+        return replace(bot.first_memory, last_price=(("ts-1", named),))
+
+    action = bot.decide(view_for(offered(int(price)), INVESTORS), having_named(held)).action
     assert isinstance(action, Sign) and action.sheet == "ts-1", action.rationale
     assert "price I named before" in action.rationale
-    bot.last_price["ts-1"] = price - 1  # held no more than its limit: it counters
-    assert not isinstance(bot.act(view_for(offered(int(price)), INVESTORS)), Sign)
+    # Held no more than its limit: it counters.
+    decided = bot.decide(view_for(offered(int(price)), INVESTORS), having_named(price - 1))
+    assert not isinstance(decided.action, Sign)
 
 
 def test_a_hawkish_president_lets_its_signed_order_bite() -> None:

@@ -144,7 +144,8 @@ _PUBLIC = {"signed", "cleared", "blocked", "closed"}
 def _play_and_check(seed: int, deep: bool) -> None:
     state = start(SCENARIO, seed).state
     rng = random.Random(seed)
-    players = {s: RandomPlayer(s, random.Random(rng.getrandbits(32))) for s in state.seats}
+    players = {s: RandomPlayer.make(s, random.Random(rng.getrandbits(32))) for s in state.seats}
+    memories = {s: player.first_memory for s, player in players.items()}
     log: list[tuple[SeatId | str, Action]] = []
     said: dict[str, frozenset[str]] = {}  # private text -> who may see it
     turn = 0
@@ -172,7 +173,7 @@ def _play_and_check(seed: int, deep: bool) -> None:
         if deep:
             for legal in view.legal:
                 apply(state, seat, legal)  # every legal action applies
-        action = players[seat].act(view)
+        action, memories[seat] = players[seat].decide(view, memories[seat])
         step = apply(state, seat, action)
         assert step.state.version == state.version + 1
         for event in step.events:

@@ -1,24 +1,28 @@
-"""Bots after a restart: made again from what is stored, with their memory rebuilt from
-the log, so a game that was interrupted plays out exactly as one that was not."""
+"""Bots after a restart: made again from what is stored, going on from the memory stored
+with their last move, so a game that was interrupted plays out exactly as one that was
+not."""
 
 from __future__ import annotations
 
 import asyncio
+import random
 import sqlite3
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from divestiture.game import load_scenario
-from divestiture.game.actions import Action, Pass, Sign
+from divestiture.game.actions import Pass, Sign
+from divestiture.game.bots.memory import Decision, Memory
 from divestiture.game.scenario import DEFAULT_SCENARIO
 from divestiture.game.types import SeatId, SheetId
 from divestiture.game.views import GameView
 from divestiture.server import rooms
 from divestiture.server.lobby import Lobby
-from divestiture.server.recall import parse_bot, recall
+from divestiture.server.recall import parse_bot, recalled_memories
 from divestiture.server.rooms import new_player
 from divestiture.server.store import Store
 from tests.server.conftest import Peer, running
@@ -127,21 +131,8 @@ async def test_a_killed_server_plays_on_as_if_it_had_not_stopped(tmp_path: Path)
     assert _log(data, code) == expected
 
 
-def _memory(bot: Any) -> dict[str, Any]:
-    """What a scripted bot keeps from move to move (its caches of the view left out)."""
-    return {
-        "rng": bot.rng.getstate(),
-        "bias": bot.bias,
-        "phase": bot._phase,
-        "done": bot.done,
-        "once": bot.once,
-        "last_price": bot.last_price,
-        "queue": [a.model_dump() for a in bot.queue],
-    }
-
-
 async def test_recalled_bots_remember_what_the_live_ones_did(tmp_path: Path) -> None:
-    """Replaying a finished room's log gives each bot the very memory the live bot ended
+    """Each bot's memory recalled from the store is the very memory the live bot ended
     with: the same generator state, the same things done and still to say."""
     async with running(tmp_path) as server:
         url = server.url
@@ -155,28 +146,24 @@ async def test_recalled_bots_remember_what_the_live_ones_did(tmp_path: Path) -> 
             spec, since = parse_bot(text)
             assert since == 0
             made[seat] = (new_player(SC, record.seed, seat, spec, since), since)
-        started = time.perf_counter()
-        recalled = await asyncio.to_thread(recall, SC, record, None, made)
-        took = time.perf_counter() - started
-        assert not recalled.diverged
-        assert recalled.state == room.state
-        for seat, bot in recalled.players.items():
-            assert _memory(bot) == _memory(room._players[seat]), seat
-        assert took < 2, f"replaying {len(record.actions)} actions took {took:.2f} s"
+        recalled = recalled_memories(record, made)
+        assert recalled == room.memories
+        assert all(m != made[s][0].first_memory for s, m in recalled.items())
 
 
 class Tally:
-    """A bot that counts its decisions. On the first day's negotiation it tries to sign a
-    sheet that does not exist: refused, it passes instead and forgets that decision."""
+    """A bot that counts its decisions in its memory. On the first day's negotiation it
+    tries to sign a sheet that does not exist: refused, it passes instead, and that
+    decision is forgotten."""
 
-    def __init__(self) -> None:
-        self.decisions = 0
+    first_memory = Memory.of(random.Random(0))
 
-    def act(self, view: GameView) -> Action:
-        self.decisions += 1
+    def decide(self, view: GameView, memory: Memory) -> Decision:
+        n = len(memory.once) + 1
+        remembered = replace(memory, once=memory.once | {f"decision {n}"})
         if (view.round, view.phase) == (1, "negotiate"):
-            return Sign(sheet=SheetId("ts-99"))
-        return Pass(rationale=f"decision {self.decisions}")
+            return Decision(Sign(sheet=SheetId("ts-99")), remembered)
+        return Decision(Pass(rationale=f"decision {n}"), remembered)
 
 
 async def _facilitate(url: str, code: str, token: str) -> Peer:
@@ -202,9 +189,9 @@ async def _end_phases(admin: Peer, lobby: Lobby, code: str, seat: str, phases: i
 async def test_a_refused_decision_stays_forgotten_after_a_restart(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A bot's decision that was refused (it passed instead) is replayed and forgotten
-    again; the decisions it made are remembered: after a restart it counts on from where
-    it was, neither repeating a number nor skipping one."""
+    """A bot's decision that was refused (it passed instead) is forgotten; the decisions
+    it made are remembered, stored with its moves: after a restart it counts on from
+    where it was, neither repeating a number nor skipping one."""
     monkeypatch.setattr(rooms, "make_bot", lambda *_: Tally())
     async with running(tmp_path) as server:
         url = server.url

@@ -7,6 +7,7 @@ import asyncio
 import random
 import socket
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,7 @@ import pytest
 from divestiture.game import load_scenario
 from divestiture.game.actions import Action, Pass, Sign, Statement
 from divestiture.game.bots import make_bot
+from divestiture.game.bots.memory import Decision, Memory
 from divestiture.game.scenario import DEFAULT_SCENARIO
 from divestiture.game.simulation import make_players, player_factory
 from divestiture.game.types import SeatId
@@ -99,16 +101,19 @@ async def test_patience_counts_from_the_last_frame_not_the_start(tmp_path: Path)
 
 
 class Signer:
-    """Signs the first sheet it may sign; passes otherwise. Remembers its decisions."""
+    """Signs the first sheet it may sign; passes otherwise. Notes every decision it
+    makes, and remembers (in its memory) those that were taken."""
+
+    first_memory = Memory.of(random.Random(0))
 
     def __init__(self) -> None:
         self.decided: list[str] = []
 
-    def act(self, view: GameView) -> Action:
+    def decide(self, view: GameView, memory: Memory) -> Decision:
         sign = next((a for a in view.legal if isinstance(a, Sign)), None)
         action: Action = sign if sign is not None else Pass()
         self.decided.append(action.type)
-        return action
+        return Decision(action, replace(memory, once=memory.once | {action.type}))
 
 
 async def test_a_decision_overtaken_by_the_game_is_made_again_not_passed(
@@ -152,7 +157,9 @@ async def test_a_decision_overtaken_by_the_game_is_made_again_not_passed(
     assert not any("fell back" in e.text for _, e in room.events)
     player = client.player
     assert isinstance(player, Signer)
-    assert player.decided == ["pass"]  # the overtaken sign is forgotten
+    assert player.decided == ["sign", "pass"]  # it decided twice ...
+    assert client.memory is not None
+    assert client.memory.once == {"pass"}  # ... and the overtaken sign is forgotten
 
 
 async def test_bot_clients_on_a_busy_server_are_never_refused(

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import random
 import socket
 import sqlite3
 from collections import deque
@@ -16,7 +17,8 @@ import pytest
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
 
-from divestiture.game.actions import Action, Pass, Sign
+from divestiture.game.actions import Pass, Sign
+from divestiture.game.bots.memory import Decision, Memory
 from divestiture.game.types import SeatId, SheetId
 from divestiture.game.views import GameView
 from divestiture.server import app, rooms
@@ -117,12 +119,14 @@ async def test_the_timer_tries_again_when_the_store_fails(
 class Clumsy:
     """A bot whose first move the rules refuse (a sheet that does not exist)."""
 
-    def __init__(self) -> None:
-        self.moves = 0
+    first_memory = Memory.of(random.Random(0))
 
-    def act(self, view: GameView) -> Action:
+    def __init__(self) -> None:
+        self.moves = 0  # its decisions, made or not
+
+    def decide(self, view: GameView, memory: Memory) -> Decision:
         self.moves += 1
-        return Sign(sheet=SheetId("ts-99")) if self.moves == 1 else Pass()
+        return Decision(Sign(sheet=SheetId("ts-99")) if self.moves == 1 else Pass(), memory)
 
 
 async def test_a_bot_goes_on_after_the_store_fails_on_its_fallback(

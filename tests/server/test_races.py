@@ -7,12 +7,15 @@ the game moves on while someone else is deciding.
 from __future__ import annotations
 
 import asyncio
+import random
 import time
+from dataclasses import replace
 from typing import Any
 
 import pytest
 
 from divestiture.game.actions import Action, Pass, Statement
+from divestiture.game.bots.memory import Decision, Memory
 from divestiture.game.engine import apply as real_apply
 from divestiture.game.types import Phase, SeatId
 from divestiture.game.views import GameView
@@ -35,26 +38,17 @@ def slow_store(monkeypatch: pytest.MonkeyPatch, seconds: float) -> None:
 
 
 class Chatty:
-    """A bot that makes public statements in the negotiate phase and passes otherwise,
-    noting each decision (its memory)."""
+    """A bot that makes two public statements a day in the negotiate phase and passes
+    otherwise; what it said is its memory."""
 
-    def __init__(self) -> None:
-        self.decided: list[Action] = []
-        self.rounds: list[int] = []  # the round of each decision
+    first_memory = Memory.of(random.Random(0))
 
-    def act(self, view: GameView) -> Action:
-        said = sum(
-            1
-            for a, r in zip(self.decided, self.rounds, strict=True)
-            if isinstance(a, Statement) and r == view.round
-        )
-        if view.phase == Phase.NEGOTIATE and said < 2:  # under the rules' cap on statements
-            action: Action = Statement(text=f"day {view.round} line {len(self.decided)}")
-        else:
-            action = Pass()
-        self.decided.append(action)
-        self.rounds.append(view.round)
-        return action
+    def decide(self, view: GameView, memory: Memory) -> Decision:
+        today = sum(1 for line in memory.said if line.startswith(f"day {view.round} "))
+        if view.phase == Phase.NEGOTIATE and today < 2:  # under the rules' cap on statements
+            text = f"day {view.round} line {len(memory.said)}"
+            return Decision(Statement(text=text), replace(memory, said=memory.said | {text}))
+        return Decision(Pass(), memory)
 
 
 async def _facilitator(server: Running, peers: list[Peer], **options: Any) -> tuple[Peer, str]:
@@ -98,13 +92,13 @@ async def test_a_bot_decides_on_the_state_its_action_meets(
         await admin.expect("ack")
     await _until(lambda: room.state.phase != Phase.NEGOTIATE)
     await asyncio.sleep(0.3)  # a refused decision would have been tried by now
-    bot = room._players[SeatId("bytedance")]
-    assert isinstance(bot, Chatty)
+    assert isinstance(room._players[SeatId("bytedance")], Chatty)
     record = await room.store.run(Store.load, code)
     assert record is not None
     moves = [entry.action for entry in record.actions if entry.actor == "bytedance"]
     assert len(moves) >= 2
-    assert [a.model_dump() for a in bot.decided] == [a.model_dump() for a in moves]
+    statements = {a.text for a in moves if isinstance(a, Statement)}
+    assert room.memories[SeatId("bytedance")].said == statements  # only what was stored
     assert not any("fell back" in e.text for _, e in room.events)
 
 

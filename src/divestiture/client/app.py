@@ -106,7 +106,7 @@ class ClientApp:
         # Only what the client uses: no mixer, so no sound card is needed.
         pygame.display.init()
         pygame.font.init()
-        pygame.display.set_caption("Divestiture \u2014 the TikTok week")
+        pygame.display.set_caption(scenario.title)
         self.surface = pygame.display.set_mode(size, pygame.RESIZABLE)
         self.size = self.surface.get_size()
         self.manager = theme.make_manager(self.size)
@@ -117,6 +117,8 @@ class ClientApp:
         self.screen: Screen = WaitingScreen(self.manager, "Starting\u2026", self.size)
         self.autoplayer = autoplayer() if autoplayer is not None else None
         self._acted_at: int | None = None  # the view version autoplay last acted on
+        # The autoplayer's memory: it remembers every decision it sent.
+        self._memory = self.autoplayer.first_memory if self.autoplayer is not None else None
         self.running = True
         self.final: ViewUpdate | None = None
         self._opened: queue.Queue[Session | Exception] = queue.Queue()
@@ -317,7 +319,9 @@ class ClientApp:
         fresh = isinstance(item, ErrorNotice) or self._acted_at != view.version
         if waiting and fresh and view.legal:
             self._acted_at = view.version
-            intents.post(intents.SendAction(self.autoplayer.act(view)))
+            assert self._memory is not None
+            action, self._memory = self.autoplayer.decide(view, self._memory)
+            intents.post(intents.SendAction(action))
 
     def resize(self, size: tuple[int, int]) -> None:
         size = (max(size[0], MIN_SIZE[0]), max(size[1], MIN_SIZE[1]))

@@ -10,10 +10,11 @@ import random
 import statistics
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Protocol
 
 from divestiture.game.actions import Action, Message, Pass, Propose, Statement, Terms, UseLever
+from divestiture.game.bots.memory import Decision, Memory
 from divestiture.game.checks import Actor
 from divestiture.game.engine import apply, start
 from divestiture.game.errors import GameError
@@ -26,42 +27,50 @@ from divestiture.game.views import GameView, view_for
 
 
 class Player(Protocol):
-    """Anything that picks an action from a seat's view."""
+    """Anything that picks an action from a seat's view, remembering between its
+    decisions only the ``Memory`` each one returns."""
 
-    def act(self, view: GameView) -> Action: ...
+    @property
+    def first_memory(self) -> Memory:
+        """What it knows before its first decision."""
+        ...
+
+    def decide(self, view: GameView, memory: Memory) -> Decision: ...
 
 
+@dataclass(frozen=True)
 class RandomPlayer:
     """Picks a random kind of legal action, then a random example of it."""
 
-    def __init__(self, seat: SeatId, rng: random.Random) -> None:
-        self.seat = seat
-        self.rng = rng
-        self._said = 0
+    seat: SeatId
+    first_memory: Memory
 
-    def act(self, view: GameView) -> Action:
+    @classmethod
+    def make(cls, seat: SeatId, rng: random.Random) -> RandomPlayer:
+        return cls(seat, Memory.of(rng))
+
+    def decide(self, view: GameView, memory: Memory) -> Decision:
+        rng = memory.generator()
         groups: dict[str, list[Action]] = {}
         for action in view.legal:
             key = action.lever if isinstance(action, UseLever) else action.type
             groups.setdefault(key, []).append(action)
-        kind = self.rng.choice(sorted(groups))
-        action = self.rng.choice(groups[kind])
-        return self._vary(action, view)
-
-    def _vary(self, action: Action, view: GameView) -> Action:
+        kind = rng.choice(sorted(groups))
+        action = rng.choice(groups[kind])
+        said = memory.said
         if isinstance(action, Message | Statement):
             # Distinct texts let tests trace where every private word goes.
-            self._said += 1
-            text = f"{self.seat} says #{self._said} in round {view.round}"
-            return action.model_copy(update={"text": text})
-        if isinstance(action, Propose):
+            text = f"{self.seat} says #{len(said) + 1} in round {view.round}"
+            action = action.model_copy(update={"text": text})
+            said |= {text}
+        elif isinstance(action, Propose):
             t = action.terms
-            price = max(1, t.price + self.rng.randint(-6, 6))
+            price = max(1, t.price + rng.randint(-6, 6))
             terms = Terms.model_validate(
-                t.model_dump() | {"price": price, "rounds_to_close": self.rng.randint(1, 3)}
+                t.model_dump() | {"price": price, "rounds_to_close": rng.randint(1, 3)}
             )
-            return action.model_copy(update={"terms": terms})
-        return action
+            action = action.model_copy(update={"terms": terms})
+        return Decision(action, replace(memory, rng=rng.getstate(), said=said))
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,7 +104,7 @@ def make_players(
 def play_game(
     scenario: Scenario,
     seed: int,
-    make_player: PlayerFactory | Mapping[SeatId, PlayerFactory] = RandomPlayer,
+    make_player: PlayerFactory | Mapping[SeatId, PlayerFactory] = RandomPlayer.make,
     *,
     rounds: int | None = None,
     keep_events: bool = False,
@@ -106,6 +115,7 @@ def play_game(
     opening = start(scenario, seed, rounds)
     state = opening.state
     players = make_players(seed, state.seats, make_player)
+    memories = {seat: player.first_memory for seat, player in players.items()}
     log: list[tuple[Actor, Action]] = []
     refused: list[str] = []
     events: list[Event] = list(opening.events) if keep_events else []
@@ -117,16 +127,19 @@ def play_game(
         waiting = [s for s in order if not state.seats[s].passed]
         seat = waiting[turn % len(waiting)]
         turn += 1
-        action = players[seat].act(view_for(state, seat))
+        action, memory = players[seat].decide(view_for(state, seat), memories[seat])
         try:
             step = apply(state, seat, action)
         except GameError as e:
             if strict:
                 raise
-            # A player's mistake must not stop a run: note it and pass instead.
+            # A player's mistake must not stop a run: note it and pass instead; the
+            # decision that did not happen is forgotten (its memory is not kept).
             refused.append(f"{seat}: {e.message}")
             action = Pass(rationale=f"fell back to pass: {e.message}"[:300])
             step = apply(state, seat, action)
+        else:
+            memories[seat] = memory
         state = step.state
         log.append((seat, action))
         if keep_events:
@@ -176,7 +189,7 @@ def player_factory(
     for seat in scenario.seat_ids:
         kind = overrides.get(seat, default)
         if kind == "random":
-            table[seat] = RandomPlayer
+            table[seat] = RandomPlayer.make
             continue
         personality = None if kind == "scripted" else kind
         if personality is not None and personality not in personalities(scenario, seat):

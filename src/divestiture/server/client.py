@@ -24,10 +24,10 @@ from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidURI
 
 from divestiture import __version__
 from divestiture.game.actions import Action, Pass
+from divestiture.game.bots.memory import Memory
 from divestiture.game.simulation import Player
 from divestiture.game.types import SeatId
 from divestiture.game.views import GameView
-from divestiture.server.memory import remember
 from divestiture.server.protocol import (
     MAX_FRAME_BYTES,
     PROTOCOL_VERSION,
@@ -171,7 +171,8 @@ class SeatClient:
     acked: list[str] = field(default_factory=list)  # ids of this client's acknowledged actions
     redecided: int = 0  # decisions made again because the game moved on meanwhile
     _pending: Act | None = None
-    _before: Player | None = None  # the player before it decided the pending action
+    memory: Memory | None = None  # the player's memory (None: its first)
+    _decided: Memory | None = None  # its memory if the pending action is taken
     _heard: float = 0.0  # when the server was last heard from (loop time)
     _pace: Pace = field(default_factory=Pace)
     _due: float | None = None  # when a move put off by the pace may be made (loop time)
@@ -239,7 +240,9 @@ class SeatClient:
         elif isinstance(msg, Ack):
             if self._pending is not None and msg.id == self._pending.id:
                 self.acked.append(msg.id)
-                self._pending, self._before = None, None
+                self._pending = None
+                if self._decided is not None:
+                    self.memory, self._decided = self._decided, None
                 seen = self.view.version if self.view is not None else -1
                 if msg.duplicate and seen >= (msg.version or 0):
                     # Acknowledged before a drop: the view showing it is already here
@@ -253,8 +256,7 @@ class SeatClient:
 
     async def _refused(self, ws: ClientConnection, msg: ErrorMsg, failed: Act) -> None:
         self._pending = None
-        if self._before is not None:
-            self.player, self._before = self._before, None  # that decision never happened
+        self._decided = None  # that decision never happened: its memory is not kept
         decided_on = failed.action.version
         newest = self.view.version if self.view is not None else None
         if msg.code == "rate_limited":  # dropped unread: not a decision the rules judged
@@ -287,22 +289,22 @@ class SeatClient:
             self._due = now + wait  # decide then, on the newest view by then
             return
         self._due = None
-        before = remember(self.player)
-        action = self.player.act(view)
-        await self._submit(ws, action, view.version, before)
+        memory = self.player.first_memory if self.memory is None else self.memory
+        action, decided = self.player.decide(view, memory)
+        await self._submit(ws, action, view.version, decided)
 
     async def _submit(
         self,
         ws: ClientConnection,
         action: Action,
         version: int | None,
-        before: Player | None = None,
+        decided: Memory | None = None,
     ) -> None:
         # Sent with the version it was decided on: if the game has moved on, the
         # server says stale_version and the player decides again.
         versioned = action.model_copy(update={"version": version})
         self._pending = Act(id=uuid.uuid4().hex, action=versioned, seat=self.seat)
-        self._before = before
+        self._decided = decided
         self._pace.spend()
         await send(ws, self._pending)
 

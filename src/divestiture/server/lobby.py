@@ -19,7 +19,7 @@ from divestiture.game.state import GameState
 from divestiture.game.types import FACILITATOR, SPECTATOR, SeatId
 from divestiture.server.logs import has_control, log
 from divestiture.server.protocol import Refusal, Role, RoomOptions
-from divestiture.server.recall import bot_json, bot_turns, parse_bot, recall
+from divestiture.server.recall import bot_json, bot_turns, parse_bot, recalled_memories
 from divestiture.server.rooms import Room, check_bot, new_player
 from divestiture.server.store import AsyncStore, NewRoom, RoomRecord, Store, unpickle_state
 
@@ -252,21 +252,8 @@ class Lobby:
             for seat, (spec, _) in bots.items()
             if (version := since[seat]) is not None
         }
-        if made and record.outcome is None:  # a finished game's bots never move again
-            # Off the event loop, like the replay below (a whole game: about 10 ms).
-            recalled = await asyncio.to_thread(recall, sc, record, options.rounds, made)
-            state, players = recalled.state, recalled.players
-            for seat, why in recalled.diverged.items():
-                log.warning(
-                    "room %s: bot %s could not be rebuilt exactly (%s); it plays on from"
-                    " what it recalled",
-                    code,
-                    seat,
-                    why,
-                )
-        else:
-            state = await asyncio.to_thread(rebuild, sc, record, options.rounds)
-            players = {}
+        # Off the event loop: the actions after the latest snapshot, replayed.
+        state = await asyncio.to_thread(rebuild, sc, record, options.rounds)
         room = Room(
             code=code,
             scenario_id=record.scenario,
@@ -284,8 +271,10 @@ class Lobby:
             team_lines=list(record.team_lines),
             opened_at=record.created,
             joined=set(record.joined),
+            _players={seat: player for seat, (player, _) in made.items()},
+            memories=recalled_memories(record, made),
         )
-        room.make_players(players)  # before the room is served: a bad bot fails the load
+        room.make_players()  # before the room is served: a bad bot fails the load
         await self._store_since(room)
         self.rooms[code] = room
         room.start()

@@ -1,31 +1,21 @@
-"""A room's bots after a restart, exactly as they were: same generator, same memory.
+"""A room's bots after a restart: the same bots, going on from their stored memories.
 
 A bot's generator is seeded by the room's seed, its seat and the version at which
 it took the seat; that version is stored with the bot's spec, so a restart makes
-the same bot again. Its memory (what it did this phase and this game, the words
-it still means to say, where its generator stands) is then rebuilt by replaying
-the room's log from that version: before each logged move of its own, the bot
-decides again on the same view, as ``Room._bot_move`` had it decide. A decision
-the room refused, and replaced by a pass, is forgotten again, as it was then.
-
-Pure: no I/O, no clock; the lobby runs it in a worker thread before the room is
-served.
+the same bot again. What it remembers is the ``Memory`` its last move was stored
+with (a move refused and replaced by a pass was forgotten, and is stored without
+one). A bot stored by an older version of the server, which kept no memories,
+starts again from its first memory.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 
-from divestiture.game.checks import describe
-from divestiture.game.engine import apply, start
-from divestiture.game.scenario import Scenario
+from divestiture.game.bots.memory import Memory
 from divestiture.game.simulation import Player
-from divestiture.game.state import GameState
 from divestiture.game.types import SeatId
-from divestiture.game.views import view_for
-from divestiture.server.memory import remember
 from divestiture.server.protocol import BotSpec
 from divestiture.server.store import RoomRecord
 
@@ -51,62 +41,22 @@ def parse_bot(text: str) -> tuple[BotSpec, int | None]:
     return BotSpec.model_validate(data), since if isinstance(since, int) else None
 
 
-@dataclass(slots=True)
-class Recalled:
-    """A room's state replayed from its log, and its bots with their memory rebuilt."""
-
-    state: GameState
-    players: dict[SeatId, Player]
-    # seat -> the first logged move its replayed decision did not match (the rules or
-    # the bots changed since it was played); such a bot plays on from what it recalled
-    diverged: dict[SeatId, str] = field(default_factory=dict)
-
-
-def recall(
-    sc: Scenario,
-    record: RoomRecord,
-    rounds: int | None,
-    bots: Mapping[SeatId, tuple[Player, int]],
-) -> Recalled:
-    """Replay the room's log from the start, the bots deciding again before their moves.
+def recalled_memories(
+    record: RoomRecord, bots: Mapping[SeatId, tuple[Player, int]]
+) -> dict[SeatId, Memory]:
+    """Each bot's memory after its last stored move since it took the seat (its first
+    memory if it has made none).
 
     Args:
-        sc: the room's scenario.
         record: everything stored about the room.
-        rounds: the room's ``rounds`` option.
-        bots: seat -> a new bot for it (made as it was made when it took the seat) and
-            the version it took the seat at.
-
-    Returns:
-        The state the log leads to, and each bot as it was after its last logged move.
+        bots: seat -> its bot, and the version it took the seat at.
     """
-    players = {seat: player for seat, (player, _) in bots.items()}
-    since = {seat: version for seat, (_, version) in bots.items()}
-    diverged: dict[SeatId, str] = {}
-    state = start(sc, record.seed, rounds).state
+    memories = {seat: player.first_memory for seat, (player, _) in bots.items()}
     for entry in record.actions:
         seat = SeatId(entry.actor)
-        player = players.get(seat)
-        if player is not None and state.version >= since[seat]:
-            move = bot_move_id(seat, state.version)
-            refused = entry.client_id == move + FALLBACK
-            if refused or entry.client_id == move:
-                before = remember(player) if refused else player
-                try:
-                    decided = player.act(view_for(state, seat))
-                except Exception as e:  # a bot's bug: the room must load all the same
-                    diverged.setdefault(seat, f"at version {state.version} it failed: {e!r}")
-                else:
-                    if not refused and decided.model_dump() != entry.action.model_dump():
-                        diverged.setdefault(
-                            seat,
-                            f"at version {state.version} it decided {describe(decided)},"
-                            f" the log has {describe(entry.action)}",
-                        )
-                # Live, a refused decision was forgotten: the bot went back to what it knew.
-                players[seat] = before
-        state = apply(state, entry.actor, entry.action).state
-    return Recalled(state, players, diverged)
+        if entry.memory is not None and seat in bots and entry.version > bots[seat][1]:
+            memories[seat] = entry.memory
+    return memories
 
 
 def bot_turns(record: RoomRecord) -> int:

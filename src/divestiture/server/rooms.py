@@ -22,6 +22,7 @@ from typing import Protocol
 
 from divestiture.game.actions import Action, Pass, Timeout
 from divestiture.game.bots import make_bot, personalities
+from divestiture.game.bots.memory import Memory
 from divestiture.game.checks import describe
 from divestiture.game.engine import apply
 from divestiture.game.errors import GameError, StaleVersion
@@ -32,7 +33,6 @@ from divestiture.game.state import GameState
 from divestiture.game.types import FACILITATOR, SPECTATOR, Phase, SeatId
 from divestiture.game.views import view_for
 from divestiture.server.logs import log
-from divestiture.server.memory import remember
 from divestiture.server.protocol import (
     Ack,
     Attendee,
@@ -93,6 +93,8 @@ class Room:
     members: set[Member] = field(default_factory=set)
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     _players: dict[SeatId, Player] = field(default_factory=dict)
+    # seat -> what its bot remembers after its last move (stored with that move)
+    memories: dict[SeatId, Memory] = field(default_factory=dict)
     _wake: asyncio.Event = field(default_factory=asyncio.Event)
     _tasks: set[asyncio.Task[None]] = field(default_factory=set)
     _timed: tuple[int, Phase] | None = None
@@ -142,9 +144,15 @@ class Room:
             return await self._commit(FACILITATOR, timeout, f"end-phase:{state.version}", reply_to)
 
     async def _commit(
-        self, actor: str, action: Action, client_id: str, reply_to: Member | None
+        self,
+        actor: str,
+        action: Action,
+        client_id: str,
+        reply_to: Member | None,
+        memory: Memory | None = None,
     ) -> Ack:
-        """``submit`` with the lock held: nothing awaited but the store."""
+        """``submit`` with the lock held: nothing awaited but the store. A bot's move
+        comes with its ``memory``, stored with it."""
         assert self.lock.locked()
         done = self.seen.get((actor, client_id))
         if done is not None:
@@ -163,7 +171,7 @@ class Room:
         old = self.state
         step = apply(old, actor, action)
         new = step.state
-        entry = LoggedAction(new.version, actor, client_id, action)
+        entry = LoggedAction(new.version, actor, client_id, action, memory)
         snapshot = new if new.version % SNAPSHOT_EVERY == 0 else None
         closes = self._closes_seats(old, new)
         await self.store.run(
@@ -305,25 +313,23 @@ class Room:
             self.bots.update(specs)
             self.bots_since.update(dict.fromkeys(specs, since))
             self._players.update(made)
+            self.memories.update({seat: player.first_memory for seat, player in made.items()})
             for seat, spec in specs.items():
                 log.info("room %s: a bot plays %s (%s)", self.code, seat, spec.personality or "any")
         self._presence()
         self._changed()
 
-    def make_players(self, recalled: Mapping[SeatId, Player] | None = None) -> None:
-        """Make a player for every bot seat that has none (raises ``Refusal`` as
-        ``add_bots``); rooms call it before they are stored or started.
-
-        Args:
-            recalled: bots rebuilt from the log (after a restart), used as they are.
-        """
-        self._players.update(recalled or {})
+    def make_players(self) -> None:
+        """Make a player for every bot seat that has none, starting from its first
+        memory unless it has one (raises ``Refusal`` as ``add_bots``); rooms call it
+        before they are stored or started."""
         for seat, spec in self.bots.items():
             if seat not in self._players:
                 since = self.bots_since.get(seat)
                 self._players[seat] = self._new_player(
                     seat, spec, self.state.version if since is None else since
                 )
+            self.memories.setdefault(seat, self._players[seat].first_memory)
 
     def start(self) -> None:
         """Start the bots and the timer (after creation, or after loading from the store)."""
@@ -394,32 +400,24 @@ class Room:
         """Decide and apply under the lock, on the state the action is applied to;
         whether the bot decided (False: the game had moved on, nothing for it to do).
 
-        ``divestiture.server.recall`` replays this after a restart: keep the two in step.
+        The bot's new memory is kept only once its move is stored (with it): a move
+        that is refused, or not stored, is forgotten.
         """
         async with self.lock:
             state = self.state
             if state.over or not self._can_move(seat):
                 return False
-            player = self._players[seat]
-            before = remember(player)  # what it knew, if its move does not happen
             client_id = bot_move_id(seat, state.version)
+            action, memory = self._players[seat].decide(view_for(state, seat), self.memories[seat])
             try:
-                action = player.act(view_for(state, seat))
-            except BaseException:
-                self._players[seat] = before  # a bot's bug: it decided nothing
-                raise
-            try:
-                await self._commit(seat, action, client_id, None)
+                await self._commit(seat, action, client_id, None, memory)
+                self.memories[seat] = memory
                 return True
             except GameError as e:
                 # Refused against the very state it decided on: the bot's own mistake.
                 # It must not stall the table, so it passes instead.
-                self._players[seat] = before
                 log.info("room %s: bot %s refused (%s); it passes", self.code, seat, e.message)
                 fallback = Pass(rationale=f"fell back to pass: {e.message}"[:300])
-            except BaseException:
-                self._players[seat] = before  # not stored: it will decide again
-                raise
             try:
                 await self._commit(seat, fallback, client_id + FALLBACK, None)
             except GameError as e:
@@ -566,8 +564,8 @@ def _last_of_each_seat(
 
 def new_player(sc: Scenario, seed: int, seat: SeatId, spec: BotSpec, since: int) -> Player:
     """The bot for ``seat`` that took it at version ``since`` of a room with this seed;
-    the same arguments make the same bot (a restart makes it again:
-    see ``divestiture.server.recall``).
+    the same arguments make the same bot (a restart makes it again, and it goes on from
+    its stored memory: ``divestiture.server.recall``).
 
     Raises:
         Refusal: the seat is not a seat, or the bot is not one the rules have (invalid_bot).

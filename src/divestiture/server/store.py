@@ -26,6 +26,7 @@ from typing import ParamSpec, TypeVar
 
 from divestiture import game
 from divestiture.game.actions import Action, parse_action
+from divestiture.game.bots.memory import Memory
 from divestiture.game.events import Event
 from divestiture.game.state import GameState
 from divestiture.game.types import FACILITATOR, SeatId
@@ -54,6 +55,7 @@ CREATE TABLE IF NOT EXISTS actions (
     client_id TEXT NOT NULL,
     action TEXT NOT NULL,
     at REAL NOT NULL,
+    memory TEXT,
     PRIMARY KEY (room, version),
     UNIQUE (room, actor, client_id)
 );
@@ -101,6 +103,9 @@ class LoggedAction:
     actor: str
     client_id: str
     action: Action
+    # A bot's memory after deciding this action (None: not a bot's decision, or one
+    # that was refused and forgotten): a restarted room's bots go on from it.
+    memory: Memory | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,6 +183,13 @@ class Store:
         self.db.execute("PRAGMA synchronous=FULL")
         self.db.execute("PRAGMA foreign_keys=ON")
         self.db.executescript(_SCHEMA)
+        self._migrate()
+
+    def _migrate(self) -> None:
+        """Bring a database made by an older version up to this schema."""
+        columns = {row[1] for row in self.db.execute("PRAGMA table_info(actions)")}
+        if "memory" not in columns:  # before bots' memories were stored
+            self.db.execute("ALTER TABLE actions ADD COLUMN memory TEXT")
 
     def close(self) -> None:
         self.db.close()
@@ -248,8 +260,8 @@ class Store:
         closed, if ``lock_seats``: the action ended the phase after which they close)."""
         with self._transaction():
             self.db.execute(
-                "INSERT INTO actions (room, version, actor, client_id, action, at)"
-                " VALUES (?, ?, ?, ?, ?, ?)",
+                "INSERT INTO actions (room, version, actor, client_id, action, at, memory)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (
                     room,
                     entry.version,
@@ -257,6 +269,7 @@ class Store:
                     entry.client_id,
                     entry.action.model_dump_json(),
                     time.time(),
+                    None if entry.memory is None else entry.memory.to_json(),
                 ),
             )
             self._events(room, entry.version, events)
@@ -300,9 +313,15 @@ class Store:
         if row is None:
             return None
         actions = tuple(
-            LoggedAction(v, actor, cid, parse_action(json.loads(text)))
-            for v, actor, cid, text in self.db.execute(
-                "SELECT version, actor, client_id, action FROM actions WHERE room = ?"
+            LoggedAction(
+                v,
+                actor,
+                cid,
+                parse_action(json.loads(text)),
+                None if memory is None else Memory.from_json(memory),
+            )
+            for v, actor, cid, text, memory in self.db.execute(
+                "SELECT version, actor, client_id, action, memory FROM actions WHERE room = ?"
                 " ORDER BY version",
                 (code,),
             )

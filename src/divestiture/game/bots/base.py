@@ -8,12 +8,12 @@ slips of an easy bot, lines to say, and what has been done this phase.
 
 from __future__ import annotations
 
-import random
 import re
 
 from divestiture.game.actions import Action, Message, Pass, Propose, Sign, Statement, UseLever
 from divestiture.game.bot_rules import Curve, Difficulty, Personality
 from divestiture.game.bots.deals import BriefValues, chain_root, named_last
+from divestiture.game.bots.memory import Memory
 from divestiture.game.scenario import Scenario
 from divestiture.game.state import TermSheet
 from divestiture.game.types import (
@@ -31,59 +31,67 @@ from divestiture.game.views import GameView
 # Where in a round each phase sits, for the clock a bot concedes against.
 _PHASE_TIME = {Phase.NEGOTIATE: 0.0, Phase.GOVERNMENT: 0.5, Phase.RESOLVE: 0.8}
 _ESTIMATE = re.compile(r"\$(\d+)B and \$(\d+)B")
-_PASSES: dict[str, Pass] = {}
 
 
 class ScriptedBot:
-    """A bot with a personality and a difficulty, for one seat."""
+    """A seat's strategy at work on one decision: made from the bot's rules and its
+    memory, it decides, and what it then remembers is a new ``Memory``
+    (``remembered``). Nothing of it outlives the decision."""
 
     def __init__(
         self,
         scenario: Scenario,
         seat: SeatId,
-        rng: random.Random,
         personality: str,
         difficulty: str,
+        memory: Memory,
     ) -> None:
         self.sc = scenario
         self.seat = seat
-        self.rng = rng
         self.personality_id = personality
         self.difficulty_id = difficulty
         self.p: Personality = scenario.bots.personalities[seat][personality]
         self.d: Difficulty = scenario.bots.difficulties[difficulty]
         self.curve: Curve = scenario.bots.curves[self.p.curve]
-        # One misjudgement per game, so an easy bot is consistently off, not noisy.
-        self.bias = rng.uniform(-self.d.misjudge, self.d.misjudge)
-        self._phase: tuple[int, Phase] | None = None
-        self.done: set[str] = set()  # what this bot did in the current phase
-        self.once: set[str] = set()  # what this bot did in the game
-        self.last_price: dict[str, float] = {}  # per negotiation thread
-        self.said_price: dict[str, int] = {}  # the last price named in each thread
-        self.queue: list[Action] = []  # words to follow a move, sent on the next turn
-        self.said: set[str] = set()  # the lines (rules: bots.lines) said in this game
-        self._kinds: set[str] = set()  # the kinds of legal action in the view being read
-        self._tracks: dict[str, int] = {}  # the tracks of the view being read
-        self._tracks_of: object = None  # ... read from this tuple of track views
+        self.rng = memory.generator()
+        self.bias = memory.bias  # one misjudgement per game: an easy bot is off, not noisy
+        self._phase = memory.phase
+        self.done = set(memory.done)  # what this bot did in the current phase
+        self.once = set(memory.once)  # what this bot did in the game
+        self.last_price = dict(memory.last_price)  # per negotiation thread
+        self.said_price = dict(memory.said_price)  # the last price named in each thread
+        self.queue = list(memory.queue)  # words to follow a move, sent on the next turn
+        self.said = set(memory.said)  # the lines (rules: bots.lines) said in this game
+        # Read from the view being decided on:
+        self._kinds: set[str] = set()  # the kinds of legal action
+        self._tracks: dict[str, int] = {}  # the tracks
         self._signable: set[str] = set()  # the sheets this seat may sign now
         self._counterable: set[str] = set()  # the sheets this seat may counter now
         self._lever_uses: dict[str, list[UseLever]] = {}  # each open lever's legal uses
         self._conceded: float | None = None  # this move's concession, once worked out
         self._move: dict[object, float] = {}  # prices worked out in this move, by question
-        # Read from the view and kept while the view's tuple is the same object:
-        self._estimate: tuple[object, tuple[float, float] | None] = (None, None)
-        self._speakers: tuple[object, int, dict[SeatId, SeatId]] = (None, 0, {})
+        self._estimate: tuple[float, float] | bool | None = False  # False: not read yet
+        self._speakers: dict[SeatId, SeatId] | None = None
+
+    def remembered(self) -> Memory:
+        """What this bot remembers after the decision, for the next one."""
+        return Memory(
+            rng=self.rng.getstate(),
+            bias=self.bias,
+            phase=self._phase,
+            done=frozenset(self.done),
+            once=frozenset(self.once),
+            last_price=tuple(self.last_price.items()),
+            said_price=tuple(self.said_price.items()),
+            queue=tuple(self.queue),
+            said=frozenset(self.said),
+        )
 
     # -- the entry point ------------------------------------------------------------------
 
     def act(self, view: GameView) -> Action:
         """Choose this seat's next action from its own view."""
         self._read_legal(view)
-        if view.tracks is not self._tracks_of:  # views share the tuple while no track moves
-            self._tracks = {t.id: t.value for t in view.tracks}
-            self._tracks_of = view.tracks
-        self._conceded = None
-        self._move = {}
         here = (view.round, view.phase)
         if here != self._phase:
             self._phase, self.done = here, set()
@@ -214,11 +222,10 @@ class ScriptedBot:
 
     def estimate(self, view: GameView) -> tuple[float, float] | None:
         """The range learned by due diligence, if this seat has done it."""
-        notes = view.notes
-        if notes is not self._estimate[0]:  # views share the tuple while no note is added
-            found = next(filter(None, map(_ESTIMATE.search, reversed(notes))), None)
-            self._estimate = (notes, (float(found[1]), float(found[2])) if found else None)
-        return self._estimate[1]
+        if self._estimate is False:
+            found = next(filter(None, map(_ESTIMATE.search, reversed(view.notes))), None)
+            self._estimate = (float(found[1]), float(found[2])) if found else None
+        return self._estimate  # type: ignore[return-value]
 
     def anchor(self, view: GameView, scope: Scope) -> float:
         """The public market price of a scope: the value track times the rules' anchor."""
@@ -268,14 +275,7 @@ class ScriptedBot:
         )
 
     def pass_(self, view: GameView, why: str) -> Action:
-        # Actions are immutable: the bots' recurring reasons reuse one Pass each, in
-        # every game (a few dozen reasons, one naming each sheet a president waits on).
-        found = _PASSES.get(why)
-        if found is None:
-            if len(_PASSES) > 1024:
-                _PASSES.clear()
-            found = _PASSES[why] = Pass(rationale=why)
-        return found
+        return Pass(rationale=why)
 
     def message(self, to: tuple[SeatId, ...], text: str, why: str) -> Action:
         return Message(to=to, text=text, rationale=why)
@@ -338,11 +338,9 @@ class ScriptedBot:
         return None
 
     def _last_speakers(self, view: GameView) -> dict[SeatId, SeatId]:
-        """Other seat -> who spoke last between us this round (kept while the view's
-        messages and the round are the same)."""
-        key = (view.messages, view.round)
-        if key[0] is self._speakers[0] and key[1] == self._speakers[1]:
-            return self._speakers[2]
+        """Other seat -> who spoke last between us this round."""
+        if self._speakers is not None:
+            return self._speakers
         last: dict[SeatId, SeatId] = {}
         for m in view.messages:
             if m.round != view.round or m.kind != "chat":
@@ -352,7 +350,7 @@ class ScriptedBot:
                     last[to] = self.seat
             elif self.seat in m.to:
                 last[m.sender] = m.sender
-        self._speakers = (view.messages, view.round, last)
+        self._speakers = last
         return last
 
     def reply_text(self, view: GameView, sender: SeatId) -> str | None:
