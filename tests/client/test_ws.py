@@ -16,9 +16,13 @@ from websockets.asyncio.server import ServerConnection, serve
 from divestiture.client.embedded import EmbeddedServer
 from divestiture.client.net import ErrorNotice, EventLines, Inbound, Status, TeamChat, ViewUpdate
 from divestiture.client.ws import RemoteConnection, parse_join_url
+from divestiture.game import DEFAULT_SCENARIO, load_scenario
 from divestiture.game.actions import Pass, UseLever
+from divestiture.game.narration import event_text
 from divestiture.game.types import SeatId
 from divestiture.server.protocol import BotSpec, RoomOptions
+
+SC = load_scenario(DEFAULT_SCENARIO)
 
 MS = SeatId("microsoft")
 OTHERS = ("white_house", "cfius", "bytedance", "investors")
@@ -135,7 +139,9 @@ def visible_lines(embedded: EmbeddedServer, room: str, version: int) -> list[str
         assert embedded.lobby is not None
         events = embedded.lobby.rooms[room].events
         return [
-            e.text for v, e in events if v <= version and e.visible(MS) and e.kind != "rationale"
+            event_text(SC, e.data)
+            for v, e in events
+            if v <= version and e.visible(MS) and e.kind != "rationale"
         ]
 
     return embedded.run(read())

@@ -42,6 +42,7 @@ from divestiture.game import (
 )
 from divestiture.game.briefs import brief_text
 from divestiture.game.engine import start
+from divestiture.game.events import MessageSent
 from divestiture.game.simulation import RandomPlayer, game_seeds
 from divestiture.game.types import Algorithm, Mitigation, Scope, SheetId, Viewer
 
@@ -177,8 +178,8 @@ def _play_and_check(seed: int, deep: bool) -> None:
         step = apply(state, seat, action)
         assert step.state.version == state.version + 1
         for event in step.events:
-            if event.kind == "message" and event.visible_to is not None:
-                said[event.text.split(": ", 1)[1]] = event.visible_to
+            if isinstance(event.data, MessageSent) and event.visible_to is not None:
+                said[event.data.text] = event.visible_to
         state = step.state
         log.append((seat, action))
     _check_views(state, as_json=True, said=said)

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from pydantic import ValidationError
 
 from divestiture import game
 from divestiture.game import GameError, GameState, Message, Pass, Propose, Scenario, Sign, Stake
 from divestiture.game.actions import Reject, Statement, Terms, Timeout, UseLever, Withdraw
+from divestiture.game.moves import title as move_title
+from divestiture.game.narration import event_text
 from divestiture.game.types import Phase, SeatId, SheetId, SheetStatus, Viewer
-from divestiture.game.wording import move_title
 
 SEATS = tuple(SeatId(s) for s in ("white_house", "cfius", "bytedance", "microsoft", "investors"))
 WH, CFIUS, BD, MS, INV = SEATS
@@ -518,7 +517,7 @@ def test_blocked_sheet_is_blocked(g: GameState) -> None:
     value = state.tracks["value"]
     step = game.apply(state, CFIUS, lever("block_deal", sheet=SheetId("ts-1")))
     assert step.state.sheets[0].status == SheetStatus.BLOCKED
-    moved = next(e.text for e in step.events if e.kind == "tracks")
+    moved = next(event_text(state.scenario, e.data) for e in step.events if e.kind == "tracks")
     assert f"TikTok US value {value} -> {value - 1}" in moved
     # Blocking ends CFIUS's turn, so the round ends and the game goes on.
     assert step.state.round == 2 and not step.state.over
@@ -571,8 +570,9 @@ def test_timeout_passes_every_waiting_seat(g: GameState) -> None:
     assert step.state.version == state.version + 1
     timeout = next(e for e in step.events if e.kind == "timeout")
     # Named as players read them, not by id.
-    assert "Microsoft" not in timeout.text and "ByteDance, " in timeout.text
-    assert timeout.text.startswith("Time is up for the negotiate phase; White House, ")
+    text = event_text(state.scenario, timeout.data)
+    assert "Microsoft" not in text and "ByteDance, " in text
+    assert text.startswith("Time is up for the negotiate phase; White House, ")
     state = act(step.state, game.FACILITATOR, Timeout())
     assert (state.round, state.phase) == (2, Phase.NEGOTIATE)
 
@@ -688,9 +688,8 @@ def test_a_sheet_wider_than_what_is_for_sale_cannot_be_signed(g: GameState) -> N
 def test_due_diligence_range_contains_reservation(sc: Scenario, seed: int) -> None:
     """The estimated range contains ByteDance's true reservation_us."""
     state = act(game.new_game(sc, seed), INV, lever("due_diligence"))
-    found = re.search(r"\$(\d+)B and \$(\d+)B", state.seats[INV].notes[0])
-    assert found is not None
-    low, high = int(found[1]), int(found[2])
+    (finding,) = state.seats[INV].findings
+    low, high = finding.low, finding.high
     assert high - low == sc.due_diligence.noise
     assert low <= state.number(BD, "reservation_us") <= high
 

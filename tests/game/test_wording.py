@@ -6,10 +6,11 @@ import re
 
 from divestiture.game import DEFAULT_SCENARIO, load_scenario
 from divestiture.game.actions import Pass, Stake, Terms
-from divestiture.game.checks import check
 from divestiture.game.engine import apply, start
 from divestiture.game.errors import GameError
 from divestiture.game.legal import legal_actions
+from divestiture.game.moves import check
+from divestiture.game.narration import event_text
 from divestiture.game.simulation import play_game, player_factory
 from divestiture.game.state import GameState
 from divestiture.game.types import Algorithm, Mitigation, Scope, SeatId
@@ -87,7 +88,7 @@ def test_what_players_and_the_facilitator_read_names_no_rule_ids() -> None:
             record = play_game(SC, seed, players, keep_events=True)
             texts += [f.text for f in record.state.feed]
             texts += [m.text for m in record.state.messages]
-            texts += [e.text for e in record.events]
+            texts += [event_text(SC, e.data) for e in record.events]
             deals += record.state.closed_sheet is not None
     assert deals, "some of these games end in a deal"
     assert any(" proposes ts-" in t for t in texts)

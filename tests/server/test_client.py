@@ -17,6 +17,7 @@ from divestiture.game import load_scenario
 from divestiture.game.actions import Action, Pass, Sign, Statement
 from divestiture.game.bots import make_bot
 from divestiture.game.bots.memory import Decision, Memory
+from divestiture.game.events import Reason
 from divestiture.game.scenario import DEFAULT_SCENARIO
 from divestiture.game.simulation import make_players, player_factory
 from divestiture.game.types import SeatId
@@ -154,7 +155,8 @@ async def test_a_decision_overtaken_by_the_game_is_made_again_not_passed(
         play.cancel()
         await asyncio.gather(play, return_exceptions=True)
     assert client.refused == 0 and client.redecided == 1
-    assert not any("fell back" in e.text for _, e in room.events)
+    reasons = [e.data for _, e in room.events if isinstance(e.data, Reason)]
+    assert not any("fell back" in r.action.rationale for r in reasons)
     player = client.player
     assert isinstance(player, Signer)
     assert player.decided == ["sign", "pass"]  # it decided twice ...

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import json
+from typing import Any
 
 from divestiture.game import load_scenario
+from divestiture.game.events import Reason
 from divestiture.game.scenario import DEFAULT_SCENARIO
 from divestiture.game.simulation import make_players, player_factory
 from divestiture.server.client import SeatClient, create_room
@@ -35,7 +37,9 @@ async def test_whole_game_with_five_clients(server: Running) -> None:
     assert room.state.over and room.state.outcome in outcomes
     assert all(len(c.view.scores) == 5 for c in clients if c.view)
     # The bots' reasons are for the facilitator and their own seat only.
-    reasons = [(e.seat, e.text) for _, e in room.events if e.kind == "rationale"]
+    reasons = [
+        (e.data.seat, e.data.action.rationale) for _, e in room.events if isinstance(e.data, Reason)
+    ]
     assert reasons
     for client in clients:
         text = "".join(client.frames)
@@ -116,7 +120,7 @@ async def test_reconnect_with_token_gets_the_whole_story(
     assert story["history"] is True
     assert story["view"]["brief"]["seat"] == "investors"
     assert any(m["text"] == act["text"] for m in story["view"]["messages"])
-    assert any("We are long-term holders." in line for line in story["events"])
+    assert any("We are long-term holders." in line for line in _lines(story))
     assert (await back.expect("team"))["text"] == "note to self"
 
 
@@ -151,7 +155,7 @@ async def test_phase_timer_passes_the_absent(server: Running, peers: list[Peer])
     assert 0 < timer["seconds_left"] <= 0.5
     after = await ann.until_view(lambda v: v["phase"] != "negotiate", timeout=10)
     assert after["view"]["round"] == 1
-    assert any("time" in line.lower() for line in after["events"])
+    assert any("time" in line.lower() for line in _lines(after))
 
 
 async def test_resolve_timer_passes_an_absent_cfius(server: Running, peers: list[Peer]) -> None:
@@ -183,7 +187,7 @@ async def test_resolve_timer_passes_an_absent_cfius(server: Running, peers: list
     timer = await ann.expect("timer", timeout=10, phase="resolve")
     assert 0 < timer["seconds_left"] <= 0.3
     after = await ann.until_view(lambda v: v["round"] == 2, timeout=10)
-    assert any("Time is up for the resolve phase" in line for line in after["events"])
+    assert any("Time is up for the resolve phase" in line for line in _lines(after))
 
 
 async def test_facilitator_ends_a_phase_and_adds_bots(server: Running, peers: list[Peer]) -> None:
@@ -203,3 +207,8 @@ async def test_facilitator_ends_a_phase_and_adds_bots(server: Running, peers: li
     while len(presence["bots"]) < 5:
         presence = await admin.expect("presence")
     await admin.until_view(lambda v: v["outcome"] is not None, timeout=60)
+
+
+def _lines(view_message: dict[str, Any]) -> list[str]:
+    """The event lines of a view message, in words."""
+    return [event["text"] for event in view_message["events"]]

@@ -17,6 +17,7 @@ import pytest
 from divestiture.game.actions import Action, Pass, Statement
 from divestiture.game.bots.memory import Decision, Memory
 from divestiture.game.engine import apply as real_apply
+from divestiture.game.events import Reason
 from divestiture.game.types import Phase, SeatId
 from divestiture.game.views import GameView
 from divestiture.server import rooms
@@ -99,7 +100,9 @@ async def test_a_bot_decides_on_the_state_its_action_meets(
     assert len(moves) >= 2
     statements = {a.text for a in moves if isinstance(a, Statement)}
     assert room.memories[SeatId("bytedance")].said == statements  # only what was stored
-    assert not any("fell back" in e.text for _, e in room.events)
+    assert not any(
+        "fell back" in e.data.action.rationale for _, e in room.events if isinstance(e.data, Reason)
+    )
 
 
 async def _all_but_investors_passed(
@@ -218,4 +221,12 @@ async def test_a_human_racing_the_bots_costs_them_nothing(
         await _answer(ann, f"w{n}")  # refused if a bot signed it first: fair
     await asyncio.sleep(0.3)
     assert refused == []
-    assert not any("fell back" in e.text for _, e in room.events)
+    assert not any(
+        "fell back" in e.data.action.rationale for _, e in room.events if isinstance(e.data, Reason)
+    )
+
+
+def _fell_back(room: Any) -> bool:
+    """Whether a move in the room fell back to a pass (its reason says so)."""
+    reasons = [e.data for _, e in room.events if isinstance(e.data, Reason)]
+    return any("fell back" in r.action.rationale for r in reasons)

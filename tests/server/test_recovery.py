@@ -5,14 +5,11 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-import pytest
-
 from divestiture.game import load_scenario
 from divestiture.game.scenario import DEFAULT_SCENARIO
 from divestiture.game.simulation import make_players, player_factory
-from divestiture.server import rooms
 from divestiture.server.client import SeatClient, create_room
-from divestiture.server.lobby import rebuild, replay_events
+from divestiture.server.lobby import replayed
 from divestiture.server.protocol import RoomOptions
 from divestiture.server.store import Store
 from tests.server.conftest import Running
@@ -32,31 +29,14 @@ async def _play(url: str, seed: int, patience: float = 60) -> list[SeatClient]:
 
 
 async def test_stored_log_replays_to_the_live_state(server: Running) -> None:
-    """Rebuilding a room from the store gives exactly the live state and the same events."""
+    """Replaying a room's stored log gives exactly the live state and the same events."""
     await _play(server.url, seed=21)
     (room,) = server.lobby.rooms.values()
     record = await room.store.run(Store.load, room.code)
     assert record is not None and record.outcome == room.state.outcome
-    assert rebuild(SC, record, None) == room.state
-    stored = [e for _, e in record.events]
-    assert stored == replay_events(SC, record, None) == [e for _, e in room.events]
-
-
-async def test_snapshots_load_the_same_state(
-    server: Running, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """A room loaded from a snapshot plus the actions after it equals a full replay."""
-    monkeypatch.setattr(rooms, "SNAPSHOT_EVERY", 7)
-    await _play(server.url, seed=22)
-    (room,) = server.lobby.rooms.values()
-    record = await room.store.run(Store.load, room.code)
-    assert record is not None and record.snapshot is not None
-    assert record.snapshot[0] % 7 == 0
-    from_snapshot = rebuild(SC, record, None)
-    from dataclasses import replace
-
-    from_scratch = rebuild(SC, replace(record, snapshot=None), None)
-    assert from_snapshot == from_scratch == room.state
+    state, events = replayed(SC, record, None)
+    assert state == room.state
+    assert events == room.events
 
 
 async def test_sigkill_mid_game_loses_no_acknowledged_action(tmp_path: Path) -> None:
@@ -89,4 +69,5 @@ async def test_sigkill_mid_game_loses_no_acknowledged_action(tmp_path: Path) -> 
     for client in clients:
         assert client.acked
         assert all((client.seat, ack) in logged for ack in client.acked)
-    assert rebuild(SC, record, None).outcome == clients[0].view.outcome  # type: ignore[union-attr]
+    state, _ = replayed(SC, record, None)
+    assert state.outcome == clients[0].view.outcome  # type: ignore[union-attr]

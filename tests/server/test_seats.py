@@ -8,11 +8,15 @@ from pathlib import Path
 from typing import Any
 
 from divestiture.cli.facilitate import facilitate
+from divestiture.game import DEFAULT_SCENARIO, load_scenario
+from divestiture.game.narration import event_text
 from divestiture.game.types import SeatId
 from divestiture.server.app import start_server, stop_server
 from divestiture.server.store import Store
 from tests.server.conftest import Peer, Running
 from tests.server.processes import free_port, kill_9, served, until_listening
+
+SC = load_scenario(DEFAULT_SCENARIO)
 
 DB = "divestiture.sqlite3"
 
@@ -181,9 +185,9 @@ async def test_the_facilitators_log_is_the_whole_game_with_the_bots_reasons(
     status, story = said.split("\n\nThe game so far:\n")
     assert status.startswith(f"Room {code}: over")
     events = [e for _, e in server.lobby.rooms[code].events]
-    assert story.splitlines() == [f"  {e.text}" for e in events]
-    reasons = [e.text for e in events if e.kind == "rationale"]
-    private = [e.text for e in events if e.visible_to is not None and e.kind != "rationale"]
+    assert story.splitlines() == [f"  {event_text(SC, e.data)}" for e in events]
+    reasons = [e for e in events if e.kind == "rationale"]
+    private = [e for e in events if e.visible_to is not None and e.kind != "rationale"]
     assert reasons and private
     assert "Team channels" not in said  # no seat had a team
     assert "The game so far" not in await facilitate(server.url, code, token)

@@ -34,7 +34,7 @@ def test_an_older_database_gains_the_memory_column_and_keeps_its_actions(tmp_pat
         (old,) = record.actions
         assert old.actor == "cfius" and old.memory is None
         memory = Memory.of(random.Random(1))
-        store.append("ABCDE", LoggedAction(2, "cfius", "bot:cfius:1", Pass(), memory), [])
+        store.append("ABCDE", LoggedAction(2, "cfius", "bot:cfius:1", Pass(), memory))
         record = store.load("ABCDE")
         assert record is not None
         assert record.actions[-1].memory == memory

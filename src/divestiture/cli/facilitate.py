@@ -115,7 +115,7 @@ async def _enter(ws: ClientConnection, room: str, token: str) -> tuple[GameView,
         if isinstance(msg, ErrorMsg):
             raise Refused(msg)
         if isinstance(msg, Presence):
-            return first.view, _Story(first.events, tuple(team)), msg
+            return first.view, _Story(tuple(e.text for e in first.events), tuple(team)), msg
         if isinstance(msg, TeamLine):
             team.append(f"{names.get(msg.seat, msg.seat)} team, {msg.sender}: {msg.text}")
 

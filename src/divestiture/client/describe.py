@@ -19,10 +19,11 @@ from divestiture.game.actions import (
     UseLever,
     Withdraw,
 )
+from divestiture.game.mechanics import MECHANICS
 from divestiture.game.scenario import Effects, Lever, Scenario, TrackChange
 from divestiture.game.state import TermSheet
 from divestiture.game.views import GameView, SeatInfo
-from divestiture.game.wording import capitalised, safeguard_names, seat_word, use_detail
+from divestiture.game.wording import capitalised, safeguard_names, seat_word
 
 STATUS_NAMES = {
     "open": "open",
@@ -99,7 +100,8 @@ def option_label(scenario: Scenario, view: GameView, action: UseLever) -> str:
     if action.sheet is not None:
         sheet = next((s for s in view.sheets if s.id == action.sheet), None)
         return f"{action.sheet}: {terms_line(scenario, sheet)}" if sheet else action.sheet
-    return capitalised(use_detail(scenario, action))
+    lever = scenario.levers[action.lever]
+    return capitalised(MECHANICS[lever.mechanic].detail(scenario, action))
 
 
 def terms_line(scenario: Scenario, sheet: TermSheet | None) -> str:

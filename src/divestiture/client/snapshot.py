@@ -11,6 +11,7 @@ from pathlib import Path
 
 from divestiture.game.engine import apply, start
 from divestiture.game.events import Event
+from divestiture.game.narration import event_text
 from divestiture.game.scenario import Scenario
 from divestiture.game.simulation import play_game, player_factory
 from divestiture.game.state import GameState
@@ -89,7 +90,11 @@ def render(
             shown = EndScreen(manager, scenario, view, size)
         else:
             table = TableScreen(manager, scenario, view, size)
-            lines = tuple(e.text for e in events if e.visible(seat) and e.kind != "rationale")
+            lines = tuple(
+                event_text(scenario, e.data)
+                for e in events
+                if e.visible(seat) and e.kind != "rationale"
+            )
             table.receive(EventLines(lines[-12:]))
             table.receive(ViewUpdate(view))
             table.receive(TeamChat("Sam", "I'll watch the tracks; you take the chat."))

@@ -286,7 +286,7 @@ class RemoteConnection:
         while True:
             msg = await receive(ws)
             if isinstance(msg, ViewMessage):
-                lines = msg.events
+                lines = tuple(e.text for e in msg.events)
                 if msg.history:  # the whole story again after a resume: only what is new
                     lines = lines[self._lines_seen :]
                     self._lines_seen = max(self._lines_seen, len(msg.events))

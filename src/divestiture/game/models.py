@@ -23,8 +23,6 @@ from pydantic.dataclasses import dataclass
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
-from divestiture.game.records import trusted
-
 T = TypeVar("T")
 _CONFIG = ConfigDict(extra="forbid")
 
@@ -78,35 +76,19 @@ class Frozen:
         return _adapter(type(self)).dump_json(self, **options).decode()
 
     def model_copy(self, *, update: dict[str, Any] | None = None) -> Self:
-        """A copy with ``update``, not validated again (as ``BaseModel.model_copy``).
-
-        Only the fields are copied: what a ``cached_property`` worked out from the old
-        ones is not kept.
-        """
-        values = {name: self.__dict__[name] for name in _field_names(type(self))}
-        if update:
-            values.update(update)
-        return trusted(type(self), values, in_order=True)
+        """A copy with ``update``, validated as a new record is."""
+        return dataclasses.replace(self, **(update or {}))  # type: ignore[type-var]
 
     @classmethod
     def field_names(cls) -> tuple[str, ...]:
         """The names of the fields, in order."""
-        return _field_names(cls)
-
-
-_adapters: dict[type, TypeAdapter[Any]] = {}
-_fields: dict[type, tuple[str, ...]] = {}
+        return tuple(f.name for f in dataclasses.fields(cls))  # type: ignore[arg-type]
 
 
 def _adapter(cls: type) -> TypeAdapter[Any]:
-    adapter = _adapters.get(cls)
+    """The class's own TypeAdapter, made on first use and kept on the class."""
+    adapter: TypeAdapter[Any] | None = cls.__dict__.get("__adapter__")
     if adapter is None:
-        adapter = _adapters[cls] = TypeAdapter(cls)
+        adapter = TypeAdapter(cls)
+        type.__setattr__(cls, "__adapter__", adapter)
     return adapter
-
-
-def _field_names(cls: type) -> tuple[str, ...]:
-    names = _fields.get(cls)
-    if names is None:
-        names = _fields[cls] = tuple(f.name for f in dataclasses.fields(cls))
-    return names

@@ -10,10 +10,10 @@ problem is reported with its dotted place in the file and, when known, its line.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Hashable, Iterator
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 import yaml
 from pydantic import Field, ValidationError, field_validator, model_validator
@@ -22,6 +22,8 @@ from divestiture.game.bot_rules import BotRules
 from divestiture.game.models import Frozen, frozen
 from divestiture.game.types import Algorithm, Mitigation, OutcomeKind, Phase, Scope, SeatId
 from divestiture.shipped import shipped_folder
+
+_T = TypeVar("_T")
 
 # --- seats and roles ---------------------------------------------------------
 
@@ -402,6 +404,15 @@ class Scenario(Frozen):
     def lever_holders(self, phase: Phase) -> frozenset[SeatId]:
         """The seats in play that hold a lever of ``phase``."""
         return self._holders[phase]
+
+    def kept(self, key: Hashable, make: Callable[[], _T]) -> _T:
+        """What ``make`` works out from these rules alone (an example of a move, a part
+        of a view), made the first time it is asked for and kept with the rules, which
+        never change. ``key`` names it among everything kept."""
+        kept: dict[Hashable, Any] = self.__dict__.setdefault("_kept", {})
+        if key not in kept:
+            kept[key] = make()
+        return kept[key]  # type: ignore[no-any-return]
 
     # Looked up at every action: indexed once (the model is frozen, so they stay right).
     @cached_property

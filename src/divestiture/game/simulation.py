@@ -15,10 +15,10 @@ from typing import Protocol
 
 from divestiture.game.actions import Action, Message, Pass, Propose, Statement, Terms, UseLever
 from divestiture.game.bots.memory import Decision, Memory
-from divestiture.game.checks import Actor
 from divestiture.game.engine import apply, start
 from divestiture.game.errors import GameError
 from divestiture.game.events import Event
+from divestiture.game.moves import Actor
 from divestiture.game.scenario import Scenario
 from divestiture.game.scoring import scores
 from divestiture.game.state import GameState

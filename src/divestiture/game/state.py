@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any, Self
+from dataclasses import dataclass, field, replace
 
 from pydantic import Field
 
 from divestiture.game.actions import Terms
+from divestiture.game.briefs import BriefValue
+from divestiture.game.events import Finding
 from divestiture.game.frozen import FrozenMap
 from divestiture.game.models import Frozen, frozen
-from divestiture.game.records import trusted
 from divestiture.game.scenario import Scenario
 from divestiture.game.types import (
     OPEN,
@@ -22,8 +22,8 @@ from divestiture.game.types import (
     SheetId,
     SheetStatus,
 )
+from divestiture.game.wording import day_name
 
-BriefValue = float | tuple[str, ...]
 # A frozen dataclass's copy is made by hand (see GameState.evolve), with these two.
 _new = object.__new__
 _set = object.__setattr__
@@ -32,22 +32,8 @@ PUBLIC_STATUSES = frozenset(
 )
 
 
-class _Record(Frozen):
-    # Pydantic dataclasses (game.models): views hand these very objects to the wire.
-
-    @classmethod
-    def made(cls, **fields: Any) -> Self:
-        """A record of values the engine has checked already (see ``divestiture.game.records``)."""
-        return trusted(cls, fields)
-
-    def but(self, **changes: Any) -> Self:
-        """A copy with ``changes``, values the engine has checked already."""
-        # The records here have no cached properties: __dict__ holds just the fields.
-        return trusted(type(self), {**self.__dict__, **changes}, in_order=True)
-
-
 @frozen
-class TermSheet(_Record):
+class TermSheet(Frozen):
     """A proposed deal and where it stands. ``parties`` and ``signatures`` are sorted."""
 
     id: SheetId
@@ -72,7 +58,7 @@ class TermSheet(_Record):
         replaces: SheetId | None = None,
     ) -> TermSheet:
         """A freshly proposed sheet, signed by its proposer."""
-        return cls.made(
+        return cls(
             id=sheet_id,
             proposer=proposer,
             terms=terms,
@@ -86,10 +72,10 @@ class TermSheet(_Record):
         )
 
     def with_status(self, status: SheetStatus) -> TermSheet:
-        return self.but(status=status)
+        return replace(self, status=status)
 
     def signed_by(self, seat: SeatId) -> TermSheet:
-        return self.but(signatures=tuple(sorted({*self.signatures, seat})))
+        return replace(self, signatures=tuple(sorted({*self.signatures, seat})))
 
     @property
     def fully_signed(self) -> bool:
@@ -102,7 +88,7 @@ class TermSheet(_Record):
 
 
 @frozen
-class ChatMessage(_Record):
+class ChatMessage(Frozen):
     """A private message; ``kind`` is 'chat' or 'briefing'. ``to`` is sorted."""
 
     sender: SeatId
@@ -113,7 +99,7 @@ class ChatMessage(_Record):
 
 
 @frozen
-class FeedItem(_Record):
+class FeedItem(Frozen):
     """A public line: news, a statement, an official action, a result."""
 
     round: int
@@ -127,12 +113,13 @@ class SeatState:
     """One seat's private and per-phase bookkeeping."""
 
     brief: FrozenMap[str, BriefValue]
+    brief_text: str  # the brief in words, its values filled in (rules: seats.*.brief)
     passed: bool = False
     deal_moves: int = 0
     messages: int = 0
     statements: int = 0
     officials: int = 0
-    notes: tuple[str, ...] = ()
+    findings: tuple[Finding, ...] = ()  # what its due diligence learned
 
     def evolve(self, **changes: object) -> SeatState:
         """A copy with ``changes`` (see ``GameState.evolve``)."""
@@ -202,9 +189,7 @@ class GameState:
         return next((s for s in self.sheets if s.id == sheet_id), None)
 
     def round_name(self, round_no: int | None = None) -> str:
-        n = self.round if round_no is None else round_no
-        names = self.scenario.rounds.names
-        return names[n - 1] if 0 < n <= len(names) else f"Day {n}"
+        return day_name(self.scenario, self.round if round_no is None else round_no)
 
     def brief(self, seat: SeatId) -> FrozenMap[str, BriefValue]:
         return self.seats[seat].brief

@@ -1,22 +1,12 @@
-"""Things of the rules put into words for players: the engine's events and feed, and the
-client's cards, say them the same way. Names come from the rules file, never ids."""
+"""Things of the rules put into words for players: names of seats, days, terms, options
+and safeguards, said the same way by the events' lines (``narration``), the refusals
+and the client's cards. Names come from the rules file, never ids."""
 
 from __future__ import annotations
 
 from collections.abc import Collection
 
-from divestiture.game.actions import (
-    Action,
-    Message,
-    Pass,
-    Propose,
-    Reject,
-    Sign,
-    Statement,
-    Terms,
-    UseLever,
-    Withdraw,
-)
+from divestiture.game.actions import Terms
 from divestiture.game.scenario import Scenario
 from divestiture.game.types import Mitigation, Scope, SeatId
 
@@ -54,55 +44,15 @@ def option_name(sc: Scenario, option: str) -> str:
     return option.replace("_", " ")
 
 
-def use_detail(sc: Scenario, action: UseLever) -> str:
-    """What a lever is used on, in words: its sheet, its safeguards or its option ("" if
-    none)."""
-    if action.sheet:
-        return action.sheet
-    if action.mitigations:
-        return ", ".join(safeguard_names(sc, action.mitigations))
-    return option_name(sc, action.option) if action.option else ""
-
-
-def action_label(sc: Scenario, action: Action) -> str:
-    """What a seat does with ``action``, after its name: "passes", "counters ts-2", "uses
-    Set mitigation requirements (US data storage)" (a bot's reasons, a withdrawal...)."""
-    if isinstance(action, UseLever):
-        return f"uses {move_title(sc, action)}"
-    if isinstance(action, Propose):
-        return f"counters {action.replaces}" if action.replaces else "proposes a term sheet"
-    if isinstance(action, Sign | Reject | Withdraw):
-        return f"{action.type}s {action.sheet}"
-    if isinstance(action, Message):
-        return "writes to " + ", ".join(sc.seat_name(s) for s in action.to)
-    if isinstance(action, Statement):
-        return "speaks in public"
-    return "passes" if isinstance(action, Pass) else action.type
+def day_name(sc: Scenario, round_no: int) -> str:
+    """A round by its day's name in the rules ("Monday"), or "Day 8" past the names."""
+    names = sc.rounds.names
+    return names[round_no - 1] if 0 < round_no <= len(names) else f"Day {round_no}"
 
 
 def capitalised(text: str) -> str:
     """``text`` with its first letter in capitals (a name from the rules at a line's start)."""
     return text[:1].upper() + text[1:]
-
-
-def move_title(sc: Scenario, action: Action) -> str:
-    """An action as a button would name it, for a refusal: "Sign ts-3", "Counter ts-2",
-    "Order divestiture (the global business)". A lever the rules do not know keeps its id."""
-    if isinstance(action, UseLever):
-        lever = sc.levers.get(action.lever)
-        if lever is None:
-            return f"Lever '{action.lever}'"
-        detail = use_detail(sc, action)
-        return lever.name + (f" ({detail})" if detail else "")
-    if isinstance(action, Propose):
-        return f"Counter {action.replaces}" if action.replaces else "Propose a term sheet"
-    if isinstance(action, Sign | Reject | Withdraw):
-        return f"{capitalised(action.type)} {action.sheet}"
-    if isinstance(action, Message):
-        return "Message to " + ", ".join(seat_word(sc, s) for s in action.to)
-    if isinstance(action, Statement):
-        return "Public statement"
-    return capitalised(action.type)
 
 
 # A seat's line is written for one seat; a plural name ("Investors") takes these.

@@ -1,6 +1,6 @@
 """Every room of a server: created with a code and tokens, or loaded back from the store.
 
-Loading replays the room's log (from its latest snapshot) in a worker thread, so
+Loading replays the room's log from its start in a worker thread, so
 a server that restarts after a crash resumes every game where it was.
 """
 
@@ -21,7 +21,7 @@ from divestiture.server.logs import has_control, log
 from divestiture.server.protocol import Refusal, Role, RoomOptions
 from divestiture.server.recall import bot_json, bot_turns, parse_bot, recalled_memories
 from divestiture.server.rooms import Room, check_bot, new_player
-from divestiture.server.store import AsyncStore, NewRoom, RoomRecord, Store, unpickle_state
+from divestiture.server.store import AsyncStore, NewRoom, RoomRecord, Store
 
 # Easy to read aloud and to type: no 0/O, no 1/I/L.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -103,9 +103,7 @@ class Lobby:
         room.make_players()  # every bot made before anything is stored
         token = new_token()
         bots = {seat: bot_json(spec, opening.state.version) for seat, spec in options.bots.items()}
-        new = NewRoom(
-            code, scenario_id, seed, options.model_dump_json(), opening.events, token, bots, opened
-        )
+        new = NewRoom(code, scenario_id, seed, options.model_dump_json(), token, bots, opened)
         await self.store.run(Store.create_room, new)
         self.rooms[code] = room
         room.start()
@@ -252,8 +250,8 @@ class Lobby:
             for seat, (spec, _) in bots.items()
             if (version := since[seat]) is not None
         }
-        # Off the event loop: the actions after the latest snapshot, replayed.
-        state = await asyncio.to_thread(rebuild, sc, record, options.rounds)
+        # Off the event loop: the whole log replayed (a few milliseconds a game).
+        state, events = await asyncio.to_thread(replayed, sc, record, options.rounds)
         room = Room(
             code=code,
             scenario_id=record.scenario,
@@ -262,7 +260,7 @@ class Lobby:
             options=options,
             store=self.store,
             state=state,
-            events=list(record.events),
+            events=events,
             seen={(a.actor, a.client_id): (a.version, a.action) for a in record.actions},
             bots={seat: spec for seat, (spec, _) in bots.items()},
             bots_since=since,
@@ -296,29 +294,19 @@ class Lobby:
         room.bots_since.update(dict.fromkeys(unknown, version))
 
 
-def rebuild(sc: Scenario, record: RoomRecord, rounds: int | None) -> GameState:
-    """The room's state from its latest snapshot (if any) and the actions after it."""
-    if record.snapshot is not None:
-        version, blob = record.snapshot
-        state = unpickle_state(blob, sc)
-    else:
-        version, state = 0, start(sc, record.seed, rounds).state
-    for entry in record.actions:
-        if entry.version > version:
-            state = apply(state, entry.actor, entry.action).state
-    return state
-
-
-def replay_events(sc: Scenario, record: RoomRecord, rounds: int | None) -> list[Event]:
-    """Every event of a room, replayed from the start (tests compare it to the stored ones)."""
+def replayed(
+    sc: Scenario, record: RoomRecord, rounds: int | None
+) -> tuple[GameState, list[tuple[int, Event]]]:
+    """The room's state, replayed from its log, and every event with the version it
+    happened at."""
     step = start(sc, record.seed, rounds)
-    events = list(step.events)
     state = step.state
+    events = [(0, e) for e in step.events]
     for entry in record.actions:
         step = apply(state, entry.actor, entry.action)
         state = step.state
-        events.extend(step.events)
-    return events
+        events += [(state.version, e) for e in step.events]
+    return state, events
 
 
 def _unavailable(code: str) -> LobbyError:

@@ -16,6 +16,9 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
 from divestiture.game.actions import Action
+from divestiture.game.events import Event, EventData
+from divestiture.game.narration import event_text
+from divestiture.game.scenario import Scenario
 from divestiture.game.types import SeatId
 from divestiture.game.views import GameView
 
@@ -206,16 +209,30 @@ class Joined(_Out):
     token: str | None = None
 
 
+class EventLine(BaseModel):
+    """One thing that happened: its data (``data.kind`` says what kind), and its line in
+    words, made from the data."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    data: EventData
+    text: str
+
+    @classmethod
+    def of(cls, scenario: Scenario, event: Event) -> EventLine:
+        return cls(data=event.data, text=event_text(scenario, event.data))
+
+
 class ViewMsg(_Out):
     """The latest view of the game for this connection, and what just happened.
 
-    After a join or resume, ``history`` is true and ``events`` holds every line this
+    After a join or resume, ``history`` is true and ``events`` holds everything this
     connection may see from the start of the game.
     """
 
     type: Literal["view"] = "view"
     view: GameView
-    events: tuple[str, ...] = ()
+    events: tuple[EventLine, ...] = ()
     history: bool = False
 
 

@@ -23,10 +23,10 @@ from typing import Protocol
 from divestiture.game.actions import Action, Pass, Timeout
 from divestiture.game.bots import make_bot, personalities
 from divestiture.game.bots.memory import Memory
-from divestiture.game.checks import describe
 from divestiture.game.engine import apply
 from divestiture.game.errors import GameError, StaleVersion
 from divestiture.game.events import Event
+from divestiture.game.moves import describe
 from divestiture.game.scenario import Scenario
 from divestiture.game.simulation import Player
 from divestiture.game.state import GameState
@@ -38,6 +38,7 @@ from divestiture.server.protocol import (
     Attendee,
     BotSpec,
     Encoded,
+    EventLine,
     Presence,
     Refusal,
     Role,
@@ -48,7 +49,7 @@ from divestiture.server.protocol import (
     _Out,
 )
 from divestiture.server.recall import FALLBACK, bot_json, bot_move_id
-from divestiture.server.store import SNAPSHOT_EVERY, AsyncStore, LoggedAction, Store
+from divestiture.server.store import AsyncStore, LoggedAction, Store
 
 TEAM_REPLAY = 200  # team lines per seat sent again on entering a room (all are stored)
 RETRY_FIRST, RETRY_MOST = 1.0, 30.0  # seconds a bot or the timer waits after a failure
@@ -172,11 +173,8 @@ class Room:
         step = apply(old, actor, action)
         new = step.state
         entry = LoggedAction(new.version, actor, client_id, action, memory)
-        snapshot = new if new.version % SNAPSHOT_EVERY == 0 else None
         closes = self._closes_seats(old, new)
-        await self.store.run(
-            Store.append, self.code, entry, step.events, snapshot, new.outcome, closes
-        )
+        await self.store.run(Store.append, self.code, entry, new.outcome, closes)
         self.state = new
         if (new.round, new.phase) != (old.round, old.phase):
             self.phase_began = new.version
@@ -226,7 +224,7 @@ class Room:
         """Add a member and send it the whole story so far: view, history, team, timer."""
         self.members.add(member)
         viewer = member.role
-        lines = tuple(e.text for _, e in self.events if _shows(e, viewer))
+        lines = tuple(EventLine.of(self.scenario, e) for _, e in self.events if _shows(e, viewer))
         member.send(
             ViewMsg(
                 version=self.state.version,
@@ -501,7 +499,7 @@ class Room:
         return ViewMsg(
             version=self.state.version,
             view=view_for(self.state, viewer),
-            events=tuple(e.text for e in events if _shows(e, viewer)),
+            events=tuple(EventLine.of(self.scenario, e) for e in events if _shows(e, viewer)),
         )
 
     def _presence(self) -> None:

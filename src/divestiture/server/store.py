@@ -1,9 +1,9 @@
-"""The rooms' action logs, tokens and snapshots in SQLite (WAL).
+"""The rooms' action logs, tokens, bots and team channels in SQLite (WAL).
 
 A room is its scenario, seed, options and the list of accepted actions; the
-engine is pure and seeded, so the log rebuilds the game. Snapshots (the pickled
-state every ``SNAPSHOT_EVERY`` actions) only make loading fast, and are ignored
-when the engine's code has changed since they were taken.
+engine is pure and seeded, so replaying the log rebuilds the game and everything
+that happened in it (a whole game replays in a few milliseconds). Databases made
+before kept events and pickled snapshots too; those tables are left alone.
 
 ``Store`` is synchronous and owned by one thread; ``AsyncStore`` runs every call
 on that single thread, so the server's event loop never waits on the disk.
@@ -14,24 +14,17 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
-import pickle
 import sqlite3
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
-from typing import ParamSpec, TypeVar
+from typing import TypeVar
 
-from divestiture import game
 from divestiture.game.actions import Action, parse_action
 from divestiture.game.bots.memory import Memory
-from divestiture.game.events import Event
-from divestiture.game.state import GameState
 from divestiture.game.types import FACILITATOR, SeatId
-
-SNAPSHOT_EVERY = 100
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS rooms (
@@ -58,20 +51,6 @@ CREATE TABLE IF NOT EXISTS actions (
     memory TEXT,
     PRIMARY KEY (room, version),
     UNIQUE (room, actor, client_id)
-);
-CREATE TABLE IF NOT EXISTS events (
-    room TEXT NOT NULL REFERENCES rooms(code),
-    version INTEGER NOT NULL,
-    n INTEGER NOT NULL,
-    event TEXT NOT NULL,
-    PRIMARY KEY (room, version, n)
-);
-CREATE TABLE IF NOT EXISTS snapshots (
-    room TEXT NOT NULL REFERENCES rooms(code),
-    version INTEGER NOT NULL,
-    engine TEXT NOT NULL,
-    state BLOB NOT NULL,
-    PRIMARY KEY (room, version)
 );
 CREATE TABLE IF NOT EXISTS bots (
     room TEXT NOT NULL REFERENCES rooms(code),
@@ -116,7 +95,6 @@ class NewRoom:
     scenario: str
     seed: int
     options: str  # RoomOptions as JSON
-    opening: Sequence[Event]  # the events of the game's start (version 0)
     facilitator_token: str
     bots: Mapping[SeatId, str]  # seat -> BotSpec as JSON
     created: float  # when it is opened (time.time())
@@ -132,8 +110,6 @@ class RoomRecord:
     options: str
     outcome: str | None
     actions: tuple[LoggedAction, ...]
-    events: tuple[tuple[int, Event], ...]
-    snapshot: tuple[int, bytes] | None
     bots: dict[SeatId, str]
     team_lines: tuple[tuple[SeatId, str, str], ...]
     seats_locked: bool = False
@@ -145,29 +121,6 @@ def token_digest(token: str) -> str:
     """Tokens are stored hashed. They carry 128+ random bits, so one fast SHA-256 is
     enough (a slow password hash would only stall logins)."""
     return hashlib.sha256(token.encode()).hexdigest()
-
-
-@cache
-def engine_fingerprint() -> str:
-    """A hash of the engine's source: a snapshot from other code is not trusted."""
-    root = Path(game.__file__).parent
-    h = hashlib.sha256()
-    for path in sorted(root.glob("*.py")):
-        h.update(path.name.encode())
-        h.update(path.read_bytes())
-    return h.hexdigest()[:16]
-
-
-def _event_json(event: Event) -> str:
-    visible = sorted(event.visible_to) if event.visible_to is not None else None
-    return json.dumps([event.kind, event.text, visible, event.seat, event.sheet])
-
-
-def _event_from(text: str) -> Event:
-    kind, body, visible, seat, sheet = json.loads(text)
-    return Event(
-        kind, body, None if visible is None else frozenset(SeatId(v) for v in visible), seat, sheet
-    )
 
 
 class Store:
@@ -195,14 +148,13 @@ class Store:
         self.db.close()
 
     def create_room(self, new: NewRoom) -> None:
-        """A new room: its row, its opening events (version 0), the facilitator's
-        token and its bots, in one transaction (all of it, or nothing)."""
+        """A new room: its row, the facilitator's token and its bots, in one
+        transaction (all of it, or nothing)."""
         with self._transaction():
             self.db.execute(
                 "INSERT INTO rooms (code, scenario, seed, options, created) VALUES (?, ?, ?, ?, ?)",
                 (new.code, new.scenario, new.seed, new.options, new.created),
             )
-            self._events(new.code, 0, new.opening)
             self.add_token(new.facilitator_token, new.code, FACILITATOR, FACILITATOR)
             self._bots(new.code, new.bots)
 
@@ -247,17 +199,16 @@ class Store:
         ).fetchone()
         return None if row is None else (row[0], row[1])
 
-    def append(  # noqa: PLR0917 - AsyncStore.run passes arguments by position
+    def append(
         self,
         room: str,
         entry: LoggedAction,
-        events: Sequence[Event],
-        snapshot: GameState | None = None,
         outcome: str | None = None,
         lock_seats: bool = False,
     ) -> None:
-        """Store one accepted action and its events in one transaction (with the seats
-        closed, if ``lock_seats``: the action ended the phase after which they close)."""
+        """Store one accepted action in one transaction (with the game's outcome if it
+        ended it, and the seats closed if ``lock_seats``: the action ended the phase
+        after which they close)."""
         with self._transaction():
             self.db.execute(
                 "INSERT INTO actions (room, version, actor, client_id, action, at, memory)"
@@ -272,13 +223,6 @@ class Store:
                     None if entry.memory is None else entry.memory.to_json(),
                 ),
             )
-            self._events(room, entry.version, events)
-            if snapshot is not None:
-                self.db.execute(
-                    "INSERT OR REPLACE INTO snapshots (room, version, engine, state)"
-                    " VALUES (?, ?, ?, ?)",
-                    (room, snapshot.version, engine_fingerprint(), _pickle(snapshot)),
-                )
             if outcome is not None:
                 self.db.execute("UPDATE rooms SET outcome = ? WHERE code = ?", (outcome, room))
             if lock_seats:
@@ -326,17 +270,6 @@ class Store:
                 (code,),
             )
         )
-        events = tuple(
-            (v, _event_from(text))
-            for v, text in self.db.execute(
-                "SELECT version, event FROM events WHERE room = ? ORDER BY version, n", (code,)
-            )
-        )
-        snap = self.db.execute(
-            "SELECT version, state FROM snapshots WHERE room = ? AND engine = ?"
-            " ORDER BY version DESC LIMIT 1",
-            (code, engine_fingerprint()),
-        ).fetchone()
         bots = {
             SeatId(seat): spec
             for seat, spec in self.db.execute(
@@ -356,8 +289,6 @@ class Store:
             row[2],
             row[3],
             actions,
-            events,
-            None if snap is None else (snap[0], snap[1]),
             bots,
             lines,
             self._seats_locked(code),
@@ -372,12 +303,6 @@ class Store:
             (room, FACILITATOR),
         )
         return tuple(SeatId(r[0]) for r in rows)
-
-    def _events(self, room: str, version: int, events: Sequence[Event]) -> None:
-        self.db.executemany(
-            "INSERT INTO events (room, version, n, event) VALUES (?, ?, ?, ?)",
-            [(room, version, n, _event_json(e)) for n, e in enumerate(events)],
-        )
 
     def _transaction(self) -> _Transaction:
         return _Transaction(self.db)
@@ -410,18 +335,6 @@ class _Transaction:
             self.db.execute("ROLLBACK")
 
 
-def _pickle(state: GameState) -> bytes:
-    # The scenario is loaded from the rules file, not stored with every snapshot.
-    return pickle.dumps(state.evolve(scenario=None), protocol=pickle.HIGHEST_PROTOCOL)
-
-
-def unpickle_state(blob: bytes, scenario: object) -> GameState:
-    """A snapshot back as a state (our own database's bytes: trusted)."""
-    state: GameState = pickle.loads(blob)
-    return state.evolve(scenario=scenario)
-
-
-_P = ParamSpec("_P")
 _R = TypeVar("_R")
 
 
