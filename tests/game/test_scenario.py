@@ -279,6 +279,12 @@ def test_the_bots_speak_only_in_known_situations() -> None:
             "briefs.investors.capital: a buyer's bot reads it as a number range",
         ),
         (
+            "lobby_chance: 0.7,",
+            "lobby: 0.7,",
+            "bots.personalities.bytedance.holdout.traits.lobby: no bot reads 'lobby' (the "
+            "traits of the seller's bot: ban_fear,",
+        ),
+        (
             "choose_from: [us_storage, source_code_review,",
             "choose_from: [us_storage, firewall,",
             "briefs.cfius.essential.choose_from.1: 'firewall' is not a data or governance term",

@@ -28,7 +28,9 @@ from divestiture.game.tags import (
     OPTION_TAGS,
     REQUIRED_TRACK_TAGS,
     ROLE_BRIEF_NEEDS,
+    ROLE_TRAITS,
     ROLE_WORDS,
+    ROLES,
     SINGLE_LEVER_TAGS,
     TRACK_TAG_READERS,
     TRACK_TAGS,
@@ -646,9 +648,19 @@ def _check_bots(sc: Scenario) -> Iterator[tuple[str, str]]:
     for seat, table in bots.personalities.items():
         if seat not in {s.id for s in sc.seats}:
             yield f"bots.personalities.{seat}", f"'{seat}' is not a seat"
+        roles = [r for r in ROLES if seat in sc.role_seats(r)]
+        known = frozenset().union(*(ROLE_TRAITS[r] for r in roles))
         for pid, p in table.items():
             if p.curve not in bots.curves:
                 yield f"bots.personalities.{seat}.{pid}.curve", f"'{p.curve}' is not a curve"
+            for trait in sorted(set(p.traits) - known):
+                whose = " and ".join(f"{ROLE_WORDS[r]}'s bot" for r in roles)
+                yield (
+                    f"bots.personalities.{seat}.{pid}.traits.{trait}",
+                    f"no bot reads '{trait}' (the traits of {whose}: {', '.join(sorted(known))})"
+                    if roles
+                    else f"no bot reads '{trait}': the bot of a seat with no role has no traits",
+                )
 
 
 def _check_track_tags(sc: Scenario) -> Iterator[tuple[str, str]]:

@@ -114,3 +114,29 @@ BUYER_BRIEF_EXTRAS: frozenset[str] = frozenset(
     | {f"scope_bonus_{scope.value}" for scope in Scope}
     | {f"algorithm_bonus_{algorithm.value}" for algorithm in Algorithm}
 )
+
+# The traits each role's bot reads (rules: bots.personalities.<seat>.*.traits), each
+# documented in the bot's module under game/bots/; a trait left out reads as its default.
+_LOBBYING_TRAITS = ("lobby_chance", "lobby_heat")
+ROLE_TRAITS: dict[Role, frozenset[str]] = {
+    "seller": frozenset(
+        {"ban_fear", "propose_at", "mitigate", "widen", "transfer_premium", *_LOBBYING_TRAITS}
+    ),
+    "buyers": frozenset(
+        {
+            "bid_at",
+            "joint",
+            "joint_share",
+            "exploit",
+            "transfer",
+            "scope",
+            "all_mitigations",
+            "mess",
+            *_LOBBYING_TRAITS,
+        }
+    ),
+    "president": frozenset({"hawk", "ban_at", "tighten", "extend", "endorse_risk"}),
+    "regulator": frozenset(
+        {"slack", "extra_requirements", "order_at", "global_order", "ban_advice"}
+    ),
+}
