@@ -45,6 +45,7 @@ from divestiture.game.simulation import (
     summarise,
 )
 from divestiture.game.state import TermSheet
+from divestiture.game.tags import ROLE_TRAITS, Role
 from divestiture.game.types import BEFORE_CFIUS, Algorithm, Phase, Scope, SeatId
 
 SC = load_scenario(DEFAULT_SCENARIO)
@@ -104,6 +105,21 @@ def test_bot_code_never_touches_the_engine_state() -> None:
                 assert node.module not in ("divestiture.game.engine", "divestiture.game.legal"), (
                     path.name
                 )
+
+
+def test_the_rules_know_every_trait_the_bots_read() -> None:
+    """The traits the loader accepts for each role are exactly those its bot's code reads
+    (a trait the code stopped reading, or a new one, is caught here)."""
+    modules: dict[Role, tuple[str, ...]] = {
+        "seller": ("seller.py", "base.py"),
+        "buyers": ("buyer.py", "base.py"),
+        "president": ("president.py",),
+        "regulator": ("regulator.py",),
+    }
+    for role, files in modules.items():
+        code = "".join((BOTS / f).read_text(encoding="utf-8") for f in files)
+        read = set(re.findall(r'traits\.get\(\s*"(\w+)"', code))
+        assert read == ROLE_TRAITS[role], role
 
 
 def _with_other_briefs(state: GameState, seat: SeatId, other_seed: int) -> GameState:

@@ -190,7 +190,7 @@ def test_a_line_for_a_situation_no_bot_speaks_in_is_named(
     problems = _problems(RULES.replace(old, new), tmp_path)
     assert len(problems) == 1
     assert problems[0].startswith(f"{place}: no bot speaks in "), problems
-    assert "(the situations: accept, block, counter" in problems[0]
+    assert "(the situations: accept, announce_ban, answer_ban, block" in problems[0]
 
 
 def test_the_bots_speak_only_in_known_situations() -> None:
@@ -201,3 +201,113 @@ def test_the_bots_speak_only_in_known_situations() -> None:
     asked = {name for names in found for name in names if name}
     asked |= set(re.findall(r'key = "(\w+)" if joint else "(\w+)"', code)[0])
     assert asked == SITUATIONS
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "problem"),
+    [
+        (
+            "    tags: [public_outcry]\n",
+            "",
+            "tracks: no track is tagged 'public_outcry': a buyer's bot stays out",
+        ),
+        (
+            "    tags: [political_pressure]\n",
+            "    tags: [public_outcry]\n",
+            "tracks.heat.tags: 'public_outcry' is on backlash already: the bots read one track",
+        ),
+        (
+            "    tags: [political_pressure]\n",
+            "",
+            "tracks: no track is tagged 'political_pressure': a bot uses a lobbying lever",
+        ),
+        (
+            "    tags: [ban_threat]\n",
+            "    tags: [ban_pressure]\n",
+            "tracks.ban_pressure.tags.0: 'ban_pressure': Input should be 'ban_threat'",
+        ),
+        (
+            "    mechanic: extend_deadline\n",
+            "    mechanic: extend_deadline\n    tags: [tighten]\n",
+            "levers.extend_deadline.tags: a lever with mechanic 'extend_deadline' is used for it",
+        ),
+        (
+            "    tags: [tighten]\n",
+            "    tags: [ban_order]\n",
+            "levers.add_entity_list.tags.0: 'ban_order' is on sign_executive_order already",
+        ),
+        (
+            "    tags: [ask_advice]\n",
+            "    tags: [ban_order]\n",
+            "levers.request_briefing.tags.0: 'ban_order' needs the effects to set the ban flag "
+            "'eo_signed'",
+        ),
+        (
+            "    tags: [lobbying]\n",
+            "    tags: [review]\n",
+            "levers.lobby.tags.0: 'review' is for a lever the regulator holds (roles), and no "
+            "such seat holds it",
+        ),
+        (
+            "      flags: [review_open]\n",
+            "",
+            "levers.open_review.tags.0: 'review' needs a flag in the effects",
+        ),
+        (
+            " divest: advise_order,",
+            "",
+            "levers.brief_president.option_tags: option 'divest' has no tag: the regulator's bot",
+        ),
+        (
+            " divest: advise_order,",
+            " divest: advise_ban,",
+            "levers.brief_president.option_tags.ban: 'advise_ban' is on option 'divest' already",
+        ),
+        (
+            "    walk_away: {min: 20, max: 34}\n",
+            "",
+            "briefs.investors: 'walk_away' is missing: a buyer's bot needs it (a number range",
+        ),
+        (
+            "    hawkishness: {min: 0, max: 1, step: 0.1}\n",
+            "    hawkishness: {choose_from: [hawk, dove], pick: 1}\n",
+            "briefs.white_house.hawkishness: the president's bot reads it as a number range",
+        ),
+        (
+            "    capital: {min: 15, max: 35}\n",
+            "    capital: {choose_from: [cash], pick: 1}\n",
+            "briefs.investors.capital: a buyer's bot reads it as a number range",
+        ),
+        (
+            "lobby_chance: 0.7,",
+            "lobby: 0.7,",
+            "bots.personalities.bytedance.holdout.traits.lobby: no bot reads 'lobby' (the "
+            "traits of the seller's bot: ban_fear,",
+        ),
+        (
+            "choose_from: [us_storage, source_code_review,",
+            "choose_from: [us_storage, firewall,",
+            "briefs.cfius.essential.choose_from.1: 'firewall' is not a data or governance term",
+        ),
+    ],
+)
+def test_what_the_bots_read_is_checked_at_load(
+    tmp_path: Path, old: str, new: str, problem: str
+) -> None:
+    """Tags the bots need, on tracks and levers that fit them, and the brief fields each
+    role's bot reads: a scenario that lacks one, or gives one twice, is refused by name."""
+    assert RULES.count(old) == 1, old
+    problems = _problems(RULES.replace(old, new), tmp_path)
+    assert any(p.startswith(problem) for p in problems), problems
+
+
+def test_bots_find_levers_and_tracks_by_purpose_and_tag() -> None:
+    """A lever is found by its mechanic's purpose or its tags, in the file's order; a track
+    by its tag; the flags a tagged lever sets say it was used."""
+    sc = load_scenario(DEFAULT_SCENARIO)
+    assert sc.levers_for("safeguard") == ("store_data_in_us", "disclose_algorithm")
+    assert sc.levers_for("clear") == ("clear_deal",)
+    assert sc.levers_for("lobbying") == ("lobby",)
+    assert sc.track_tagged("ban_threat") == "ban_pressure"
+    assert sc.flags_set_for("review") == {"review_open"}
+    assert sc.levers["brief_president"].option_for("advise_order") == "divest"

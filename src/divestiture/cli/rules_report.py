@@ -5,21 +5,32 @@ from __future__ import annotations
 from collections import Counter
 
 from divestiture.game.scenario import Scenario
+from divestiture.game.tags import ROLES
 
 
 def summary(sc: Scenario, path: str) -> str:
     """A one-screen description of a valid scenario."""
     lines = [f"{path}: valid scenario '{sc.id}'", f"  {sc.title}", ""]
     per_seat = Counter(s for lv in sc.levers.values() for s in lv.seats)
+    roles = {seat: role for role in ROLES for seat in sc.role_seats(role)}
+    width = max(12, *(len(s.id) for s in sc.seats))
     lines.append("Seats")
     for seat in sc.seats:
         state = "" if seat.enabled else "  (optional, off)"
         n = per_seat.get(seat.id, 0)
-        lines.append(f"  {seat.id:<12} {seat.name:<22} {n} lever{'' if n == 1 else 's'}{state}")
+        levers = f"{n} lever{'' if n == 1 else 's'}"
+        role = f"  ({roles[seat.id].removesuffix('s')})" if seat.id in roles else ""
+        lines.append(f"  {seat.id:<{width}} {seat.name:<22} {levers:<9}{role}{state}")
     lines.append("Tracks")
+    width = max(14, *(len(tid) for tid in sc.tracks))
     for tid, t in sc.tracks.items():
         unit = f" {t.unit}" if t.unit else ""
-        lines.append(f"  {tid:<14} start {t.start:>3}{unit}  range {t.min}..{t.max}")
+        # What the bots read it as (docs/RULES.md, "What the bots read").
+        parts: list[str] = [*t.tags]
+        parts += ["deal risk"] if tid == sc.deal_risk.track else []
+        parts += ["prices"] if tid == sc.term_sheets.value_track else []
+        read = f"  ({', '.join(parts)})" if parts else ""
+        lines.append(f"  {tid:<{width}} start {t.start:>3}{unit}  range {t.min}..{t.max}{read}")
     r = sc.rounds
     lines.append(
         f"Rounds       {r.count} ({', '.join(r.names[: r.count])}); "

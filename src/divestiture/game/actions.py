@@ -24,7 +24,7 @@ class Terms(Frozen):
     """The content of a term sheet (GAME.md, 'Term sheet')."""
 
     buyers: tuple[Stake, ...] = Field(min_length=1)
-    seller_stake: int = Field(ge=0, le=99, description="Percent ByteDance keeps")
+    seller_stake: int = Field(ge=0, le=99, description="Percent the seller keeps")
     scope: Scope
     price: int = Field(description="Price in $B for the buyers' stakes")
     algorithm: Algorithm

@@ -10,6 +10,8 @@ side's last concession (behaviour-dependent tactics, same paper).
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import Field, field_validator
 
 from divestiture.game.models import Frozen, frozen
@@ -21,11 +23,15 @@ SITUATIONS = frozenset(
         "news", "reply", "reply_official", "reply_partner",  # answering the news, a message
         "propose", "joint", "counter", "hold", "accept", "reject", "withdraw", "step_back",
         "go_alone", "part_ways",  # a buyer leaving a joint bid: to the seller, the partner
-        "sign_eo", "warn", "endorse", "oppose",  # the White House
-        "eo_signed", "rival",  # ByteDance: the order is signed; another buyer offers more
-        "requirements", "block",  # CFIUS
+        "announce_ban", "warn", "endorse", "oppose",  # the president
+        "answer_ban", "rival",  # the seller: a ban is ordered; another buyer offers more
+        "requirements", "block",  # the regulator
     }
 )  # fmt: skip
+
+# The reasons a bot gives (for the debrief) that are worded in the scenario's own terms
+# (rules: bots.reasons); each has a plain default in the bots' code.
+Reason = Literal["lobbying", "review", "announce_ban", "answer_ban"]
 
 
 def _known_situations(lines: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
@@ -57,8 +63,8 @@ class Difficulty(Frozen):
     description: str
     misjudge: float = Field(ge=0, description="$B of error in judging a price")
     slip: float = Field(ge=0, le=1, description="chance of an unplanned legal action")
-    due_diligence: bool = Field(description="buyers investigate before bidding")
-    reads_requirements: bool = Field(description="offers carry CFIUS's public requirements")
+    investigates: bool = Field(description="buyers do due diligence before bidding")
+    reads_requirements: bool = Field(description="offers carry the regulator's public requirements")
     deadline_sense: float = Field(
         ge=0, le=1, description="how fully it concedes to its reservation on the last day"
     )
@@ -96,6 +102,9 @@ class BotRules(Frozen):
     difficulties: dict[str, Difficulty]
     personalities: dict[SeatId, dict[str, Personality]]
     lines: dict[SeatId, dict[str, tuple[str, ...]]] = Field(default_factory=dict)
+    reasons: dict[Reason, str] = Field(
+        default_factory=dict, description="Reasons in the scenario's words, by situation"
+    )
 
     @field_validator("lines")
     @classmethod

@@ -30,6 +30,7 @@ from divestiture.game.events import (
 from divestiture.game.events import Lapsed as LapsedEvent
 from divestiture.game.scenario import Scenario
 from divestiture.game.state import FeedItem
+from divestiture.game.types import Scope
 from divestiture.game.wording import day_name, option_name, subject, terms_text
 
 
@@ -51,7 +52,9 @@ def event_text(sc: Scenario, data: EventData) -> str:
         case Signed(seat=seat, sheet=sheet):
             return subject(sc, seat, f"signs {sheet}")
         case DealSigned():
-            return f"{_feed_text(sc, data)} It goes to CFIUS for review."
+            return (
+                f"{_feed_text(sc, data)} It goes to {sc.seat_name(sc.roles.regulator)} for review."
+            )
         case Rejected(seat=seat, sheet=sheet):
             return subject(sc, seat, f"rejects {sheet}")
         case Withdrawn(seat=seat, sheet=sheet):
@@ -68,7 +71,7 @@ def event_text(sc: Scenario, data: EventData) -> str:
         case Finding(round=round_no, seller=seller, low=low, high=high):
             return (
                 f"Due diligence ({day_name(sc, round_no)}): {sc.seat_name(seller)}'s floor "
-                f"for the US business looks to be between ${low}B and ${high}B."
+                f"for {sc.scope_names[Scope.US]} looks to be between ${low}B and ${high}B."
             )
         case TimedOut(phase=phase, seats=seats):
             if len(seats) == 1:

@@ -20,6 +20,28 @@ from pydantic import Field, ValidationError, field_validator, model_validator
 
 from divestiture.game.bot_rules import BotRules
 from divestiture.game.models import Frozen, frozen
+from divestiture.game.tags import (
+    BUYER_BRIEF_EXTRAS,
+    FLAG_LEVER_TAGS,
+    LEVER_TAG_ROLES,
+    MECHANIC_PURPOSES,
+    OPTION_TAGS,
+    REQUIRED_TRACK_TAGS,
+    ROLE_BRIEF_NEEDS,
+    ROLE_TRAITS,
+    ROLE_WORDS,
+    ROLES,
+    SINGLE_LEVER_TAGS,
+    TRACK_TAG_READERS,
+    TRACK_TAGS,
+    BriefKind,
+    LeverTag,
+    Mechanic,
+    OptionTag,
+    Purpose,
+    Role,
+    TrackTag,
+)
 from divestiture.game.types import Algorithm, Mitigation, OutcomeKind, Phase, Scope, SeatId
 from divestiture.shipped import shipped_folder
 
@@ -62,6 +84,7 @@ class Track(Frozen):
     start: int
     unit: str = ""
     labels: tuple[str, ...] = ()
+    tags: tuple[TrackTag, ...] = ()  # its part in the bots' reasoning (game/tags.py)
 
     @model_validator(mode="after")
     def _in_range(self) -> Track:
@@ -151,19 +174,6 @@ class Effects(Frozen):
     flags: tuple[str, ...] = ()
 
 
-Mechanic = Literal[
-    "effects",
-    "extend_deadline",
-    "order_divestiture",
-    "set_mitigations",
-    "brief_president",
-    "endorse_deal",
-    "oppose_deal",
-    "clear_deal",
-    "block_deal",
-    "due_diligence",
-    "put_up_for_sale",
-]
 SHEET_MECHANICS = frozenset({"endorse_deal", "oppose_deal", "clear_deal", "block_deal"})
 OPTION_MECHANICS = frozenset({"order_divestiture", "brief_president", "put_up_for_sale"})
 
@@ -182,11 +192,24 @@ class Lever(Frozen):
     ends_turn: bool = False
     public: bool = True
     mechanic: Mechanic = "effects"
+    tags: tuple[LeverTag, ...] = ()  # what a plain-effects lever is for (game/tags.py)
     options: tuple[str, ...] = ()
+    option_tags: dict[str, OptionTag] = Field(default_factory=dict)
     extend_rounds: int = Field(default=0, ge=0)
     requires: Requirement = Requirement()
     effects: Effects = Effects()
     source: str = ""
+
+    @property
+    def purposes(self) -> tuple[Purpose, ...]:
+        """What the bots use it for: its mechanic's purpose, or a plain lever's tags."""
+        if self.mechanic == "effects":
+            return self.tags
+        return (MECHANIC_PURPOSES[self.mechanic],)
+
+    def option_for(self, tag: OptionTag) -> str | None:
+        """The option with ``tag`` (rules: ``option_tags``), if the lever has one."""
+        return next((o for o, t in self.option_tags.items() if t == tag), None)
 
 
 @frozen
@@ -414,6 +437,36 @@ class Scenario(Frozen):
             kept[key] = make()
         return kept[key]  # type: ignore[no-any-return]
 
+    def role_seats(self, role: Role) -> tuple[SeatId, ...]:
+        """The seats that play ``role`` (one, or the buyers)."""
+        if role == "buyers":
+            return self.roles.buyers
+        seat: SeatId = getattr(self.roles, role)
+        return (seat,)
+
+    def levers_for(self, purpose: Purpose) -> tuple[str, ...]:
+        """The ids of the levers for ``purpose`` (a mechanic's or a tag, game/tags.py),
+        in the file's order."""
+        return self._levers_by_purpose.get(purpose, ())
+
+    def track_tagged(self, tag: TrackTag) -> str | None:
+        """The id of the track that carries ``tag``, if one does."""
+        return next((tid for tid, t in self.tracks.items() if tag in t.tags), None)
+
+    def flags_set_for(self, purpose: Purpose) -> frozenset[str]:
+        """The flags that the levers for ``purpose`` set: how a bot sees they were used."""
+        return frozenset(
+            f for lid in self.levers_for(purpose) for f in self.levers[lid].effects.flags
+        )
+
+    @cached_property
+    def _levers_by_purpose(self) -> dict[Purpose, tuple[str, ...]]:
+        found: dict[Purpose, tuple[str, ...]] = {}
+        for lid, lever in self.levers.items():
+            for purpose in lever.purposes:
+                found[purpose] = (*found.get(purpose, ()), lid)
+        return found
+
     # Looked up at every action: indexed once (the model is frozen, so they stay right).
     @cached_property
     def _holders(self) -> dict[Phase, frozenset[SeatId]]:
@@ -584,6 +637,9 @@ def _cross_checks(sc: Scenario) -> Iterator[tuple[str, str]]:
         if algorithm not in sc.algorithm_names:
             yield "algorithm_names", f"'{algorithm}' has no name"
     yield from _check_bots(sc)
+    yield from _check_track_tags(sc)
+    yield from _check_lever_tags(sc)
+    yield from _check_role_briefs(sc)
     if sc.deal_risk.track not in tracks:
         yield "deal_risk.track", f"'{sc.deal_risk.track}' is not a track"
     if sc.due_diligence.reveals not in sc.briefs.get(roles.seller, {}):
@@ -603,9 +659,134 @@ def _check_bots(sc: Scenario) -> Iterator[tuple[str, str]]:
     for seat, table in bots.personalities.items():
         if seat not in {s.id for s in sc.seats}:
             yield f"bots.personalities.{seat}", f"'{seat}' is not a seat"
+        roles = [r for r in ROLES if seat in sc.role_seats(r)]
+        known = frozenset().union(*(ROLE_TRAITS[r] for r in roles))
         for pid, p in table.items():
             if p.curve not in bots.curves:
                 yield f"bots.personalities.{seat}.{pid}.curve", f"'{p.curve}' is not a curve"
+            for trait in sorted(set(p.traits) - known):
+                whose = " and ".join(f"{ROLE_WORDS[r]}'s bot" for r in roles)
+                yield (
+                    f"bots.personalities.{seat}.{pid}.traits.{trait}",
+                    f"no bot reads '{trait}' (the traits of {whose}: {', '.join(sorted(known))})"
+                    if roles
+                    else f"no bot reads '{trait}': the bot of a seat with no role has no traits",
+                )
+
+
+def _check_track_tags(sc: Scenario) -> Iterator[tuple[str, str]]:
+    """The bots read one track for each tag they need (game/tags.py)."""
+    lobbying = any("lobbying" in lv.tags for lv in sc.levers.values())
+    needed = {*REQUIRED_TRACK_TAGS, *(("political_pressure",) if lobbying else ())}
+    for tag in TRACK_TAGS:
+        carriers = [tid for tid, t in sc.tracks.items() if tag in t.tags]
+        for tid in carriers[1:]:
+            yield (
+                f"tracks.{tid}.tags",
+                f"'{tag}' is on {carriers[0]} already: the bots read one track for it",
+            )
+        if not carriers and tag in needed:
+            yield "tracks", f"no track is tagged '{tag}': {TRACK_TAG_READERS[tag]}"
+
+
+def _check_lever_tags(sc: Scenario) -> Iterator[tuple[str, str]]:
+    """A lever's tags fit it: a plain-effects lever, held by a seat whose bot uses it,
+    setting the flags the bots look for; an advice lever's options each say what they
+    recommend."""
+    first: dict[str, str] = {}
+    for lid, lv in sc.levers.items():
+        where = f"levers.{lid}"
+        if lv.tags and lv.mechanic != "effects":
+            yield (
+                f"{where}.tags",
+                f"a lever with mechanic '{lv.mechanic}' is used for it: tags are for "
+                "plain-effects levers",
+            )
+            continue
+        for i, tag in enumerate(lv.tags):
+            at = f"{where}.tags.{i}"
+            if tag in SINGLE_LEVER_TAGS:
+                if tag in first:
+                    yield at, f"'{tag}' is on {first[tag]} already: the bots use one lever for it"
+                first.setdefault(tag, lid)
+            roles = LEVER_TAG_ROLES[tag]
+            if not {s for r in roles for s in sc.role_seats(r)} & set(lv.seats):
+                who = " or ".join(ROLE_WORDS[r] for r in roles)
+                yield at, f"'{tag}' is for a lever {who} holds (roles), and no such seat holds it"
+            if tag in FLAG_LEVER_TAGS and not lv.effects.flags:
+                yield at, f"'{tag}' needs a flag in the effects: the bots see the lever used by it"
+            if tag == "ban_order" and sc.endings.ban_flag not in lv.effects.flags:
+                yield (
+                    at,
+                    f"'ban_order' needs the effects to set the ban flag '{sc.endings.ban_flag}'",
+                )
+        yield from _check_option_tags(where, lv)
+
+
+def _check_option_tags(where: str, lv: Lever) -> Iterator[tuple[str, str]]:
+    advice = lv.mechanic == "brief_president"
+    if lv.option_tags and not advice:
+        yield f"{where}.option_tags", "only a lever with mechanic 'brief_president' tags options"
+        return
+    seen: dict[str, str] = {}
+    for option, tag in lv.option_tags.items():
+        if option not in lv.options:
+            yield f"{where}.option_tags.{option}", f"'{option}' is not one of the lever's options"
+        elif tag in seen:
+            yield f"{where}.option_tags.{option}", f"'{tag}' is on option '{seen[tag]}' already"
+        seen.setdefault(tag, option)
+    for option in lv.options if advice else ():
+        if option not in lv.option_tags:
+            yield (
+                f"{where}.option_tags",
+                f"option '{option}' has no tag: the regulator's bot picks its advice by tag "
+                f"({', '.join(OPTION_TAGS)})",
+            )
+
+
+_KIND_WORDS: dict[BriefKind, str] = {
+    "number": "a number range, {min, max}",
+    "choice": "a choice of data and governance terms, {choose_from, pick}",
+}
+
+
+def _check_role_briefs(sc: Scenario) -> Iterator[tuple[str, str]]:
+    """Each seat's brief has the fields its role's bot reads, of the kind it reads."""
+    for role, needs in ROLE_BRIEF_NEEDS.items():
+        for seat in sc.role_seats(role):
+            brief = sc.briefs.get(seat)
+            if brief is None:
+                continue  # reported: the seat has no brief
+            for field, kind in needs.items():
+                spec = brief.get(field)
+                wanted = NumberRange if kind == "number" else Choice
+                if spec is None:
+                    yield (
+                        f"briefs.{seat}",
+                        f"'{field}' is missing: {ROLE_WORDS[role]}'s bot needs it "
+                        f"({_KIND_WORDS[kind]})",
+                    )
+                elif not isinstance(spec, wanted):
+                    yield (
+                        f"briefs.{seat}.{field}",
+                        f"{ROLE_WORDS[role]}'s bot reads it as " + (_KIND_WORDS[kind]),
+                    )
+            extras = BUYER_BRIEF_EXTRAS if role == "buyers" else frozenset()
+            for field in sorted(extras & set(brief)):
+                if not isinstance(brief[field], NumberRange):
+                    yield (
+                        f"briefs.{seat}.{field}",
+                        f"a buyer's bot reads it as {_KIND_WORDS['number']}",
+                    )
+            essential = brief.get("essential") if role == "regulator" else None
+            if isinstance(essential, Choice):
+                for i, term in enumerate(essential.choose_from):
+                    if term not in Mitigation.__members__.values():
+                        yield (
+                            f"briefs.{seat}.essential.choose_from.{i}",
+                            f"'{term}' is not a data or governance term "
+                            f"({', '.join(m.value for m in Mitigation)})",
+                        )
 
 
 _METRIC_BRIEF_FIELDS: dict[str, tuple[str, ...]] = {

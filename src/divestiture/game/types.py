@@ -71,8 +71,9 @@ class SheetStatus(StrEnum):
 
 # An offer or a deal still alive: open, or signed and not yet blocked or closed.
 LIVE_STATUSES = frozenset({SheetStatus.OPEN, SheetStatus.SIGNED, SheetStatus.CLEARED})
-# A signed deal before CFIUS, or cleared by it and not yet closed: one at a time.
-BEFORE_CFIUS = frozenset({SheetStatus.SIGNED, SheetStatus.CLEARED})
+# A signed deal before the regulator, or cleared by it and not yet closed: one at a time.
+PENDING_DEAL = frozenset({SheetStatus.SIGNED, SheetStatus.CLEARED})
+BEFORE_CFIUS = PENDING_DEAL  # the name the engine's modules know it by
 
 # Python 3.11's EnumType defines __getattr__, so reading a member off its class
 # (``SheetStatus.OPEN``) takes CPython's slow, unspecialised path: about 650

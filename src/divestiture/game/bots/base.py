@@ -4,23 +4,25 @@ A seat's strategy subclasses ``ScriptedBot`` and implements ``negotiate``,
 ``government`` and ``resolve``; each returns an action built with a one-line
 rationale. The frame handles what every seat shares: the concession curve,
 slips of an easy bot, lines to say, and what has been done this phase.
+
+A bot names no scenario's seats, tracks, levers or flags: it finds them by role and
+tag (game/tags.py), and words its reasons with the names the rules give them.
 """
 
 from __future__ import annotations
 
-import re
-
 from divestiture.game.actions import Action, Message, Pass, Propose, Sign, Statement, UseLever
-from divestiture.game.bot_rules import Curve, Difficulty, Personality
+from divestiture.game.bot_rules import Curve, Difficulty, Personality, Reason
 from divestiture.game.bots.deals import BriefValues, chain_root, named_last
 from divestiture.game.bots.memory import Memory
 from divestiture.game.scenario import Scenario
 from divestiture.game.state import TermSheet
+from divestiture.game.tags import Purpose, TrackTag
 from divestiture.game.types import (
-    BEFORE_CFIUS,
     LIVE_STATUSES,
     NEGOTIATE,
     OPEN,
+    PENDING_DEAL,
     Phase,
     Scope,
     SeatId,
@@ -30,7 +32,6 @@ from divestiture.game.views import GameView
 
 # Where in a round each phase sits, for the clock a bot concedes against.
 _PHASE_TIME = {Phase.NEGOTIATE: 0.0, Phase.GOVERNMENT: 0.5, Phase.RESOLVE: 0.8}
-_ESTIMATE = re.compile(r"\$(\d+)B and \$(\d+)B")
 
 
 class ScriptedBot:
@@ -70,7 +71,6 @@ class ScriptedBot:
         self._lever_uses: dict[str, list[UseLever]] = {}  # each open lever's legal uses
         self._conceded: float | None = None  # this move's concession, once worked out
         self._move: dict[object, float] = {}  # prices worked out in this move, by question
-        self._estimate: tuple[float, float] | bool | None = False  # False: not read yet
         self._speakers: dict[SeatId, SeatId] | None = None
 
     def remembered(self) -> Memory:
@@ -174,9 +174,27 @@ class ScriptedBot:
             self._tracks = {t.id: t.value for t in view.tracks}
         return self._tracks[track_id]
 
+    def tagged(self, view: GameView, tag: TrackTag) -> float | None:
+        """How far up its range the track tagged ``tag`` stands, 0 at its min and 1 at its
+        max (None if no track has the tag)."""
+        track_id = self.sc.track_tagged(tag)
+        if track_id is None:
+            return None
+        track = self.sc.tracks[track_id]
+        return (self.track(view, track_id) - track.min) / (track.max - track.min)
+
+    def track_name(self, track_id: str) -> str:
+        """A track's name as it reads inside a sentence ("security risk")."""
+        return in_a_sentence(self.sc.tracks[track_id].name)
+
     def allowed(self, view: GameView, kind: str) -> bool:
         """Whether some legal action of this kind (a move type or a lever id) is open."""
         return kind in self._kinds
+
+    def usable(self, purpose: Purpose) -> str | None:
+        """The first lever for ``purpose`` (its mechanic's, or a tag in the rules) that this
+        seat may use now, by its id."""
+        return next((lid for lid in self.sc.levers_for(purpose) if lid in self._lever_uses), None)
 
     def lever_ok(self, view: GameView, lever: str, **params: object) -> bool:
         """Whether this exact lever use is among the legal ones."""
@@ -214,18 +232,18 @@ class ScriptedBot:
         ]
 
     def pending_deal(self, view: GameView) -> TermSheet | None:
-        """A signed deal waiting for CFIUS, if any."""
+        """A signed deal waiting for the regulator's ruling (or cleared, to close), if any."""
         return next(
-            (s for s in view.sheets if s.status in BEFORE_CFIUS),
+            (s for s in view.sheets if s.status in PENDING_DEAL),
             None,
         )
 
     def estimate(self, view: GameView) -> tuple[float, float] | None:
-        """The range learned by due diligence, if this seat has done it."""
-        if self._estimate is False:
-            found = next(filter(None, map(_ESTIMATE.search, reversed(view.notes))), None)
-            self._estimate = (float(found[1]), float(found[2])) if found else None
-        return self._estimate  # type: ignore[return-value]
+        """The range its last due diligence found, if this seat has done it."""
+        if not view.findings:
+            return None
+        last = view.findings[-1]
+        return float(last.low), float(last.high)
 
     def anchor(self, view: GameView, scope: Scope) -> float:
         """The public market price of a scope: the value track times the rules' anchor."""
@@ -237,6 +255,15 @@ class ScriptedBot:
 
     def day(self, view: GameView) -> str:
         return view.deadline_name
+
+    def name(self, seat: SeatId) -> str:
+        """A seat's name, as the rules give it."""
+        return self.sc.seat_name(seat)
+
+    def reason(self, situation: Reason, default: str) -> str:
+        """The reason for a move in the scenario's own words (rules: bots.reasons), else
+        ``default``."""
+        return self.sc.bots.reasons.get(situation) or default
 
     # -- acting -------------------------------------------------------------------------------
 
@@ -288,17 +315,24 @@ class ScriptedBot:
     def statement(self, text: str, why: str) -> Action:
         return Statement(text=text, rationale=why)
 
-    def lobby(self, view: GameView) -> Action | None:
-        """Lobby Washington, at most once a phase, when the political heat is high (traits:
-        ``lobby``, the chance of it, and ``lobby_heat``, the heat from which it does)."""
+    def lobbying(self, view: GameView) -> Action | None:
+        """Use a lobbying lever (tag ``lobbying``), at most once a phase, when the political
+        pressure (the track tagged ``political_pressure``) is high (traits:
+        ``lobby_chance``, the chance of it, and ``lobby_heat``, the pressure from which
+        it does)."""
+        lever = self.usable("lobbying")
+        pressure = self.sc.track_tagged("political_pressure")
         if (
-            "lobby" not in self.done
-            and self.allowed(view, "lobby")
-            and self.track(view, "heat") >= self.traits.get("lobby_heat", 5)
-            and self.rng.random() < self.traits.get("lobby", 0)
+            lever is not None
+            and pressure is not None
+            and lever not in self.done
+            and self.track(view, pressure) >= self.traits.get("lobby_heat", 5)
+            and self.rng.random() < self.traits.get("lobby_chance", 0)
         ):
-            self.done.add("lobby")
-            return UseLever(lever="lobby", rationale="political heat is high: lobby it down")
+            self.done.add(lever)
+            lever_name = in_a_sentence(self.sc.levers[lever].name)
+            why = self.reason("lobbying", f"{self.track_name(pressure)} is high: {lever_name}")
+            return UseLever(lever=lever, rationale=why)
         return None
 
     def chatter(self, view: GameView) -> Action | None:
@@ -393,3 +427,9 @@ class ScriptedBot:
     def price_now(self, view: GameView, scope: Scope) -> float:
         """The price it would name now for ``scope`` (a seller's ask, what a buyer would bid)."""
         raise NotImplementedError(f"{type(self).__name__} names no price")
+
+
+def in_a_sentence(name: str) -> str:
+    """A name from the rules as it reads inside a sentence: 'Security committee' ->
+    'security committee', while 'US data storage' keeps its capitals."""
+    return name if name[1:2].isupper() else name[:1].lower() + name[1:]

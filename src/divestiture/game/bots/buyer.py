@@ -1,21 +1,25 @@
-"""A buyer's bot (Microsoft or the investors): buy below its value, on terms CFIUS clears.
+"""A buyer's bot (roles: buyers): buy below its value, on terms the regulator clears.
 
 In a joint bid the two buyers speak with one voice: a counter names no more than the
 partner last named in those talks. A buyer the partner holds well below what it would
 pay alone leaves the bid, tells the partner, and from then on neither bids jointly.
-While a signed deal is before CFIUS a buyer makes and answers no offers.
+While a signed deal is before the regulator a buyer makes and answers no offers.
 
 Traits (rules: bots.personalities.<buyer>.*.traits):
   bid_at          clock (0..1) from which it makes an offer itself
   joint           chance an offer of its own is a joint bid with the other buyer
   joint_share     its percent of a joint bid
-  exploit         share of its value it holds back per step of ban pressure (4 steps)
+  exploit         share of its value it holds back with the ban threat (the track tagged
+                  ban_threat) at the top of its range, in proportion below that
   transfer        1 to want the algorithm outright, 0 for a licence
   scope           widest scope it bids for (0 us, 1 us_plus, 2 global)
-  all_mitigations 1 to carry every data and governance term, whatever CFIUS asks
-  mess            public backlash at or above which it walks away
-  lobby           chance of lobbying in a phase when the political heat is high
-  lobby_heat      political heat from which it lobbies (a seat that may)
+  all_mitigations 1 to carry every data and governance term, whatever the regulator asks
+  mess            public outcry (the track tagged public_outcry) at or above which it
+                  walks away
+  lobby_chance    chance of using a lobbying lever in a phase when the political
+                  pressure is high (a seat that holds one)
+  lobby_heat      political pressure (the track tagged political_pressure) from which
+                  it lobbies
 """
 
 from __future__ import annotations
@@ -61,8 +65,8 @@ class BuyerBot(ScriptedBot):
         if found is not None:
             return found
         value = buyer_value(self.brief(view), scope, algorithm, mitigations) + self.bias
-        pressure = self.track(view, "ban_pressure") / 4
-        value *= 1 - self.traits.get("exploit", 0) * pressure
+        threat = self.tagged(view, "ban_threat") or 0.0
+        value *= 1 - self.traits.get("exploit", 0) * threat
         # Open below the market's price for the scope, concede towards my own value.
         opening = min(value, self.anchor(view, scope) * (1 - self.p.opening))
         limit = opening + (value - opening) * self.conceded(view)
@@ -72,12 +76,14 @@ class BuyerBot(ScriptedBot):
         self._move[key] = limit
         return limit
 
-    def walking_away(self, view: GameView) -> bool:
-        return self.track(view, "backlash") >= self.traits.get("mess", 10)
+    def outcry(self, view: GameView) -> int | None:
+        """The public outcry (the track tagged ``public_outcry``), if the rules have one."""
+        track_id = self.sc.track_tagged("public_outcry")
+        return None if track_id is None else self.track(view, track_id)
 
     def negotiate(self, view: GameView) -> Action:
-        # While a signed deal is before CFIUS, no other sheet can close: a buyer makes
-        # and answers no offers until CFIUS has ruled.
+        # While a signed deal is before the regulator, no other sheet can close: a buyer
+        # makes and answers no offers until the regulator has ruled.
         pending = self.pending_deal(view)
         steps = [self._stay_out, self._walk, self._investigate]
         if pending is None:
@@ -86,11 +92,12 @@ class BuyerBot(ScriptedBot):
             action = step(view)
             if action is not None:
                 return action
-        said = self.chatter(view) or self.lobby(view)
+        said = self.chatter(view) or self.lobbying(view)
         if said is not None:
             return said
         if pending is not None:
-            return self.pass_(view, f"{pending.id} is before CFIUS: wait for its ruling")
+            regulator = self.name(self.sc.roles.regulator)
+            return self.pass_(view, f"{pending.id} is before {regulator}: wait for its ruling")
         mine = any(s.proposer == self.seat and s.status == OPEN for s in view.sheets)
         return self.pass_(view, "my offer stands" if mine else "waiting for the right moment")
 
@@ -111,25 +118,23 @@ class BuyerBot(ScriptedBot):
         return Withdraw(sheet=sheet.id, note=note, rationale=why)
 
     def _investigate(self, view: GameView) -> Action | None:
-        if (
-            self.d.due_diligence
-            and self.estimate(view) is None
-            and self.allowed(view, "due_diligence")
-            and not self.offers_to_me(view)
-        ):
-            return UseLever(
-                lever="due_diligence", rationale="learn ByteDance's floor before bidding"
-            )
+        if not self.d.investigates or self.estimate(view) is not None:
+            return None
+        lever = self.usable("investigate")
+        if lever is not None and not self.offers_to_me(view):
+            seller = self.name(self.sc.roles.seller)
+            return UseLever(lever=lever, rationale=f"learn {seller}'s floor before bidding")
         return None
 
     def _stay_out(self, view: GameView) -> Action | None:
-        """While the public backlash is past what it stands, a buyer makes no deal: it
+        """While the public outcry is past what it stands, a buyer makes no deal: it
         tells the others in its talks once, takes back its own offers and turns down those
         made to it (so no one waits on a bid it will not sign), then passes, saying why."""
-        if not self.walking_away(view):
+        outcry = self.outcry(view)
+        if outcry is None or outcry < self.traits.get("mess", 10):
             return None
-        backlash = self.track(view, "backlash")
-        why = f"public backlash at {backlash} is a political mess: I stay out of any deal"
+        track = self.track_name(str(self.sc.track_tagged("public_outcry")))
+        why = f"{track} at {outcry} is a political mess: I stay out of any deal"
         partners = {
             p
             for s in view.sheets
@@ -171,8 +176,8 @@ class BuyerBot(ScriptedBot):
         thread = self.counter_thread(view, best)
         if thread is None:
             return None
-        # The counter carries terms of its own (CFIUS's requirements, what is for sale
-        # now): its price is worked out from what those terms are worth to this buyer.
+        # The counter carries terms of its own (the regulator's requirements, what is for
+        # sale now): its price is worked out from what those terms are worth to this buyer.
         scope, mitigations = self._counter_shape(view, best.terms)
         share = share_of(best.terms, self.seat)  # the counter keeps the offer's stakes
         limit = self.limit(view, scope, best.terms.algorithm, len(mitigations), share)
@@ -291,7 +296,7 @@ class BuyerBot(ScriptedBot):
 
     def _counter_shape(self, view: GameView, base: Terms) -> tuple[Scope, frozenset[Mitigation]]:
         """The scope and the data and governance terms of a counter to ``base``."""
-        # ByteDance may have narrowed what is for sale since the sheet was made.
+        # The seller may have narrowed what is for sale since the sheet was made.
         scope = base.scope if base.scope.rank <= view.for_sale.rank else view.for_sale
         return scope, self._mitigations(view, base.mitigations)
 
@@ -369,7 +374,7 @@ class BuyerBot(ScriptedBot):
         self, view: GameView, scope: Scope, algorithm: Algorithm, mitigations: int, share: float
     ) -> float:
         """The price it opens at for such terms: its limit, but knowing roughly where
-        ByteDance's floor is (due diligence), not far above that floor."""
+        the seller's floor is (due diligence), not far above that floor."""
         price = self.limit(view, scope, algorithm, mitigations, share)
         found = self.estimate(view)
         if found is not None and scope == Scope.US:

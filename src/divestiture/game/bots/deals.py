@@ -34,7 +34,7 @@ def seller_floor(brief: BriefValues, scope: Scope) -> float:
 
 
 def risk_relief(sc: Scenario, terms: Terms) -> int:
-    """How much closing these terms would lower the security risk (public rules)."""
+    """How much closing these terms would lower the risk (rules: deal_risk)."""
     rules = sc.deal_risk
     relief = sum(rules.mitigation_relief.get(m, 0) for m in terms.mitigations)
     relief += rules.algorithm_relief.get(terms.algorithm, 0)

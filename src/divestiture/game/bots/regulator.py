@@ -1,6 +1,7 @@
-"""CFIUS's bot: bring the risk to its tolerance with a deal that lasts.
+"""The regulator's bot (roles: regulator): bring the risk to its tolerance with a deal
+that lasts.
 
-Traits (rules: bots.personalities.cfius.*.traits):
+Traits (rules: bots.personalities.<regulator>.*.traits):
   slack               it clears deals projected up to this much above its tolerance
   extra_requirements  how many mitigations it asks for beyond its essential ones
   order_at            clock (0..1) from which it orders the divestiture
@@ -11,9 +12,10 @@ Traits (rules: bots.personalities.cfius.*.traits):
 from __future__ import annotations
 
 from divestiture.game.actions import Action, UseLever
-from divestiture.game.bots.base import ScriptedBot
+from divestiture.game.bots.base import ScriptedBot, in_a_sentence
 from divestiture.game.bots.deals import number, projected_risk
-from divestiture.game.types import Mitigation, SheetStatus
+from divestiture.game.tags import OptionTag
+from divestiture.game.types import Mitigation, Scope, SheetStatus
 from divestiture.game.views import GameView
 from divestiture.game.wording import option_name, safeguard_names
 
@@ -36,7 +38,7 @@ class RegulatorBot(ScriptedBot):
         if view.required_mitigations and "told" not in self.once and self.allowed(view, "message"):
             self.once.add("told")
             names = ", ".join(
-                map(_in_a_sentence, safeguard_names(self.sc, view.required_mitigations))
+                map(in_a_sentence, safeguard_names(self.sc, view.required_mitigations))
             )
             text = self.line("requirements", mitigations=names)
             if text:
@@ -48,69 +50,80 @@ class RegulatorBot(ScriptedBot):
         return self.pass_(view, "the review goes on")
 
     def government(self, view: GameView) -> Action:
-        if self.allowed(view, "open_review"):
-            return UseLever(
-                lever="open_review", rationale="start the review of the 2017 acquisition"
-            )
-        if not view.required_mitigations and self.allowed(view, "set_mitigations"):
+        review = self.usable("review")
+        if review is not None:
+            first_step = f"{in_a_sentence(self.sc.levers[review].name)}: the first step"
+            return UseLever(lever=review, rationale=self.reason("review", first_step))
+        require = self.usable("require")
+        if not view.required_mitigations and require is not None:
             wanted = self.requirements(view)
             return UseLever(
-                lever="set_mitigations",
+                lever=require,
                 mitigations=wanted,
                 rationale=f"a deal must carry {', '.join(safeguard_names(self.sc, wanted))}",
             )
-        asked = "briefing_requested" in view.flags and "briefed" not in self.once
-        if asked and self.allowed(view, "brief_president"):
+        advice = self._advice(view)
+        if advice is not None:
+            lever, option = advice
             self.once.add("briefed")
-            advice = self._advice(view)
             return UseLever(
-                lever="brief_president",
-                option=advice,
-                rationale=f"the President asked: {option_name(self.sc, advice)}",
+                lever=lever,
+                option=option,
+                rationale=f"the President asked: {option_name(self.sc, option)}",
             )
-        if self.clock(view) >= self.traits.get("order_at", 0.5) and self.allowed(
-            view, "order_divestiture"
-        ):
-            scope = "global" if self.rng.random() < self.traits.get("global_order", 0) else "us"
-            if self.lever_ok(view, "order_divestiture", option=scope):
+        order = self.usable("order")
+        if order is not None and self.clock(view) >= self.traits.get("order_at", 0.5):
+            scope = (
+                Scope.GLOBAL if self.rng.random() < self.traits.get("global_order", 0) else Scope.US
+            )
+            if self.lever_ok(view, order, option=scope.value):
                 return UseLever(
-                    lever="order_divestiture",
-                    option=scope,
-                    rationale=f"order divestiture of {option_name(self.sc, scope)}",
+                    lever=order,
+                    option=scope.value,
+                    rationale=f"order divestiture of {option_name(self.sc, scope.value)}",
                 )
         return self.pass_(view, "no step needed this round")
 
-    def _advice(self, view: GameView) -> str:
+    def _advice(self, view: GameView) -> tuple[str, str] | None:
+        """The advice lever and its option, once the president has asked for advice (the
+        flags its lever tagged ``ask_advice`` sets) and it has not been given: to clear a
+        deal on the table, to ban when the risk is high, else to order the sale."""
+        asked = not self.sc.flags_set_for("ask_advice").isdisjoint(view.flags)
+        lever = self.usable("advise")
+        if not asked or "briefed" in self.once or lever is None:
+            return None
+        wanted: OptionTag
         if any(s.status in (SheetStatus.OPEN, SheetStatus.SIGNED) for s in view.sheets):
-            return "clear_a_deal"
-        risk = self.track(view, self.sc.deal_risk.track)
-        if risk > self.tolerance(view) + 2 and self.traits.get("ban_advice", 0) >= 1:
-            return "ban"
-        return "divest"
+            wanted = "advise_deal"
+        elif (
+            self.track(view, self.sc.deal_risk.track) > self.tolerance(view) + 2
+            and self.traits.get("ban_advice", 0) >= 1
+        ):
+            wanted = "advise_ban"
+        else:
+            wanted = "advise_order"
+        advise = self.sc.levers[lever]
+        option = advise.option_for(wanted) or advise.option_for("advise_order")
+        return None if option is None else (lever, option)
 
     def resolve(self, view: GameView) -> Action:
+        clear, block = self.usable("clear"), self.usable("block")
         for deal in view.sheets:
             if deal.status != SheetStatus.SIGNED:
                 continue
             risk = projected_risk(self.sc, self.track(view, self.sc.deal_risk.track), deal.terms)
             late = view.rounds_left == 0
             limit = self.tolerance(view) + (1 if late else 0)
-            if risk <= limit and self.lever_ok(view, "clear_deal", sheet=deal.id):
+            if risk <= limit and clear is not None and self.lever_ok(view, clear, sheet=deal.id):
                 return UseLever(
-                    lever="clear_deal",
+                    lever=clear,
                     sheet=deal.id,
                     rationale=f"{deal.id} brings the risk to {risk}, within {limit:.0f}",
                 )
-            if self.lever_ok(view, "block_deal", sheet=deal.id):
+            if block is not None and self.lever_ok(view, block, sheet=deal.id):
                 text = self.line("block", sheet=deal.id)
                 if text:
                     self.then_say(deal.parties, text, f"explain the block of {deal.id}")
                 why = "misses our requirements" if risk <= limit else f"leaves the risk at {risk}"
-                return UseLever(lever="block_deal", sheet=deal.id, rationale=f"{deal.id} {why}")
+                return UseLever(lever=block, sheet=deal.id, rationale=f"{deal.id} {why}")
         return self.pass_(view, "nothing to judge")
-
-
-def _in_a_sentence(name: str) -> str:
-    """A label as it reads inside a sentence: 'Security committee' -> 'security committee',
-    while 'US data storage' keeps its capitals."""
-    return name if name[1:2].isupper() else name[:1].lower() + name[1:]

@@ -1,12 +1,16 @@
-"""ByteDance's bot: sell above its floor, keep what it can, and above all avoid a ban.
+"""The seller's bot (roles: seller): sell above its floor, keep what it can, and above all
+avoid a ban.
 
-Traits (rules: bots.personalities.bytedance.*.traits):
-  ban_fear          share of its floor it gives up when a signed ban order is at the deadline
+Traits (rules: bots.personalities.<seller>.*.traits):
+  ban_fear          share of its floor it gives up when a ban ordered is at the deadline
   propose_at        clock (0..1) from which it makes the first offer itself
-  mitigate          1 to offer US data storage and disclose the algorithm early
-  lobby             chance a round of lobbying when the political heat is high
-  lobby_heat        political heat from which it lobbies
-  widen             1 to put the global business up for sale if CFIUS orders a global divestiture
+  mitigate          1 to use its safeguard levers (tag safeguard) early
+  lobby_chance      chance a round of using a lobbying lever when the political
+                    pressure is high
+  lobby_heat        political pressure (the track tagged political_pressure) from which
+                    it lobbies
+  widen             1 to put the global business up for sale if the regulator orders a
+                    global divestiture
   transfer_premium  $B more it asks to hand over the algorithm
 """
 
@@ -52,40 +56,51 @@ class SellerBot(ScriptedBot):
             action = step(view)
             if action is not None:
                 return action
-        said = self.chatter(view) or self.lobby(view)
+        said = self.chatter(view) or self.lobbying(view)
         if said is not None:
             return said
         return self.pass_(view, "waiting for better offers")
 
     def _react(self, view: GameView) -> Action | None:
-        if self.sc.endings.ban_flag in view.flags and "eo" not in self.once:
-            self.once.add("eo")
-            text = self.line("eo_signed", public=True)
+        if self.sc.endings.ban_flag in view.flags and "answered the ban" not in self.once:
+            self.once.add("answered the ban")
+            text = self.line("answer_ban", public=True)
             if text and self.allowed(view, "statement"):
-                return self.statement(text, "the executive order is signed: answer in public")
+                why = self.reason("answer_ban", "a ban is ordered: answer in public")
+                return self.statement(text, why)
         return None
 
     def _widen(self, view: GameView) -> Action | None:
         ordered = view.divestiture_scope
+        if ordered is None or ordered.rank <= view.for_sale.rank:
+            return None
+        lever = self.usable("for_sale")
         if (
-            ordered is not None
-            and ordered.rank > view.for_sale.rank
+            lever is not None
             and self.traits.get("widen", 0) >= 1
-            and self.lever_ok(view, "put_up_for_sale", option=ordered.value)
+            and self.lever_ok(view, lever, option=ordered.value)
         ):
+            regulator = self.name(self.sc.roles.regulator)
             return UseLever(
-                lever="put_up_for_sale",
+                lever=lever,
                 option=ordered.value,
-                rationale=f"CFIUS ordered divestiture of {self.scope_name(ordered)}: offer it",
+                rationale=(
+                    f"{regulator} ordered divestiture of {self.scope_name(ordered)}: offer it"
+                ),
             )
         return None
 
     def _mitigate(self, view: GameView) -> Action | None:
+        """Use a safeguard lever (tag ``safeguard``, in the file's order) from the second
+        day, or once the regulator's review (the lever tagged ``review``) is open."""
         if self.traits.get("mitigate", 0) < 1 and self.sc.endings.ban_flag not in view.flags:
             return None
-        for lever in ("store_data_in_us", "disclose_algorithm"):
-            if self.allowed(view, lever) and (view.round >= 2 or "review_open" in view.flags):
-                return UseLever(lever=lever, rationale="lower the security risk before CFIUS acts")
+        under_review = not self.sc.flags_set_for("review").isdisjoint(view.flags)
+        for lever in self.sc.levers_for("safeguard"):
+            if self.allowed(view, lever) and (view.round >= 2 or under_review):
+                risk = self.track_name(self.sc.deal_risk.track)
+                regulator = self.name(self.sc.roles.regulator)
+                return UseLever(lever=lever, rationale=f"lower the {risk} before {regulator} acts")
         return None
 
     def _answer_offers(self, view: GameView) -> Action | None:
@@ -174,8 +189,8 @@ class SellerBot(ScriptedBot):
         return earlier[-1].terms.price if earlier else sheet.terms.price
 
     def _terms(self, view: GameView, base: TermSheet, price: float, algorithm: Algorithm) -> Terms:
-        """The counter's terms: the buyer's, with CFIUS's requirements, and the algorithm
-        kept out of a transfer when the seller can afford to say so."""
+        """The counter's terms: the buyer's, with the regulator's requirements, and the
+        algorithm kept out of a transfer when the seller can afford to say so."""
         mitigations = set(base.terms.mitigations)
         if self.d.reads_requirements:
             mitigations |= set(view.required_mitigations)

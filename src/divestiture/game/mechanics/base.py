@@ -18,6 +18,8 @@ class Mechanic:
     """A mechanic with no parameters and nothing to do beyond the lever's effects."""
 
     name: ClassVar[str] = "effects"
+    # The parameters of a use it takes (of sheet, option, mitigations); others are refused.
+    parameters: ClassVar[frozenset[str]] = frozenset()
     # The chosen option is told only to those the mechanic tells (a private choice).
     private_option: ClassVar[bool] = False
 

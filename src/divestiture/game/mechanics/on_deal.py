@@ -19,6 +19,8 @@ from divestiture.game.wording import safeguard_names
 class _OnDeal(Mechanic):
     """Used on one signed deal, named by ``sheet``."""
 
+    parameters = frozenset({"sheet"})
+
     def check(self, state: GameState, seat: SeatId, lever: Lever, action: UseLever) -> None:
         if action.sheet is None:
             raise InvalidAction("name the term sheet")

@@ -16,6 +16,8 @@ from divestiture.game.wording import option_name
 
 
 class _WithOption(Mechanic):
+    parameters = frozenset({"option"})
+
     def check(self, state: GameState, seat: SeatId, lever: Lever, action: UseLever) -> None:
         if action.option not in lever.options:
             raise InvalidAction(

@@ -18,6 +18,7 @@ class SetMitigations(Mechanic):
     """Name the data and governance terms any deal must carry to be cleared."""
 
     name = "set_mitigations"
+    parameters = frozenset({"mitigations"})
 
     def check(self, state: GameState, seat: SeatId, lever: Lever, action: UseLever) -> None:
         chosen = frozenset(action.mitigations)

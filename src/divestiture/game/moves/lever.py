@@ -25,7 +25,12 @@ class LeverRules(Rules[UseLever]):
 
     def check(self, state: GameState, seat: SeatId, action: UseLever) -> None:
         lever = lever_gate(state, seat, action.lever)
-        MECHANICS[lever.mechanic].check(state, seat, lever, action)
+        mechanic = MECHANICS[lever.mechanic]
+        # A parameter the lever does not take is refused, not carried on its public line.
+        given = {name for name in _PARAMETERS if getattr(action, name)}
+        if given - mechanic.parameters:
+            raise InvalidAction(f"it takes no {' or '.join(sorted(given - mechanic.parameters))}")
+        mechanic.check(state, seat, lever, action)
 
     def apply(
         self, state: GameState, seat: SeatId, action: UseLever, events: list[Event]
@@ -91,6 +96,9 @@ class LeverRules(Rules[UseLever]):
     def describe(self, action: UseLever) -> str:
         extra = action.sheet or action.option or ",".join(action.mitigations)
         return f"lever {action.lever}" + (f" ({extra})" if extra else "")
+
+
+_PARAMETERS = ("sheet", "option", "mitigations")
 
 
 def lever_gate(state: GameState, seat: SeatId, lever_id: str) -> Lever:
