@@ -19,7 +19,7 @@ from divestiture.game.bots.memory import Decision, Memory
 from divestiture.game.engine import apply as real_apply
 from divestiture.game.types import Phase, SeatId
 from divestiture.game.views import GameView
-from divestiture.server import rooms
+from divestiture.server import rooms, table
 from divestiture.server.store import Store
 from tests.server.conftest import MS_TERMS, Peer, Running
 
@@ -196,7 +196,7 @@ async def test_a_human_racing_the_bots_costs_them_nothing(
                 refused.append(f"{actor}: {e}")
             raise
 
-    monkeypatch.setattr(rooms, "apply", spy)
+    monkeypatch.setattr(table, "apply", spy)
     slow_store(monkeypatch, 0.04)
     terms = MS_TERMS
     admin = await Peer.open(server.url)

@@ -10,7 +10,7 @@ import pytest
 from divestiture.game import load_scenario
 from divestiture.game.scenario import DEFAULT_SCENARIO
 from divestiture.game.simulation import make_players, player_factory
-from divestiture.server import rooms
+from divestiture.server import table
 from divestiture.server.client import SeatClient, create_room
 from divestiture.server.lobby import rebuild, replay_events
 from divestiture.server.protocol import RoomOptions
@@ -46,7 +46,7 @@ async def test_snapshots_load_the_same_state(
     server: Running, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A room loaded from a snapshot plus the actions after it equals a full replay."""
-    monkeypatch.setattr(rooms, "SNAPSHOT_EVERY", 7)
+    monkeypatch.setattr(table, "SNAPSHOT_EVERY", 7)
     await _play(server.url, seed=22)
     (room,) = server.lobby.rooms.values()
     record = await room.store.run(Store.load, room.code)

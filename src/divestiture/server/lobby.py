@@ -271,7 +271,7 @@ class Lobby:
             team_lines=list(record.team_lines),
             opened_at=record.created,
             joined=set(record.joined),
-            _players={seat: player for seat, (player, _) in made.items()},
+            players={seat: player for seat, (player, _) in made.items()},
             memories=recalled_memories(record, made),
         )
         room.make_players()  # before the room is served: a bad bot fails the load

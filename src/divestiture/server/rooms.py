@@ -1,13 +1,9 @@
-"""A room: one game, its log, its members, its bots and its phase timer.
+"""A room: one game, its members, its bots, its phase timer and its team channel.
 
-``Room.submit`` is the one way an action gets in, for people, bots and the clock
-alike: under the room's lock it applies the action, stores it with its events,
-acknowledges it, and sends every member its own view. Nothing is acknowledged
-before it is stored.
-
-Bots and the clock decide under the same lock, on the state their action is
-applied to, with nothing awaited in between: the game cannot move on while
-they think, so a refusal is always their own mistake and never a race.
+The game and its log are the room's ``Table`` (``divestiture.server.table``): its
+``submit`` is the one way an action gets in, for people, bots and the clock alike,
+and nothing is acknowledged before it is stored. After each stored step the table
+hands the room the step's events, and the room sends every member its own view.
 """
 
 from __future__ import annotations
@@ -16,16 +12,12 @@ import asyncio
 import random
 import time
 from collections import Counter
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
-from typing import Protocol
+from collections.abc import Coroutine, Mapping
 
 from divestiture.game.actions import Action, Pass, Timeout
 from divestiture.game.bots import make_bot, personalities
 from divestiture.game.bots.memory import Memory
-from divestiture.game.checks import describe
-from divestiture.game.engine import apply
-from divestiture.game.errors import GameError, StaleVersion
+from divestiture.game.errors import GameError
 from divestiture.game.events import Event
 from divestiture.game.scenario import Scenario
 from divestiture.game.simulation import Player
@@ -40,172 +32,110 @@ from divestiture.server.protocol import (
     Encoded,
     Presence,
     Refusal,
-    Role,
     RoomOptions,
     TeamLine,
     Timer,
-    ViewMsg,
     _Out,
 )
 from divestiture.server.recall import FALLBACK, bot_json, bot_move_id
-from divestiture.server.store import SNAPSHOT_EVERY, AsyncStore, LoggedAction, Store
+from divestiture.server.store import AsyncStore, Store
+from divestiture.server.table import Member, Table
 
 TEAM_REPLAY = 200  # team lines per seat sent again on entering a room (all are stored)
 RETRY_FIRST, RETRY_MOST = 1.0, 30.0  # seconds a bot or the timer waits after a failure
 
 
-class Member(Protocol):
-    """A connection as a room sees it: who it is, and a way to send it a message."""
-
-    role: Role
-    name: str
-    address: str  # where it connects from (the facilitator sees it)
-
-    def send(self, message: _Out | Encoded) -> None:
-        """Queue ``message`` (or it and its JSON, already encoded) for this connection;
-        never waits."""
-
-
-@dataclass(eq=False)
 class Room:
     """One game in play (or over, kept for the debrief)."""
 
-    code: str
-    scenario_id: str
-    scenario: Scenario
-    seed: int
-    options: RoomOptions
-    store: AsyncStore
-    state: GameState
-    events: list[tuple[int, Event]]
-    # (actor, client id) -> the version the action made, and the action
-    seen: dict[tuple[str, str], tuple[int, Action]] = field(default_factory=dict)
-    bots: dict[SeatId, BotSpec] = field(default_factory=dict)
-    # seat -> the version its bot took the seat at, which seeds the bot (None: not
-    # stored, a room from an older store; the bot is made afresh when it is loaded)
-    bots_since: dict[SeatId, int | None] = field(default_factory=dict)
-    bot_turns: int = 0  # bot moves made: whose turn is next (the log's count after a restart)
-    seats_locked: bool = False  # closed: ``join`` is refused (resume and watch are not)
-    opened_at: float = 0.0  # when the room was opened (time.time())
-    joined: set[SeatId] = field(default_factory=set)  # seats someone has joined
-    claimed: set[SeatId] = field(default_factory=set)  # seats bots are being given
-    team_lines: list[tuple[SeatId, str, str]] = field(default_factory=list)
-    members: set[Member] = field(default_factory=set)
-    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
-    _players: dict[SeatId, Player] = field(default_factory=dict)
-    # seat -> what its bot remembers after its last move (stored with that move)
-    memories: dict[SeatId, Memory] = field(default_factory=dict)
-    _wake: asyncio.Event = field(default_factory=asyncio.Event)
-    _tasks: set[asyncio.Task[None]] = field(default_factory=set)
-    _timed: tuple[int, Phase] | None = None
-    _timer_ends: float | None = None
-    _timer_task: asyncio.Task[None] | None = None
-    # The version the current round and phase began at (after a restart: the loaded
-    # version, which is no earlier than the real start).
-    phase_began: int = 0
-
-    def __post_init__(self) -> None:
-        self.phase_began = self.state.version
+    def __init__(
+        self,
+        *,
+        code: str,
+        scenario_id: str,
+        scenario: Scenario,
+        seed: int,
+        options: RoomOptions,
+        store: AsyncStore,
+        state: GameState,
+        events: list[tuple[int, Event]],
+        seen: dict[tuple[str, str], tuple[int, Action]] | None = None,
+        bots: dict[SeatId, BotSpec] | None = None,
+        bots_since: dict[SeatId, int | None] | None = None,
+        bot_turns: int = 0,
+        players: dict[SeatId, Player] | None = None,
+        memories: dict[SeatId, Memory] | None = None,
+        seats_locked: bool = False,
+        team_lines: list[tuple[SeatId, str, str]] | None = None,
+        opened_at: float = 0.0,
+        joined: set[SeatId] | None = None,
+    ) -> None:
+        self.code = code
+        self.scenario_id = scenario_id
+        self.scenario = scenario
+        self.seed = seed
+        self.options = options
+        self.store = store
+        self.opened_at = opened_at  # when the room was opened (time.time())
+        self.joined: set[SeatId] = joined or set()  # seats someone has joined
+        self.members: set[Member] = set()
+        self.table = Table(
+            code,
+            store,
+            state,
+            events,
+            self._stepped,
+            options.lock_seats_after_first_round,
+            seen or {},
+            seats_locked,
+        )
+        self.bots: dict[SeatId, BotSpec] = bots or {}
+        # seat -> the version its bot took the seat at, which seeds the bot (None: not
+        # stored, a room from an older store; the bot is made afresh when it is loaded)
+        self.bots_since: dict[SeatId, int | None] = bots_since or {}
+        self.bot_turns = bot_turns  # bot moves made: whose turn is next (the log's count)
+        self.claimed: set[SeatId] = set()  # seats bots are being given
+        self._players: dict[SeatId, Player] = players or {}
+        # seat -> what its bot remembers after its last move (stored with that move)
+        self.memories: dict[SeatId, Memory] = memories or {}
+        self.team_lines: list[tuple[SeatId, str, str]] = team_lines or []
         # How many lines each seat's team channel has had (the store keeps them all).
         self.team_count: Counter[SeatId] = Counter(seat for seat, _, _ in self.team_lines)
         self._trim_team_lines()
+        self._wake = asyncio.Event()
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._timed: tuple[int, Phase] | None = None
+        self._timer_ends: float | None = None
+        self._timer_task: asyncio.Task[None] | None = None
 
-    # -- the one way in -------------------------------------------------------------------
+    @property
+    def state(self) -> GameState:
+        return self.table.state
+
+    @property
+    def events(self) -> list[tuple[int, Event]]:
+        return self.table.events
+
+    @property
+    def seen(self) -> dict[tuple[str, str], tuple[int, Action]]:
+        """(actor, client id) -> the version the action made, and the action."""
+        return self.table.seen
+
+    @property
+    def seats_locked(self) -> bool:
+        return self.table.seats_locked
+
+    # -- the game ---------------------------------------------------------------------------
 
     async def submit(
         self, actor: str, action: Action, client_id: str, reply_to: Member | None = None
     ) -> Ack:
-        """Apply, store, acknowledge, then send every member its view.
-
-        Raises:
-            GameError: the engine refused the action; nothing changed.
-            Refusal: ``client_id`` was used before for another action (``id_reused``).
-            StoreError: it could not be stored; nothing changed.
-        """
-        async with self.lock:
-            return await self._commit(actor, action, client_id, reply_to)
+        """``Table.submit``: apply, store, acknowledge, then send every member its view."""
+        return await self.table.submit(actor, action, client_id, reply_to)
 
     async def end_phase(self, seen: int, reply_to: Member | None = None) -> Ack:
-        """The facilitator ends the phase it saw at version ``seen``, if it is still on.
-
-        Raises:
-            StaleVersion: that phase had already ended (or ``seen`` is from the future).
-            GameError, StoreError: as ``submit``.
-        """
-        async with self.lock:
-            state = self.state
-            if not state.over and not self.phase_began <= seen <= state.version:
-                raise StaleVersion(
-                    f"end phase refused: the phase seen at version {seen} had already ended"
-                    f" (the game is at version {state.version}, {state.round_name()}"
-                    f" {state.phase.value} phase); nothing was done"
-                )
-            timeout = Timeout(version=state.version)
-            return await self._commit(FACILITATOR, timeout, f"end-phase:{state.version}", reply_to)
-
-    async def _commit(
-        self,
-        actor: str,
-        action: Action,
-        client_id: str,
-        reply_to: Member | None,
-        memory: Memory | None = None,
-    ) -> Ack:
-        """``submit`` with the lock held: nothing awaited but the store. A bot's move
-        comes with its ``memory``, stored with it."""
-        assert self.lock.locked()
-        done = self.seen.get((actor, client_id))
-        if done is not None:
-            version, stored = done
-            if stored.model_dump() != action.model_dump():
-                raise Refusal(
-                    "id_reused",
-                    f"id '{client_id}' was already used by {actor} for another action"
-                    f" ({describe(stored)}); choose a new id for a new action",
-                )
-            ack = Ack(id=client_id, version=version, duplicate=True)
-            if reply_to is not None:
-                reply_to.send(ack)
-                reply_to.send(self._view(reply_to.role))  # the view that follows every ack
-            return ack
-        old = self.state
-        step = apply(old, actor, action)
-        new = step.state
-        entry = LoggedAction(new.version, actor, client_id, action, memory)
-        snapshot = new if new.version % SNAPSHOT_EVERY == 0 else None
-        closes = self._closes_seats(old, new)
-        await self.store.run(
-            Store.append, self.code, entry, step.events, snapshot, new.outcome, closes
-        )
-        self.state = new
-        if (new.round, new.phase) != (old.round, old.phase):
-            self.phase_began = new.version
-        self.seen[(actor, client_id)] = (new.version, action)
-        self.events.extend((new.version, e) for e in step.events)
-        ack = Ack(id=client_id, version=new.version)
-        if reply_to is not None:
-            reply_to.send(ack)
-        log.info("room %s v%d: %s %s", self.code, new.version, actor, describe(action))
-        if new.over:
-            log.info("room %s: game over, %s", self.code, new.outcome)
-        self._publish(step.events)
-        if closes:
-            self.seats_locked = True
-            log.info("room %s: the first negotiate phase is over; the seats are closed", self.code)
-            self._presence()
-        self._changed()
-        return ack
-
-    def _closes_seats(self, old: GameState, new: GameState) -> bool:
-        """Whether this step ends the first negotiate phase of a room whose seats close then
-        (``lock_seats_after_first_round``); stored with the step, in its transaction."""
-        first = (1, Phase.NEGOTIATE)
-        return (
-            self.options.lock_seats_after_first_round
-            and not self.seats_locked
-            and (old.round, old.phase) == first
-            and (new.round, new.phase) != first
-        )
+        """``Table.end_phase``: the facilitator ends the phase it saw at ``seen``."""
+        return await self.table.end_phase(seen, reply_to)
 
     async def lock_seats(self, locked: bool) -> None:
         """Close the seats (``join`` is refused from now on) or open them; stored, then
@@ -214,27 +144,22 @@ class Room:
         Raises:
             StoreError: it could not be stored; nothing changed.
         """
-        async with self.lock:
-            await self.store.run(Store.set_seats_locked, self.code, locked)
-            self.seats_locked = locked
-        log.info("room %s: the seats are %s", self.code, "closed" if locked else "open")
+        await self.table.lock_seats(locked)
         self._presence()
+
+    def _stepped(self, events: tuple[Event, ...], closed_seats: bool) -> None:
+        """After each stored step (the table's lock held): views, presence, bots, timer."""
+        self._publish(events)
+        if closed_seats:
+            self._presence()
+        self._changed()
 
     # -- members --------------------------------------------------------------------------
 
     def admit(self, member: Member) -> None:
         """Add a member and send it the whole story so far: view, history, team, timer."""
         self.members.add(member)
-        viewer = member.role
-        lines = tuple(e.text for _, e in self.events if _shows(e, viewer))
-        member.send(
-            ViewMsg(
-                version=self.state.version,
-                view=view_for(self.state, viewer),
-                events=lines,
-                history=True,
-            )
-        )
+        member.send(self.table.history(member.role))
         mine = [t for t in self.team_lines if member.role in (t[0], FACILITATOR)]
         replay = _last_of_each_seat(mine, TEAM_REPLAY)
         left = Counter(seat for seat, _, _ in replay)  # lines of each seat still to number
@@ -297,7 +222,7 @@ class Room:
             Refusal: a seat is not a seat, or its bot is not one the rules have.
             StoreError: the bots could not be stored; nothing changed.
         """
-        async with self.lock:
+        async with self.table.lock:
             if only_empty:
                 specs = {s: b for s, b in specs.items() if s not in self.joined | set(self.bots)}
             if not specs:
@@ -403,14 +328,14 @@ class Room:
         The bot's new memory is kept only once its move is stored (with it): a move
         that is refused, or not stored, is forgotten.
         """
-        async with self.lock:
+        async with self.table.lock:
             state = self.state
             if state.over or not self._can_move(seat):
                 return False
             client_id = bot_move_id(seat, state.version)
             action, memory = self._players[seat].decide(view_for(state, seat), self.memories[seat])
             try:
-                await self._commit(seat, action, client_id, None, memory)
+                await self.table.commit(seat, action, client_id, None, memory)
                 self.memories[seat] = memory
                 return True
             except GameError as e:
@@ -419,7 +344,7 @@ class Room:
                 log.info("room %s: bot %s refused (%s); it passes", self.code, seat, e.message)
                 fallback = Pass(rationale=f"fell back to pass: {e.message}"[:300])
             try:
-                await self._commit(seat, fallback, client_id + FALLBACK, None)
+                await self.table.commit(seat, fallback, client_id + FALLBACK, None)
             except GameError as e:
                 log.warning("room %s: bot %s cannot even pass: %s", self.code, seat, e.message)
             return True
@@ -451,13 +376,13 @@ class Room:
         wait = RETRY_FIRST
         while True:
             try:
-                async with self.lock:
+                async with self.table.lock:
                     state = self.state
                     if (state.round, state.phase) != here or state.over:
                         return
                     log.info("room %s: the %s timer ran out", self.code, here[1].value)
                     timeout = Timeout(version=state.version)
-                    await self._commit(
+                    await self.table.commit(
                         FACILITATOR, timeout, f"timer:{here[0]}:{here[1].value}", None
                     )
                 return
@@ -487,22 +412,14 @@ class Room:
 
     # -- sending --------------------------------------------------------------------------
 
-    def _publish(self, events: Iterable[Event]) -> None:
+    def _publish(self, events: tuple[Event, ...]) -> None:
         """Send each member its own view and the new events it may see; one view per role."""
-        events = tuple(events)
         made: dict[str, Encoded] = {}  # a team or thirty spectators share one encoded view
         for m in list(self.members):
             message = made.get(m.role)
             if message is None:
-                message = made[m.role] = Encoded.of(self._view(m.role, events))
+                message = made[m.role] = Encoded.of(self.table.view(m.role, events))
             m.send(message)
-
-    def _view(self, viewer: Role, events: tuple[Event, ...] = ()) -> ViewMsg:
-        return ViewMsg(
-            version=self.state.version,
-            view=view_for(self.state, viewer),
-            events=tuple(e.text for e in events if _shows(e, viewer)),
-        )
 
     def _presence(self) -> None:
         """Everyone's presence; the facilitator's also says who connects from where."""
@@ -537,8 +454,8 @@ class Room:
         for m in list(self.members):
             m.send(message)
 
-    def _spawn(self, coro: object) -> None:
-        task: asyncio.Task[None] = asyncio.create_task(coro)  # type: ignore[arg-type]
+    def _spawn(self, coro: Coroutine[object, object, None]) -> None:
+        task = asyncio.create_task(coro)
         self._tasks.add(task)
         task.add_done_callback(self._ended)
 
@@ -591,10 +508,3 @@ def check_bot(sc: Scenario, seat: SeatId, spec: BotSpec, code: str) -> None:
         )
     if spec.difficulty not in sc.bots.difficulties:
         raise Refusal(code, f"'{spec.difficulty}' is not a difficulty")
-
-
-def _shows(event: Event, viewer: str) -> bool:
-    """What a viewer's event lines include: a bot's reasons only for the facilitator."""
-    if event.kind == "rationale" and viewer != FACILITATOR:
-        return False
-    return event.visible(viewer)  # type: ignore[arg-type]
