@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import random
 import time
-from collections import Counter
 from collections.abc import Coroutine, Mapping
 
 from divestiture.game.actions import Action, Pass, Timeout
@@ -33,15 +32,14 @@ from divestiture.server.protocol import (
     Presence,
     Refusal,
     RoomOptions,
-    TeamLine,
     Timer,
     _Out,
 )
 from divestiture.server.recall import FALLBACK, bot_json, bot_move_id
 from divestiture.server.store import AsyncStore, Store
 from divestiture.server.table import Member, Table
+from divestiture.server.team import TeamChannel, hears
 
-TEAM_REPLAY = 200  # team lines per seat sent again on entering a room (all are stored)
 RETRY_FIRST, RETRY_MOST = 1.0, 30.0  # seconds a bot or the timer waits after a failure
 
 
@@ -98,10 +96,9 @@ class Room:
         self._players: dict[SeatId, Player] = players or {}
         # seat -> what its bot remembers after its last move (stored with that move)
         self.memories: dict[SeatId, Memory] = memories or {}
-        self.team_lines: list[tuple[SeatId, str, str]] = team_lines or []
-        # How many lines each seat's team channel has had (the store keeps them all).
-        self.team_count: Counter[SeatId] = Counter(seat for seat, _, _ in self.team_lines)
-        self._trim_team_lines()
+        self.team = TeamChannel(
+            code, store, len(state.seats), lambda: self.table.state.version, team_lines or []
+        )
         self._wake = asyncio.Event()
         self._tasks: set[asyncio.Task[None]] = set()
         self._timed: tuple[int, Phase] | None = None
@@ -160,15 +157,7 @@ class Room:
         """Add a member and send it the whole story so far: view, history, team, timer."""
         self.members.add(member)
         member.send(self.table.history(member.role))
-        mine = [t for t in self.team_lines if member.role in (t[0], FACILITATOR)]
-        replay = _last_of_each_seat(mine, TEAM_REPLAY)
-        left = Counter(seat for seat, _, _ in replay)  # lines of each seat still to number
-        for seat, sender, text in replay:
-            n = self.team_count[seat] - left[seat] + 1
-            left[seat] -= 1
-            line = TeamLine(
-                version=self.state.version, seat=seat, sender=sender, text=text, history=True, n=n
-            )
+        for line in self.team.replay(member.role):
             member.send(line)
         if self.options.phase_seconds:
             member.send(self._timer_message())
@@ -188,25 +177,10 @@ class Room:
 
     async def say_to_team(self, seat: SeatId, sender: str, text: str) -> None:
         """A line on a seat's team channel, stored, to the seat's members and the facilitator."""
-        await self.store.run(Store.team_line, self.code, seat, sender, text)
-        self.team_lines.append((seat, sender, text))
-        self.team_count[seat] += 1
-        if len(self.team_lines) > 2 * TEAM_REPLAY * len(self.state.seats):
-            self._trim_team_lines()
-        line = TeamLine(
-            version=self.state.version,
-            seat=seat,
-            sender=sender,
-            text=text,
-            n=self.team_count[seat],
-        )
+        line = await self.team.say(seat, sender, text)
         for m in list(self.members):
-            if m.role in (seat, FACILITATOR):
+            if hears(m.role, seat):
                 m.send(line)
-
-    def _trim_team_lines(self) -> None:
-        """Keep in memory the last TEAM_REPLAY lines of each seat (the store has them all)."""
-        self.team_lines = _last_of_each_seat(self.team_lines, TEAM_REPLAY)
 
     # -- bots -----------------------------------------------------------------------------
 
@@ -464,19 +438,6 @@ class Room:
         self._tasks.discard(task)
         if not task.cancelled() and task.exception() is not None:
             log.error("room %s: a task stopped", self.code, exc_info=task.exception())
-
-
-def _last_of_each_seat(
-    lines: list[tuple[SeatId, str, str]], most: int
-) -> list[tuple[SeatId, str, str]]:
-    """The last ``most`` team lines of each seat, in their order."""
-    left = Counter(seat for seat, _, _ in lines)
-    kept = []
-    for line in lines:
-        if left[line[0]] <= most:
-            kept.append(line)
-        left[line[0]] -= 1
-    return kept
 
 
 def new_player(sc: Scenario, seed: int, seat: SeatId, spec: BotSpec, since: int) -> Player:
