@@ -21,7 +21,7 @@ from divestiture.game.actions import Pass, Sign
 from divestiture.game.bots.memory import Decision, Memory
 from divestiture.game.types import SeatId, SheetId
 from divestiture.game.views import GameView
-from divestiture.server import app, rooms, team
+from divestiture.server import app, backoff, rooms, team
 from divestiture.server.app import start_server, stop_server
 from divestiture.server.store import Store
 from tests.server.conftest import Peer, Running
@@ -96,7 +96,7 @@ async def test_the_timer_tries_again_when_the_store_fails(
 ) -> None:
     """The store fails as the phase timer runs out: the timer tries again and the
     phase still ends (the timer task does not die)."""
-    monkeypatch.setattr(rooms, "RETRY_FIRST", 0.05, raising=False)
+    monkeypatch.setattr(backoff, "RETRY_FIRST", 0.05, raising=False)
     append = Store.append
     failed: list[str] = []
 
@@ -134,7 +134,7 @@ async def test_a_bot_goes_on_after_the_store_fails_on_its_fallback(
 ) -> None:
     """A bot's move is refused and the store then fails on the pass it falls back to:
     the room's bots go on after a pause instead of stopping for good."""
-    monkeypatch.setattr(rooms, "RETRY_FIRST", 0.05, raising=False)
+    monkeypatch.setattr(backoff, "RETRY_FIRST", 0.05, raising=False)
     monkeypatch.setattr(rooms, "make_bot", lambda *_: Clumsy())
     append = Store.append
     failed: list[str] = []

@@ -13,7 +13,7 @@ import random
 import time
 from collections.abc import Coroutine, Mapping
 
-from divestiture.game.actions import Action, Pass, Timeout
+from divestiture.game.actions import Action, Pass
 from divestiture.game.bots import make_bot, personalities
 from divestiture.game.bots.memory import Memory
 from divestiture.game.errors import GameError
@@ -21,8 +21,9 @@ from divestiture.game.events import Event
 from divestiture.game.scenario import Scenario
 from divestiture.game.simulation import Player
 from divestiture.game.state import GameState
-from divestiture.game.types import FACILITATOR, SPECTATOR, Phase, SeatId
+from divestiture.game.types import FACILITATOR, SPECTATOR, SeatId
 from divestiture.game.views import view_for
+from divestiture.server.backoff import Backoff
 from divestiture.server.logs import log
 from divestiture.server.protocol import (
     Ack,
@@ -32,15 +33,13 @@ from divestiture.server.protocol import (
     Presence,
     Refusal,
     RoomOptions,
-    Timer,
     _Out,
 )
 from divestiture.server.recall import FALLBACK, bot_json, bot_move_id
 from divestiture.server.store import AsyncStore, Store
 from divestiture.server.table import Member, Table
 from divestiture.server.team import TeamChannel, hears
-
-RETRY_FIRST, RETRY_MOST = 1.0, 30.0  # seconds a bot or the timer waits after a failure
+from divestiture.server.timers import PhaseTimer
 
 
 class Room:
@@ -101,9 +100,9 @@ class Room:
         )
         self._wake = asyncio.Event()
         self._tasks: set[asyncio.Task[None]] = set()
-        self._timed: tuple[int, Phase] | None = None
-        self._timer_ends: float | None = None
-        self._timer_task: asyncio.Task[None] | None = None
+        self.timer = PhaseTimer(
+            self.table, code, {p: s for p, s in options.phase_seconds.items()}, self._send_all
+        )
 
     @property
     def state(self) -> GameState:
@@ -159,8 +158,8 @@ class Room:
         member.send(self.table.history(member.role))
         for line in self.team.replay(member.role):
             member.send(line)
-        if self.options.phase_seconds:
-            member.send(self._timer_message())
+        if self.timer.timed:
+            member.send(self.timer.message())
         self._presence()
 
     def leave(self, member: Member) -> None:
@@ -243,7 +242,7 @@ class Room:
         a restart), bots take every seat nobody has joined; a store that fails is tried
         again."""
         await asyncio.sleep(max(0.0, self.opened_at + after - time.time()))
-        wait = RETRY_FIRST
+        backoff = Backoff()
         while not self.state.over:
             try:
                 specs = dict.fromkeys(self.state.seats, self.options.empty_seat_bot)
@@ -253,21 +252,19 @@ class Room:
                 log.exception(
                     "room %s: bots could not take the empty seats; trying again", self.code
                 )
-                await asyncio.sleep(wait)
-                wait = min(2 * wait, RETRY_MOST)
+                await asyncio.sleep(backoff.wait())
 
     async def close(self) -> None:
         for task in list(self._tasks):
             task.cancel()
-        if self._timer_task is not None:
-            self._timer_task.cancel()
+        self.timer.close()
         await asyncio.gather(*self._tasks, return_exceptions=True)
 
     def _new_player(self, seat: SeatId, spec: BotSpec, since: int) -> Player:
         return new_player(self.scenario, self.seed, seat, spec, since)
 
     async def _run_bots(self) -> None:
-        wait = RETRY_FIRST
+        backoff = Backoff()
         while not self.state.over:
             waiting = [s for s in self.state.seats if s in self._players and self._can_move(s)]
             if not waiting:
@@ -282,15 +279,15 @@ class Room:
                 decided = await self._bot_move(seat)
             except Exception:  # the store, or a bot's bug: this room's bots must go on
                 self.bot_turns += 1  # the next bot's turn: one that fails holds up no other
+                wait = backoff.wait()
                 log.exception(
                     "room %s: bot %s could not move; trying again in %.0f s", self.code, seat, wait
                 )
                 await asyncio.sleep(wait)
-                wait = min(2 * wait, RETRY_MOST)
             else:
                 if decided:
                     self.bot_turns += 1
-                wait = RETRY_FIRST
+                backoff.reset()
 
     def _can_move(self, seat: SeatId) -> bool:
         return not self.state.seats[seat].passed
@@ -323,66 +320,12 @@ class Room:
                 log.warning("room %s: bot %s cannot even pass: %s", self.code, seat, e.message)
             return True
 
-    # -- the phase timer ------------------------------------------------------------------
+    # -- after a change -------------------------------------------------------------------
 
     def _changed(self) -> None:
+        """After every change: the bots look again, and the timer follows the phase."""
         self._wake.set()
-        here = (self.state.round, self.state.phase)
-        if here == self._timed or not self.options.phase_seconds:
-            return
-        self._timed = here
-        if self._timer_task is not None:
-            self._timer_task.cancel()
-            self._timer_task = None
-        seconds = self.options.phase_seconds.get(self.state.phase.value)  # type: ignore[call-overload]
-        if seconds is None or self.state.over:
-            self._timer_ends = None
-        else:
-            loop = asyncio.get_running_loop()
-            self._timer_ends = loop.time() + seconds
-            self._timer_task = asyncio.create_task(self._expire(here, seconds))
-        self._send_all(self._timer_message())
-
-    async def _expire(self, here: tuple[int, Phase], seconds: float) -> None:
-        """When the phase's time is up, end it, if it is still the phase that was timed;
-        a store that fails is tried again until the phase ends one way or another."""
-        await asyncio.sleep(seconds)
-        wait = RETRY_FIRST
-        while True:
-            try:
-                async with self.table.lock:
-                    state = self.state
-                    if (state.round, state.phase) != here or state.over:
-                        return
-                    log.info("room %s: the %s timer ran out", self.code, here[1].value)
-                    timeout = Timeout(version=state.version)
-                    await self.table.commit(
-                        FACILITATOR, timeout, f"timer:{here[0]}:{here[1].value}", None
-                    )
-                return
-            except GameError as e:
-                log.info("room %s: timer refused: %s", self.code, e.message)
-                return
-            except Exception:
-                log.exception(
-                    "room %s: the timer could not end the %s phase; trying again in %.0f s",
-                    self.code,
-                    here[1].value,
-                    wait,
-                )
-                await asyncio.sleep(wait)
-                wait = min(2 * wait, RETRY_MOST)
-
-    def _timer_message(self) -> Timer:
-        left = None
-        if self._timer_ends is not None:
-            left = max(0.0, self._timer_ends - asyncio.get_running_loop().time())
-        return Timer(
-            version=self.state.version,
-            round=self.state.round,
-            phase=self.state.phase.value,
-            seconds_left=left,
-        )
+        self.timer.follow()
 
     # -- sending --------------------------------------------------------------------------
 
