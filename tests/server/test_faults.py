@@ -21,7 +21,7 @@ from divestiture.game.actions import Pass, Sign
 from divestiture.game.bots.memory import Decision, Memory
 from divestiture.game.types import SeatId, SheetId
 from divestiture.game.views import GameView
-from divestiture.server import app, backoff, rooms, team
+from divestiture.server import app, backoff, bot_runner, rooms, team
 from divestiture.server.app import start_server, stop_server
 from divestiture.server.store import Store
 from tests.server.conftest import Peer, Running
@@ -135,7 +135,7 @@ async def test_a_bot_goes_on_after_the_store_fails_on_its_fallback(
     """A bot's move is refused and the store then fails on the pass it falls back to:
     the room's bots go on after a pause instead of stopping for good."""
     monkeypatch.setattr(backoff, "RETRY_FIRST", 0.05, raising=False)
-    monkeypatch.setattr(rooms, "make_bot", lambda *_: Clumsy())
+    monkeypatch.setattr(bot_runner, "make_bot", lambda *_: Clumsy())
     append = Store.append
     failed: list[str] = []
 

@@ -19,7 +19,7 @@ from divestiture.game.bots.memory import Decision, Memory
 from divestiture.game.engine import apply as real_apply
 from divestiture.game.types import Phase, SeatId
 from divestiture.game.views import GameView
-from divestiture.server import rooms, table
+from divestiture.server import bot_runner, table
 from divestiture.server.store import Store
 from tests.server.conftest import MS_TERMS, Peer, Running
 
@@ -77,7 +77,7 @@ async def test_a_bot_decides_on_the_state_its_action_meets(
     """The phase ends while a bot's statement is being stored: the bot's next decision
     is made on the new phase, not on the old one, so it is never refused, never falls
     back to a pass, and remembers only moves that happened."""
-    monkeypatch.setattr(rooms, "make_bot", lambda *_: Chatty())
+    monkeypatch.setattr(bot_runner, "make_bot", lambda *_: Chatty())
     slow_store(monkeypatch, 0.05)
     timed = {"phase_seconds": {"negotiate": 0.3}} if trigger == "timer" else {}
     admin, code = await _facilitator(server, peers, bots={"bytedance": {}}, **timed)
@@ -92,13 +92,13 @@ async def test_a_bot_decides_on_the_state_its_action_meets(
         await admin.expect("ack")
     await _until(lambda: room.state.phase != Phase.NEGOTIATE)
     await asyncio.sleep(0.3)  # a refused decision would have been tried by now
-    assert isinstance(room._players[SeatId("bytedance")], Chatty)
+    assert isinstance(room.runner.players[SeatId("bytedance")], Chatty)
     record = await room.store.run(Store.load, code)
     assert record is not None
     moves = [entry.action for entry in record.actions if entry.actor == "bytedance"]
     assert len(moves) >= 2
     statements = {a.text for a in moves if isinstance(a, Statement)}
-    assert room.memories[SeatId("bytedance")].said == statements  # only what was stored
+    assert room.runner.memories[SeatId("bytedance")].said == statements  # only what was stored
     assert not any("fell back" in e.text for _, e in room.events)
 
 

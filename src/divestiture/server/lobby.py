@@ -17,10 +17,11 @@ from divestiture.game.events import Event
 from divestiture.game.scenario import SCENARIO_DIR, Scenario, ScenarioError, load_scenario
 from divestiture.game.state import GameState
 from divestiture.game.types import FACILITATOR, SPECTATOR, SeatId
+from divestiture.server.bot_runner import check_bot, new_player
 from divestiture.server.logs import has_control, log
 from divestiture.server.protocol import Refusal, Role, RoomOptions
 from divestiture.server.recall import bot_json, bot_turns, parse_bot, recalled_memories
-from divestiture.server.rooms import Room, check_bot, new_player
+from divestiture.server.rooms import Room
 from divestiture.server.store import AsyncStore, NewRoom, RoomRecord, Store, unpickle_state
 
 # Easy to read aloud and to type: no 0/O, no 1/I/L.

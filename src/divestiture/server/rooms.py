@@ -1,29 +1,34 @@
-"""A room: one game, its members, its bots, its phase timer and its team channel.
+"""A room: one game, the people in it, and the parts that play it with them.
 
-The game and its log are the room's ``Table`` (``divestiture.server.table``): its
-``submit`` is the one way an action gets in, for people, bots and the clock alike,
-and nothing is acknowledged before it is stored. After each stored step the table
-hands the room the step's events, and the room sends every member its own view.
+Each part does one thing and is tested on its own:
+
+- ``table.Table``, the game and its log: its ``submit`` is the one way an action gets
+  in, for people, bots and the clock alike, and nothing is acknowledged before it is
+  stored;
+- ``bot_runner.BotRunner``, the bots, which move through the table's way in;
+- ``timers.PhaseTimer``, the phase timer, which ends a phase through it too;
+- ``team.TeamChannel``, each seat's private channel.
+
+The room keeps its members and what they are sent: after every stored step each its
+own view, and everyone's presence when it changes. It tells the bots and the timer of
+every change, and gives the seats nobody joined in time to bots.
 """
 
 from __future__ import annotations
 
 import asyncio
-import random
 import time
 from collections.abc import Coroutine, Mapping
 
-from divestiture.game.actions import Action, Pass
-from divestiture.game.bots import make_bot, personalities
+from divestiture.game.actions import Action
 from divestiture.game.bots.memory import Memory
-from divestiture.game.errors import GameError
 from divestiture.game.events import Event
 from divestiture.game.scenario import Scenario
 from divestiture.game.simulation import Player
 from divestiture.game.state import GameState
 from divestiture.game.types import FACILITATOR, SPECTATOR, SeatId
-from divestiture.game.views import view_for
 from divestiture.server.backoff import Backoff
+from divestiture.server.bot_runner import BotRunner
 from divestiture.server.logs import log
 from divestiture.server.protocol import (
     Ack,
@@ -31,12 +36,10 @@ from divestiture.server.protocol import (
     BotSpec,
     Encoded,
     Presence,
-    Refusal,
     RoomOptions,
     _Out,
 )
-from divestiture.server.recall import FALLBACK, bot_json, bot_move_id
-from divestiture.server.store import AsyncStore, Store
+from divestiture.server.store import AsyncStore
 from divestiture.server.table import Member, Table
 from divestiture.server.team import TeamChannel, hears
 from divestiture.server.timers import PhaseTimer
@@ -81,28 +84,38 @@ class Room:
             store,
             state,
             events,
-            self._stepped,
-            options.lock_seats_after_first_round,
-            seen or {},
-            seats_locked,
+            on_step=self._stepped,
+            lock_seats_after_first_round=options.lock_seats_after_first_round,
+            seen=seen or {},
+            seats_locked=seats_locked,
         )
-        self.bots: dict[SeatId, BotSpec] = bots or {}
-        # seat -> the version its bot took the seat at, which seeds the bot (None: not
-        # stored, a room from an older store; the bot is made afresh when it is loaded)
-        self.bots_since: dict[SeatId, int | None] = bots_since or {}
-        self.bot_turns = bot_turns  # bot moves made: whose turn is next (the log's count)
-        self.claimed: set[SeatId] = set()  # seats bots are being given
-        self._players: dict[SeatId, Player] = players or {}
-        # seat -> what its bot remembers after its last move (stored with that move)
-        self.memories: dict[SeatId, Memory] = memories or {}
-        self.team = TeamChannel(
-            code, store, len(state.seats), lambda: self.table.state.version, team_lines or []
+        self.runner = BotRunner(
+            self.table,
+            store,
+            code,
+            scenario,
+            seed,
+            delay=options.bot_delay,
+            specs=bots or {},
+            since=bots_since or {},
+            players=players or {},
+            memories=memories or {},
+            turns=bot_turns,
         )
-        self._wake = asyncio.Event()
-        self._tasks: set[asyncio.Task[None]] = set()
         self.timer = PhaseTimer(
-            self.table, code, {p: s for p, s in options.phase_seconds.items()}, self._send_all
+            self.table,
+            code,
+            seconds={phase: s for phase, s in options.phase_seconds.items()},
+            announce=self._send_all,
         )
+        self.team = TeamChannel(
+            code,
+            store,
+            seats=len(state.seats),
+            version=lambda: self.table.state.version,
+            lines=team_lines or [],
+        )
+        self._tasks: set[asyncio.Task[None]] = set()  # the bots' loop, the wait for empty seats
 
     @property
     def state(self) -> GameState:
@@ -120,6 +133,21 @@ class Room:
     @property
     def seats_locked(self) -> bool:
         return self.table.seats_locked
+
+    @property
+    def bots(self) -> dict[SeatId, BotSpec]:
+        """The seats bots play, and how."""
+        return self.runner.specs
+
+    @property
+    def bots_since(self) -> dict[SeatId, int | None]:
+        """Each bot seat's version it was taken at (``BotRunner.since``)."""
+        return self.runner.since
+
+    @property
+    def claimed(self) -> set[SeatId]:
+        """Seats bots are being given: no one can join them."""
+        return self.runner.claimed
 
     # -- the game ---------------------------------------------------------------------------
 
@@ -184,55 +212,26 @@ class Room:
     # -- bots -----------------------------------------------------------------------------
 
     async def add_bots(self, specs: Mapping[SeatId, BotSpec], *, only_empty: bool = False) -> None:
-        """Bots take these seats from now on (stored, so they come back after a restart);
-        with ``only_empty``, only those of them nobody has joined.
-
-        Every bot is made before anything is stored: a bad request changes nothing.
-        While the bots are being stored their seats are claimed, so no one can join
-        them meanwhile (Lobby.join refuses a claimed seat).
+        """Bots take these seats from now on (``BotRunner.add``); with ``only_empty``,
+        only those of them nobody has joined. Everyone's presence then shows them.
 
         Raises:
             Refusal: a seat is not a seat, or its bot is not one the rules have.
             StoreError: the bots could not be stored; nothing changed.
         """
-        async with self.table.lock:
-            if only_empty:
-                specs = {s: b for s, b in specs.items() if s not in self.joined | set(self.bots)}
-            if not specs:
-                return
-            since = self.state.version
-            made = {seat: self._new_player(seat, spec, since) for seat, spec in specs.items()}
-            stored = {seat: bot_json(spec, since) for seat, spec in specs.items()}
-            self.claimed.update(specs)
-            try:
-                await self.store.run(Store.set_bots, self.code, stored)
-            finally:
-                self.claimed.difference_update(specs)
-            self.bots.update(specs)
-            self.bots_since.update(dict.fromkeys(specs, since))
-            self._players.update(made)
-            self.memories.update({seat: player.first_memory for seat, player in made.items()})
-            for seat, spec in specs.items():
-                log.info("room %s: a bot plays %s (%s)", self.code, seat, spec.personality or "any")
-        self._presence()
-        self._changed()
+        if await self.runner.add(specs, joined=self.joined if only_empty else None):
+            self._presence()
+            self._changed()
 
     def make_players(self) -> None:
-        """Make a player for every bot seat that has none, starting from its first
-        memory unless it has one (raises ``Refusal`` as ``add_bots``); rooms call it
-        before they are stored or started."""
-        for seat, spec in self.bots.items():
-            if seat not in self._players:
-                since = self.bots_since.get(seat)
-                self._players[seat] = self._new_player(
-                    seat, spec, self.state.version if since is None else since
-                )
-            self.memories.setdefault(seat, self._players[seat].first_memory)
+        """Make every bot's player (``BotRunner.make_players``): a bot the rules do not
+        have raises ``Refusal`` before the room is stored or started."""
+        self.runner.make_players()
 
     def start(self) -> None:
         """Start the bots and the timer (after creation, or after loading from the store)."""
         self.make_players()
-        self._spawn(self._run_bots())
+        self._spawn(self.runner.run())
         if self.options.empty_seats_to_bots_after is not None and not self.state.over:
             self._spawn(self._bots_for_empty_seats(self.options.empty_seats_to_bots_after))
         self._changed()
@@ -260,71 +259,11 @@ class Room:
         self.timer.close()
         await asyncio.gather(*self._tasks, return_exceptions=True)
 
-    def _new_player(self, seat: SeatId, spec: BotSpec, since: int) -> Player:
-        return new_player(self.scenario, self.seed, seat, spec, since)
-
-    async def _run_bots(self) -> None:
-        backoff = Backoff()
-        while not self.state.over:
-            waiting = [s for s in self.state.seats if s in self._players and self._can_move(s)]
-            if not waiting:
-                self._wake.clear()
-                await self._wake.wait()
-                continue
-            # Whose turn it is depends on the bot moves made so far, which the log keeps:
-            # after a restart the bots go on in the order they would have.
-            seat = waiting[self.bot_turns % len(waiting)]
-            await asyncio.sleep(self.options.bot_delay)
-            try:
-                decided = await self._bot_move(seat)
-            except Exception:  # the store, or a bot's bug: this room's bots must go on
-                self.bot_turns += 1  # the next bot's turn: one that fails holds up no other
-                wait = backoff.wait()
-                log.exception(
-                    "room %s: bot %s could not move; trying again in %.0f s", self.code, seat, wait
-                )
-                await asyncio.sleep(wait)
-            else:
-                if decided:
-                    self.bot_turns += 1
-                backoff.reset()
-
-    def _can_move(self, seat: SeatId) -> bool:
-        return not self.state.seats[seat].passed
-
-    async def _bot_move(self, seat: SeatId) -> bool:
-        """Decide and apply under the lock, on the state the action is applied to;
-        whether the bot decided (False: the game had moved on, nothing for it to do).
-
-        The bot's new memory is kept only once its move is stored (with it): a move
-        that is refused, or not stored, is forgotten.
-        """
-        async with self.table.lock:
-            state = self.state
-            if state.over or not self._can_move(seat):
-                return False
-            client_id = bot_move_id(seat, state.version)
-            action, memory = self._players[seat].decide(view_for(state, seat), self.memories[seat])
-            try:
-                await self.table.commit(seat, action, client_id, None, memory)
-                self.memories[seat] = memory
-                return True
-            except GameError as e:
-                # Refused against the very state it decided on: the bot's own mistake.
-                # It must not stall the table, so it passes instead.
-                log.info("room %s: bot %s refused (%s); it passes", self.code, seat, e.message)
-                fallback = Pass(rationale=f"fell back to pass: {e.message}"[:300])
-            try:
-                await self.table.commit(seat, fallback, client_id + FALLBACK, None)
-            except GameError as e:
-                log.warning("room %s: bot %s cannot even pass: %s", self.code, seat, e.message)
-            return True
-
     # -- after a change -------------------------------------------------------------------
 
     def _changed(self) -> None:
         """After every change: the bots look again, and the timer follows the phase."""
-        self._wake.set()
+        self.runner.wake()
         self.timer.follow()
 
     # -- sending --------------------------------------------------------------------------
@@ -381,34 +320,3 @@ class Room:
         self._tasks.discard(task)
         if not task.cancelled() and task.exception() is not None:
             log.error("room %s: a task stopped", self.code, exc_info=task.exception())
-
-
-def new_player(sc: Scenario, seed: int, seat: SeatId, spec: BotSpec, since: int) -> Player:
-    """The bot for ``seat`` that took it at version ``since`` of a room with this seed;
-    the same arguments make the same bot (a restart makes it again, and it goes on from
-    its stored memory: ``divestiture.server.recall``).
-
-    Raises:
-        Refusal: the seat is not a seat, or the bot is not one the rules have (invalid_bot).
-    """
-    check_bot(sc, seat, spec, "invalid_bot")
-    rng = random.Random(f"{seed}:{seat}:{since}")
-    try:
-        return make_bot(sc, seat, rng, spec.personality, spec.difficulty)
-    except ValueError as e:
-        raise Refusal("invalid_bot", f"{seat}: {e}") from None
-
-
-def check_bot(sc: Scenario, seat: SeatId, spec: BotSpec, code: str) -> None:
-    """Raise ``Refusal(code)`` unless ``seat`` is a seat and ``spec`` a bot the rules have."""
-    if seat not in sc.seat_ids:
-        raise Refusal(code, f"'{seat}' is not a seat (choose from {', '.join(sc.seat_ids)})")
-    choices = personalities(sc, seat)
-    if spec.personality is not None and spec.personality not in choices:
-        raise Refusal(
-            code,
-            f"'{spec.personality}' is not a personality of {seat}"
-            f" (choose from {', '.join(choices)})",
-        )
-    if spec.difficulty not in sc.bots.difficulties:
-        raise Refusal(code, f"'{spec.difficulty}' is not a difficulty")
