@@ -20,10 +20,10 @@ from divestiture.game.bots.memory import Decision, Memory
 from divestiture.game.scenario import DEFAULT_SCENARIO
 from divestiture.game.types import SeatId, SheetId
 from divestiture.game.views import GameView
-from divestiture.server import rooms
+from divestiture.server import bot_runner
+from divestiture.server.bot_runner import new_player
 from divestiture.server.lobby import Lobby
 from divestiture.server.recall import parse_bot, recalled_memories
-from divestiture.server.rooms import new_player
 from divestiture.server.store import Store
 from tests.server.conftest import Peer, running
 from tests.server.processes import free_port, kill_9, served, until_listening
@@ -147,7 +147,7 @@ async def test_recalled_bots_remember_what_the_live_ones_did(tmp_path: Path) -> 
             assert since == 0
             made[seat] = (new_player(SC, record.seed, seat, spec, since), since)
         recalled = recalled_memories(record, made)
-        assert recalled == room.memories
+        assert recalled == room.runner.memories
         assert all(m != made[s][0].first_memory for s, m in recalled.items())
 
 
@@ -192,7 +192,7 @@ async def test_a_refused_decision_stays_forgotten_after_a_restart(
     """A bot's decision that was refused (it passed instead) is forgotten; the decisions
     it made are remembered, stored with its moves: after a restart it counts on from
     where it was, neither repeating a number nor skipping one."""
-    monkeypatch.setattr(rooms, "make_bot", lambda *_: Tally())
+    monkeypatch.setattr(bot_runner, "make_bot", lambda *_: Tally())
     async with running(tmp_path) as server:
         url = server.url
         admin = await Peer.open(url)

@@ -135,7 +135,7 @@ async def test_a_decision_overtaken_by_the_game_is_made_again_not_passed(
     client = SeatClient(server.url, code, SeatId("microsoft"), Signer())
     loop = asyncio.get_running_loop()
     end = loop.time() + 10
-    await room.lock.acquire()  # the room is busy: what arrives now waits, in order
+    await room.table.lock.acquire()  # the room is busy: what arrives now waits, in order
     try:
         withdraw = {"type": "withdraw", "sheet": "ts-1"}
         await seller.send({"type": "act", "id": "w", "action": withdraw})
@@ -145,7 +145,7 @@ async def test_a_decision_overtaken_by_the_game_is_made_again_not_passed(
             assert loop.time() < end and not play.done()
             await asyncio.sleep(0.01)
     finally:
-        room.lock.release()
+        room.table.lock.release()
     try:
         await seller.expect("ack", id="w")
         while client._pending is not None or room.state.seats[SeatId("microsoft")].passed is False:

@@ -21,7 +21,7 @@ from divestiture.game.actions import Pass, Sign
 from divestiture.game.bots.memory import Decision, Memory
 from divestiture.game.types import SeatId, SheetId
 from divestiture.game.views import GameView
-from divestiture.server import app, rooms
+from divestiture.server import app, backoff, bot_runner, rooms, team
 from divestiture.server.app import start_server, stop_server
 from divestiture.server.store import Store
 from tests.server.conftest import Peer, Running
@@ -96,7 +96,7 @@ async def test_the_timer_tries_again_when_the_store_fails(
 ) -> None:
     """The store fails as the phase timer runs out: the timer tries again and the
     phase still ends (the timer task does not die)."""
-    monkeypatch.setattr(rooms, "RETRY_FIRST", 0.05, raising=False)
+    monkeypatch.setattr(backoff, "RETRY_FIRST", 0.05, raising=False)
     append = Store.append
     failed: list[str] = []
 
@@ -134,8 +134,8 @@ async def test_a_bot_goes_on_after_the_store_fails_on_its_fallback(
 ) -> None:
     """A bot's move is refused and the store then fails on the pass it falls back to:
     the room's bots go on after a pause instead of stopping for good."""
-    monkeypatch.setattr(rooms, "RETRY_FIRST", 0.05, raising=False)
-    monkeypatch.setattr(rooms, "make_bot", lambda *_: Clumsy())
+    monkeypatch.setattr(backoff, "RETRY_FIRST", 0.05, raising=False)
+    monkeypatch.setattr(bot_runner, "make_bot", lambda *_: Clumsy())
     append = Store.append
     failed: list[str] = []
 
@@ -340,7 +340,7 @@ async def test_a_reader_far_behind_is_closed_and_resumes(
     """Team lines (never dropped) pile up for a connection that does not read: past the
     limit it is closed with 1013, and it resumes with its token to the whole story."""
     monkeypatch.setattr(app, "FAR_BEHIND", 16, raising=False)
-    monkeypatch.setattr(rooms, "TEAM_REPLAY", 5, raising=False)  # entering sends less
+    monkeypatch.setattr(team, "TEAM_REPLAY", 5, raising=False)  # entering sends less
     admin = await Peer.open(server.url)
     peers.append(admin)
     code = (await admin.create(seed=3))["room"]
@@ -379,7 +379,7 @@ async def test_team_history_is_the_seats_last_lines(
 ) -> None:
     """On entering a room, a seat gets its last TEAM_REPLAY team lines, not all of them,
     each numbered as it was when it was said (so a client coming back skips what it has)."""
-    monkeypatch.setattr(rooms, "TEAM_REPLAY", 5, raising=False)
+    monkeypatch.setattr(team, "TEAM_REPLAY", 5, raising=False)
     admin = await Peer.open(server.url)
     code = (await admin.create(seed=3))["room"]
     ann = await Peer.open(server.url)

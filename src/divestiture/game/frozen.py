@@ -36,10 +36,6 @@ class FrozenMap(dict[K, V]):
     def __repr__(self) -> str:
         return f"FrozenMap({dict.__repr__(self)})"
 
-    def __reduce__(self) -> tuple[type[FrozenMap[K, V]], tuple[dict[K, V]]]:
-        # Pickle (the server's snapshots) would otherwise refill it item by item.
-        return (FrozenMap, (dict(self),))
-
     def set(self, key: K, value: V) -> FrozenMap[K, V]:
         """A copy with ``key`` set to ``value``."""
         new = FrozenMap(self)

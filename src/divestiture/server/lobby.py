@@ -17,10 +17,11 @@ from divestiture.game.events import Event
 from divestiture.game.scenario import SCENARIO_DIR, Scenario, ScenarioError, load_scenario
 from divestiture.game.state import GameState
 from divestiture.game.types import FACILITATOR, SPECTATOR, SeatId
+from divestiture.server.bot_runner import check_bot, new_player
 from divestiture.server.logs import has_control, log
 from divestiture.server.protocol import Refusal, Role, RoomOptions
 from divestiture.server.recall import bot_json, bot_turns, parse_bot, recalled_memories
-from divestiture.server.rooms import Room, check_bot, new_player
+from divestiture.server.rooms import Room
 from divestiture.server.store import AsyncStore, NewRoom, RoomRecord, Store
 
 # Easy to read aloud and to type: no 0/O, no 1/I/L.
@@ -269,7 +270,7 @@ class Lobby:
             team_lines=list(record.team_lines),
             opened_at=record.created,
             joined=set(record.joined),
-            _players={seat: player for seat, (player, _) in made.items()},
+            players={seat: player for seat, (player, _) in made.items()},
             memories=recalled_memories(record, made),
         )
         room.make_players()  # before the room is served: a bad bot fails the load

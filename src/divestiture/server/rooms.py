@@ -1,209 +1,165 @@
-"""A room: one game, its log, its members, its bots and its phase timer.
+"""A room: one game, the people in it, and the parts that play it with them.
 
-``Room.submit`` is the one way an action gets in, for people, bots and the clock
-alike: under the room's lock it applies the action, stores it with its events,
-acknowledges it, and sends every member its own view. Nothing is acknowledged
-before it is stored.
+Each part does one thing and is tested on its own:
 
-Bots and the clock decide under the same lock, on the state their action is
-applied to, with nothing awaited in between: the game cannot move on while
-they think, so a refusal is always their own mistake and never a race.
+- ``table.Table``, the game and its log: its ``submit`` is the one way an action gets
+  in, for people, bots and the clock alike, and nothing is acknowledged before it is
+  stored;
+- ``bot_runner.BotRunner``, the bots, which move through the table's way in;
+- ``timers.PhaseTimer``, the phase timer, which ends a phase through it too;
+- ``team.TeamChannel``, each seat's private channel.
+
+The room keeps its members and what they are sent: after every stored step each its
+own view, and everyone's presence when it changes. It tells the bots and the timer of
+every change, and gives the seats nobody joined in time to bots.
 """
 
 from __future__ import annotations
 
 import asyncio
-import random
 import time
-from collections import Counter
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
-from typing import Protocol
+from collections.abc import Coroutine, Mapping
 
-from divestiture.game.actions import Action, Pass, Timeout
-from divestiture.game.bots import make_bot, personalities
+from divestiture.game.actions import Action
 from divestiture.game.bots.memory import Memory
-from divestiture.game.engine import apply
-from divestiture.game.errors import GameError, StaleVersion
 from divestiture.game.events import Event
-from divestiture.game.moves import describe
 from divestiture.game.scenario import Scenario
 from divestiture.game.simulation import Player
 from divestiture.game.state import GameState
-from divestiture.game.types import FACILITATOR, SPECTATOR, Phase, SeatId
-from divestiture.game.views import view_for
+from divestiture.game.types import FACILITATOR, SPECTATOR, SeatId
+from divestiture.server.backoff import Backoff
+from divestiture.server.bot_runner import BotRunner
 from divestiture.server.logs import log
 from divestiture.server.protocol import (
     Ack,
     Attendee,
     BotSpec,
     Encoded,
-    EventLine,
     Presence,
-    Refusal,
-    Role,
     RoomOptions,
-    TeamLine,
-    Timer,
-    ViewMsg,
     _Out,
 )
-from divestiture.server.recall import FALLBACK, bot_json, bot_move_id
-from divestiture.server.store import AsyncStore, LoggedAction, Store
-
-TEAM_REPLAY = 200  # team lines per seat sent again on entering a room (all are stored)
-RETRY_FIRST, RETRY_MOST = 1.0, 30.0  # seconds a bot or the timer waits after a failure
-
-
-class Member(Protocol):
-    """A connection as a room sees it: who it is, and a way to send it a message."""
-
-    role: Role
-    name: str
-    address: str  # where it connects from (the facilitator sees it)
-
-    def send(self, message: _Out | Encoded) -> None:
-        """Queue ``message`` (or it and its JSON, already encoded) for this connection;
-        never waits."""
+from divestiture.server.store import AsyncStore
+from divestiture.server.table import Member, Table
+from divestiture.server.team import TeamChannel, hears
+from divestiture.server.timers import PhaseTimer
 
 
-@dataclass(eq=False)
 class Room:
     """One game in play (or over, kept for the debrief)."""
 
-    code: str
-    scenario_id: str
-    scenario: Scenario
-    seed: int
-    options: RoomOptions
-    store: AsyncStore
-    state: GameState
-    events: list[tuple[int, Event]]
-    # (actor, client id) -> the version the action made, and the action
-    seen: dict[tuple[str, str], tuple[int, Action]] = field(default_factory=dict)
-    bots: dict[SeatId, BotSpec] = field(default_factory=dict)
-    # seat -> the version its bot took the seat at, which seeds the bot (None: not
-    # stored, a room from an older store; the bot is made afresh when it is loaded)
-    bots_since: dict[SeatId, int | None] = field(default_factory=dict)
-    bot_turns: int = 0  # bot moves made: whose turn is next (the log's count after a restart)
-    seats_locked: bool = False  # closed: ``join`` is refused (resume and watch are not)
-    opened_at: float = 0.0  # when the room was opened (time.time())
-    joined: set[SeatId] = field(default_factory=set)  # seats someone has joined
-    claimed: set[SeatId] = field(default_factory=set)  # seats bots are being given
-    team_lines: list[tuple[SeatId, str, str]] = field(default_factory=list)
-    members: set[Member] = field(default_factory=set)
-    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
-    _players: dict[SeatId, Player] = field(default_factory=dict)
-    # seat -> what its bot remembers after its last move (stored with that move)
-    memories: dict[SeatId, Memory] = field(default_factory=dict)
-    _wake: asyncio.Event = field(default_factory=asyncio.Event)
-    _tasks: set[asyncio.Task[None]] = field(default_factory=set)
-    _timed: tuple[int, Phase] | None = None
-    _timer_ends: float | None = None
-    _timer_task: asyncio.Task[None] | None = None
-    # The version the current round and phase began at (after a restart: the loaded
-    # version, which is no earlier than the real start).
-    phase_began: int = 0
+    def __init__(
+        self,
+        *,
+        code: str,
+        scenario_id: str,
+        scenario: Scenario,
+        seed: int,
+        options: RoomOptions,
+        store: AsyncStore,
+        state: GameState,
+        events: list[tuple[int, Event]],
+        seen: dict[tuple[str, str], tuple[int, Action]] | None = None,
+        bots: dict[SeatId, BotSpec] | None = None,
+        bots_since: dict[SeatId, int | None] | None = None,
+        bot_turns: int = 0,
+        players: dict[SeatId, Player] | None = None,
+        memories: dict[SeatId, Memory] | None = None,
+        seats_locked: bool = False,
+        team_lines: list[tuple[SeatId, str, str]] | None = None,
+        opened_at: float = 0.0,
+        joined: set[SeatId] | None = None,
+    ) -> None:
+        self.code = code
+        self.scenario_id = scenario_id
+        self.scenario = scenario
+        self.seed = seed
+        self.options = options
+        self.store = store
+        self.opened_at = opened_at  # when the room was opened (time.time())
+        self.joined: set[SeatId] = joined or set()  # seats someone has joined
+        self.members: set[Member] = set()
+        self.table = Table(
+            code,
+            store,
+            state,
+            events,
+            on_step=self._stepped,
+            lock_seats_after_first_round=options.lock_seats_after_first_round,
+            seen=seen or {},
+            seats_locked=seats_locked,
+        )
+        self.runner = BotRunner(
+            self.table,
+            store,
+            code,
+            scenario,
+            seed,
+            delay=options.bot_delay,
+            specs=bots or {},
+            since=bots_since or {},
+            players=players or {},
+            memories=memories or {},
+            turns=bot_turns,
+        )
+        self.timer = PhaseTimer(
+            self.table,
+            code,
+            seconds={phase: s for phase, s in options.phase_seconds.items()},
+            announce=self._send_all,
+        )
+        self.team = TeamChannel(
+            code,
+            store,
+            seats=len(state.seats),
+            version=lambda: self.table.state.version,
+            lines=team_lines or [],
+        )
+        self._tasks: set[asyncio.Task[None]] = set()  # the bots' loop, the wait for empty seats
 
-    def __post_init__(self) -> None:
-        self.phase_began = self.state.version
-        # How many lines each seat's team channel has had (the store keeps them all).
-        self.team_count: Counter[SeatId] = Counter(seat for seat, _, _ in self.team_lines)
-        self._trim_team_lines()
+    @property
+    def state(self) -> GameState:
+        return self.table.state
 
-    # -- the one way in -------------------------------------------------------------------
+    @property
+    def events(self) -> list[tuple[int, Event]]:
+        return self.table.events
+
+    @property
+    def seen(self) -> dict[tuple[str, str], tuple[int, Action]]:
+        """(actor, client id) -> the version the action made, and the action."""
+        return self.table.seen
+
+    @property
+    def seats_locked(self) -> bool:
+        return self.table.seats_locked
+
+    @property
+    def bots(self) -> dict[SeatId, BotSpec]:
+        """The seats bots play, and how."""
+        return self.runner.specs
+
+    @property
+    def bots_since(self) -> dict[SeatId, int | None]:
+        """Each bot seat's version it was taken at (``BotRunner.since``)."""
+        return self.runner.since
+
+    @property
+    def claimed(self) -> set[SeatId]:
+        """Seats bots are being given: no one can join them."""
+        return self.runner.claimed
+
+    # -- the game ---------------------------------------------------------------------------
 
     async def submit(
         self, actor: str, action: Action, client_id: str, reply_to: Member | None = None
     ) -> Ack:
-        """Apply, store, acknowledge, then send every member its view.
-
-        Raises:
-            GameError: the engine refused the action; nothing changed.
-            Refusal: ``client_id`` was used before for another action (``id_reused``).
-            StoreError: it could not be stored; nothing changed.
-        """
-        async with self.lock:
-            return await self._commit(actor, action, client_id, reply_to)
+        """``Table.submit``: apply, store, acknowledge, then send every member its view."""
+        return await self.table.submit(actor, action, client_id, reply_to)
 
     async def end_phase(self, seen: int, reply_to: Member | None = None) -> Ack:
-        """The facilitator ends the phase it saw at version ``seen``, if it is still on.
-
-        Raises:
-            StaleVersion: that phase had already ended (or ``seen`` is from the future).
-            GameError, StoreError: as ``submit``.
-        """
-        async with self.lock:
-            state = self.state
-            if not state.over and not self.phase_began <= seen <= state.version:
-                raise StaleVersion(
-                    f"end phase refused: the phase seen at version {seen} had already ended"
-                    f" (the game is at version {state.version}, {state.round_name()}"
-                    f" {state.phase.value} phase); nothing was done"
-                )
-            timeout = Timeout(version=state.version)
-            return await self._commit(FACILITATOR, timeout, f"end-phase:{state.version}", reply_to)
-
-    async def _commit(
-        self,
-        actor: str,
-        action: Action,
-        client_id: str,
-        reply_to: Member | None,
-        memory: Memory | None = None,
-    ) -> Ack:
-        """``submit`` with the lock held: nothing awaited but the store. A bot's move
-        comes with its ``memory``, stored with it."""
-        assert self.lock.locked()
-        done = self.seen.get((actor, client_id))
-        if done is not None:
-            version, stored = done
-            if stored.model_dump() != action.model_dump():
-                raise Refusal(
-                    "id_reused",
-                    f"id '{client_id}' was already used by {actor} for another action"
-                    f" ({describe(stored)}); choose a new id for a new action",
-                )
-            ack = Ack(id=client_id, version=version, duplicate=True)
-            if reply_to is not None:
-                reply_to.send(ack)
-                reply_to.send(self._view(reply_to.role))  # the view that follows every ack
-            return ack
-        old = self.state
-        step = apply(old, actor, action)
-        new = step.state
-        entry = LoggedAction(new.version, actor, client_id, action, memory)
-        closes = self._closes_seats(old, new)
-        await self.store.run(Store.append, self.code, entry, new.outcome, closes)
-        self.state = new
-        if (new.round, new.phase) != (old.round, old.phase):
-            self.phase_began = new.version
-        self.seen[(actor, client_id)] = (new.version, action)
-        self.events.extend((new.version, e) for e in step.events)
-        ack = Ack(id=client_id, version=new.version)
-        if reply_to is not None:
-            reply_to.send(ack)
-        log.info("room %s v%d: %s %s", self.code, new.version, actor, describe(action))
-        if new.over:
-            log.info("room %s: game over, %s", self.code, new.outcome)
-        self._publish(step.events)
-        if closes:
-            self.seats_locked = True
-            log.info("room %s: the first negotiate phase is over; the seats are closed", self.code)
-            self._presence()
-        self._changed()
-        return ack
-
-    def _closes_seats(self, old: GameState, new: GameState) -> bool:
-        """Whether this step ends the first negotiate phase of a room whose seats close then
-        (``lock_seats_after_first_round``); stored with the step, in its transaction."""
-        first = (1, Phase.NEGOTIATE)
-        return (
-            self.options.lock_seats_after_first_round
-            and not self.seats_locked
-            and (old.round, old.phase) == first
-            and (new.round, new.phase) != first
-        )
+        """``Table.end_phase``: the facilitator ends the phase it saw at ``seen``."""
+        return await self.table.end_phase(seen, reply_to)
 
     async def lock_seats(self, locked: bool) -> None:
         """Close the seats (``join`` is refused from now on) or open them; stored, then
@@ -212,39 +168,26 @@ class Room:
         Raises:
             StoreError: it could not be stored; nothing changed.
         """
-        async with self.lock:
-            await self.store.run(Store.set_seats_locked, self.code, locked)
-            self.seats_locked = locked
-        log.info("room %s: the seats are %s", self.code, "closed" if locked else "open")
+        await self.table.lock_seats(locked)
         self._presence()
+
+    def _stepped(self, events: tuple[Event, ...], closed_seats: bool) -> None:
+        """After each stored step (the table's lock held): views, presence, bots, timer."""
+        self._publish(events)
+        if closed_seats:
+            self._presence()
+        self._changed()
 
     # -- members --------------------------------------------------------------------------
 
     def admit(self, member: Member) -> None:
         """Add a member and send it the whole story so far: view, history, team, timer."""
         self.members.add(member)
-        viewer = member.role
-        lines = tuple(EventLine.of(self.scenario, e) for _, e in self.events if _shows(e, viewer))
-        member.send(
-            ViewMsg(
-                version=self.state.version,
-                view=view_for(self.state, viewer),
-                events=lines,
-                history=True,
-            )
-        )
-        mine = [t for t in self.team_lines if member.role in (t[0], FACILITATOR)]
-        replay = _last_of_each_seat(mine, TEAM_REPLAY)
-        left = Counter(seat for seat, _, _ in replay)  # lines of each seat still to number
-        for seat, sender, text in replay:
-            n = self.team_count[seat] - left[seat] + 1
-            left[seat] -= 1
-            line = TeamLine(
-                version=self.state.version, seat=seat, sender=sender, text=text, history=True, n=n
-            )
+        member.send(self.table.history(member.role))
+        for line in self.team.replay(member.role):
             member.send(line)
-        if self.options.phase_seconds:
-            member.send(self._timer_message())
+        if self.timer.timed:
+            member.send(self.timer.message())
         self._presence()
 
     def leave(self, member: Member) -> None:
@@ -261,78 +204,34 @@ class Room:
 
     async def say_to_team(self, seat: SeatId, sender: str, text: str) -> None:
         """A line on a seat's team channel, stored, to the seat's members and the facilitator."""
-        await self.store.run(Store.team_line, self.code, seat, sender, text)
-        self.team_lines.append((seat, sender, text))
-        self.team_count[seat] += 1
-        if len(self.team_lines) > 2 * TEAM_REPLAY * len(self.state.seats):
-            self._trim_team_lines()
-        line = TeamLine(
-            version=self.state.version,
-            seat=seat,
-            sender=sender,
-            text=text,
-            n=self.team_count[seat],
-        )
+        line = await self.team.say(seat, sender, text)
         for m in list(self.members):
-            if m.role in (seat, FACILITATOR):
+            if hears(m.role, seat):
                 m.send(line)
-
-    def _trim_team_lines(self) -> None:
-        """Keep in memory the last TEAM_REPLAY lines of each seat (the store has them all)."""
-        self.team_lines = _last_of_each_seat(self.team_lines, TEAM_REPLAY)
 
     # -- bots -----------------------------------------------------------------------------
 
     async def add_bots(self, specs: Mapping[SeatId, BotSpec], *, only_empty: bool = False) -> None:
-        """Bots take these seats from now on (stored, so they come back after a restart);
-        with ``only_empty``, only those of them nobody has joined.
-
-        Every bot is made before anything is stored: a bad request changes nothing.
-        While the bots are being stored their seats are claimed, so no one can join
-        them meanwhile (Lobby.join refuses a claimed seat).
+        """Bots take these seats from now on (``BotRunner.add``); with ``only_empty``,
+        only those of them nobody has joined. Everyone's presence then shows them.
 
         Raises:
             Refusal: a seat is not a seat, or its bot is not one the rules have.
             StoreError: the bots could not be stored; nothing changed.
         """
-        async with self.lock:
-            if only_empty:
-                specs = {s: b for s, b in specs.items() if s not in self.joined | set(self.bots)}
-            if not specs:
-                return
-            since = self.state.version
-            made = {seat: self._new_player(seat, spec, since) for seat, spec in specs.items()}
-            stored = {seat: bot_json(spec, since) for seat, spec in specs.items()}
-            self.claimed.update(specs)
-            try:
-                await self.store.run(Store.set_bots, self.code, stored)
-            finally:
-                self.claimed.difference_update(specs)
-            self.bots.update(specs)
-            self.bots_since.update(dict.fromkeys(specs, since))
-            self._players.update(made)
-            self.memories.update({seat: player.first_memory for seat, player in made.items()})
-            for seat, spec in specs.items():
-                log.info("room %s: a bot plays %s (%s)", self.code, seat, spec.personality or "any")
-        self._presence()
-        self._changed()
+        if await self.runner.add(specs, joined=self.joined if only_empty else None):
+            self._presence()
+            self._changed()
 
     def make_players(self) -> None:
-        """Make a player for every bot seat that has none, starting from its first
-        memory unless it has one (raises ``Refusal`` as ``add_bots``); rooms call it
-        before they are stored or started."""
-        for seat, spec in self.bots.items():
-            if seat not in self._players:
-                since = self.bots_since.get(seat)
-                self._players[seat] = self._new_player(
-                    seat, spec, self.state.version if since is None else since
-                )
-            self.memories.setdefault(seat, self._players[seat].first_memory)
+        """Make every bot's player (``BotRunner.make_players``): a bot the rules do not
+        have raises ``Refusal`` before the room is stored or started."""
+        self.runner.make_players()
 
     def start(self) -> None:
         """Start the bots and the timer (after creation, or after loading from the store)."""
         self.make_players()
-        self._spawn(self._run_bots())
+        self._spawn(self.runner.run())
         if self.options.empty_seats_to_bots_after is not None and not self.state.over:
             self._spawn(self._bots_for_empty_seats(self.options.empty_seats_to_bots_after))
         self._changed()
@@ -342,7 +241,7 @@ class Room:
         a restart), bots take every seat nobody has joined; a store that fails is tried
         again."""
         await asyncio.sleep(max(0.0, self.opened_at + after - time.time()))
-        wait = RETRY_FIRST
+        backoff = Backoff()
         while not self.state.over:
             try:
                 specs = dict.fromkeys(self.state.seats, self.options.empty_seat_bot)
@@ -352,155 +251,31 @@ class Room:
                 log.exception(
                     "room %s: bots could not take the empty seats; trying again", self.code
                 )
-                await asyncio.sleep(wait)
-                wait = min(2 * wait, RETRY_MOST)
+                await asyncio.sleep(backoff.wait())
 
     async def close(self) -> None:
         for task in list(self._tasks):
             task.cancel()
-        if self._timer_task is not None:
-            self._timer_task.cancel()
+        self.timer.close()
         await asyncio.gather(*self._tasks, return_exceptions=True)
 
-    def _new_player(self, seat: SeatId, spec: BotSpec, since: int) -> Player:
-        return new_player(self.scenario, self.seed, seat, spec, since)
-
-    async def _run_bots(self) -> None:
-        wait = RETRY_FIRST
-        while not self.state.over:
-            waiting = [s for s in self.state.seats if s in self._players and self._can_move(s)]
-            if not waiting:
-                self._wake.clear()
-                await self._wake.wait()
-                continue
-            # Whose turn it is depends on the bot moves made so far, which the log keeps:
-            # after a restart the bots go on in the order they would have.
-            seat = waiting[self.bot_turns % len(waiting)]
-            await asyncio.sleep(self.options.bot_delay)
-            try:
-                decided = await self._bot_move(seat)
-            except Exception:  # the store, or a bot's bug: this room's bots must go on
-                self.bot_turns += 1  # the next bot's turn: one that fails holds up no other
-                log.exception(
-                    "room %s: bot %s could not move; trying again in %.0f s", self.code, seat, wait
-                )
-                await asyncio.sleep(wait)
-                wait = min(2 * wait, RETRY_MOST)
-            else:
-                if decided:
-                    self.bot_turns += 1
-                wait = RETRY_FIRST
-
-    def _can_move(self, seat: SeatId) -> bool:
-        return not self.state.seats[seat].passed
-
-    async def _bot_move(self, seat: SeatId) -> bool:
-        """Decide and apply under the lock, on the state the action is applied to;
-        whether the bot decided (False: the game had moved on, nothing for it to do).
-
-        The bot's new memory is kept only once its move is stored (with it): a move
-        that is refused, or not stored, is forgotten.
-        """
-        async with self.lock:
-            state = self.state
-            if state.over or not self._can_move(seat):
-                return False
-            client_id = bot_move_id(seat, state.version)
-            action, memory = self._players[seat].decide(view_for(state, seat), self.memories[seat])
-            try:
-                await self._commit(seat, action, client_id, None, memory)
-                self.memories[seat] = memory
-                return True
-            except GameError as e:
-                # Refused against the very state it decided on: the bot's own mistake.
-                # It must not stall the table, so it passes instead.
-                log.info("room %s: bot %s refused (%s); it passes", self.code, seat, e.message)
-                fallback = Pass(rationale=f"fell back to pass: {e.message}"[:300])
-            try:
-                await self._commit(seat, fallback, client_id + FALLBACK, None)
-            except GameError as e:
-                log.warning("room %s: bot %s cannot even pass: %s", self.code, seat, e.message)
-            return True
-
-    # -- the phase timer ------------------------------------------------------------------
+    # -- after a change -------------------------------------------------------------------
 
     def _changed(self) -> None:
-        self._wake.set()
-        here = (self.state.round, self.state.phase)
-        if here == self._timed or not self.options.phase_seconds:
-            return
-        self._timed = here
-        if self._timer_task is not None:
-            self._timer_task.cancel()
-            self._timer_task = None
-        seconds = self.options.phase_seconds.get(self.state.phase.value)  # type: ignore[call-overload]
-        if seconds is None or self.state.over:
-            self._timer_ends = None
-        else:
-            loop = asyncio.get_running_loop()
-            self._timer_ends = loop.time() + seconds
-            self._timer_task = asyncio.create_task(self._expire(here, seconds))
-        self._send_all(self._timer_message())
-
-    async def _expire(self, here: tuple[int, Phase], seconds: float) -> None:
-        """When the phase's time is up, end it, if it is still the phase that was timed;
-        a store that fails is tried again until the phase ends one way or another."""
-        await asyncio.sleep(seconds)
-        wait = RETRY_FIRST
-        while True:
-            try:
-                async with self.lock:
-                    state = self.state
-                    if (state.round, state.phase) != here or state.over:
-                        return
-                    log.info("room %s: the %s timer ran out", self.code, here[1].value)
-                    timeout = Timeout(version=state.version)
-                    await self._commit(
-                        FACILITATOR, timeout, f"timer:{here[0]}:{here[1].value}", None
-                    )
-                return
-            except GameError as e:
-                log.info("room %s: timer refused: %s", self.code, e.message)
-                return
-            except Exception:
-                log.exception(
-                    "room %s: the timer could not end the %s phase; trying again in %.0f s",
-                    self.code,
-                    here[1].value,
-                    wait,
-                )
-                await asyncio.sleep(wait)
-                wait = min(2 * wait, RETRY_MOST)
-
-    def _timer_message(self) -> Timer:
-        left = None
-        if self._timer_ends is not None:
-            left = max(0.0, self._timer_ends - asyncio.get_running_loop().time())
-        return Timer(
-            version=self.state.version,
-            round=self.state.round,
-            phase=self.state.phase.value,
-            seconds_left=left,
-        )
+        """After every change: the bots look again, and the timer follows the phase."""
+        self.runner.wake()
+        self.timer.follow()
 
     # -- sending --------------------------------------------------------------------------
 
-    def _publish(self, events: Iterable[Event]) -> None:
+    def _publish(self, events: tuple[Event, ...]) -> None:
         """Send each member its own view and the new events it may see; one view per role."""
-        events = tuple(events)
         made: dict[str, Encoded] = {}  # a team or thirty spectators share one encoded view
         for m in list(self.members):
             message = made.get(m.role)
             if message is None:
-                message = made[m.role] = Encoded.of(self._view(m.role, events))
+                message = made[m.role] = Encoded.of(self.table.view(m.role, events))
             m.send(message)
-
-    def _view(self, viewer: Role, events: tuple[Event, ...] = ()) -> ViewMsg:
-        return ViewMsg(
-            version=self.state.version,
-            view=view_for(self.state, viewer),
-            events=tuple(EventLine.of(self.scenario, e) for e in events if _shows(e, viewer)),
-        )
 
     def _presence(self) -> None:
         """Everyone's presence; the facilitator's also says who connects from where."""
@@ -535,8 +310,8 @@ class Room:
         for m in list(self.members):
             m.send(message)
 
-    def _spawn(self, coro: object) -> None:
-        task: asyncio.Task[None] = asyncio.create_task(coro)  # type: ignore[arg-type]
+    def _spawn(self, coro: Coroutine[object, object, None]) -> None:
+        task = asyncio.create_task(coro)
         self._tasks.add(task)
         task.add_done_callback(self._ended)
 
@@ -545,54 +320,3 @@ class Room:
         self._tasks.discard(task)
         if not task.cancelled() and task.exception() is not None:
             log.error("room %s: a task stopped", self.code, exc_info=task.exception())
-
-
-def _last_of_each_seat(
-    lines: list[tuple[SeatId, str, str]], most: int
-) -> list[tuple[SeatId, str, str]]:
-    """The last ``most`` team lines of each seat, in their order."""
-    left = Counter(seat for seat, _, _ in lines)
-    kept = []
-    for line in lines:
-        if left[line[0]] <= most:
-            kept.append(line)
-        left[line[0]] -= 1
-    return kept
-
-
-def new_player(sc: Scenario, seed: int, seat: SeatId, spec: BotSpec, since: int) -> Player:
-    """The bot for ``seat`` that took it at version ``since`` of a room with this seed;
-    the same arguments make the same bot (a restart makes it again, and it goes on from
-    its stored memory: ``divestiture.server.recall``).
-
-    Raises:
-        Refusal: the seat is not a seat, or the bot is not one the rules have (invalid_bot).
-    """
-    check_bot(sc, seat, spec, "invalid_bot")
-    rng = random.Random(f"{seed}:{seat}:{since}")
-    try:
-        return make_bot(sc, seat, rng, spec.personality, spec.difficulty)
-    except ValueError as e:
-        raise Refusal("invalid_bot", f"{seat}: {e}") from None
-
-
-def check_bot(sc: Scenario, seat: SeatId, spec: BotSpec, code: str) -> None:
-    """Raise ``Refusal(code)`` unless ``seat`` is a seat and ``spec`` a bot the rules have."""
-    if seat not in sc.seat_ids:
-        raise Refusal(code, f"'{seat}' is not a seat (choose from {', '.join(sc.seat_ids)})")
-    choices = personalities(sc, seat)
-    if spec.personality is not None and spec.personality not in choices:
-        raise Refusal(
-            code,
-            f"'{spec.personality}' is not a personality of {seat}"
-            f" (choose from {', '.join(choices)})",
-        )
-    if spec.difficulty not in sc.bots.difficulties:
-        raise Refusal(code, f"'{spec.difficulty}' is not a difficulty")
-
-
-def _shows(event: Event, viewer: str) -> bool:
-    """What a viewer's event lines include: a bot's reasons only for the facilitator."""
-    if event.kind == "rationale" and viewer != FACILITATOR:
-        return False
-    return event.visible(viewer)  # type: ignore[arg-type]
