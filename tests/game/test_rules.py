@@ -488,7 +488,7 @@ def test_cleared_deal_closes_with_outcome_by_buyers(
     state = to_resolve(signed(g, buyers=buyers))
     state = act(state, CFIUS, lever("clear_deal", sheet=SheetId("ts-1")))
     assert state.over and state.outcome == outcome
-    assert game.outcome_class(state) == outcome
+    assert state.outcome == outcome
     assert (state.closed_sheet, state.sheets[0].status) == ("ts-1", SheetStatus.CLOSED)
 
 
@@ -788,3 +788,27 @@ def test_replay_of_a_log_equals_the_live_state(sc: Scenario, g: GameState) -> No
         state = act(state, seat, action)
     assert state.outcome == "deal_investors"
     assert game.replay(sc, SEED, log) == state
+
+
+# --- what a seat is told of sheets that are not its own ------------------------------------
+
+
+def test_a_counter_that_brings_in_a_party_does_not_tell_it_what_it_counters(g: GameState) -> None:
+    """ByteDance counters the investors' offer with a joint sheet: Microsoft hears of a new
+    sheet, never of the one between ByteDance and the investors, in the event or its view."""
+    state = propose(g, INV, buyers=INV_ONLY)
+    step = game.apply(state, BD, Propose(terms=terms(buyers=JOINT), replaces=SheetId("ts-1")))
+    told = [e for e in step.events if e.kind == "proposed" and e.visible(MS)]
+    assert len(told) == 1 and told[0].data.replaces is None  # type: ignore[union-attr]
+    assert "ts-1" not in event_text(g.scenario, told[0].data)
+    others = [e for e in step.events if e.kind == "proposed" and e.visible(INV)]
+    assert [e.data.replaces for e in others] == ["ts-1"]  # type: ignore[union-attr]
+    assert game.view_for(step.state, MS).sheets[-1].replaces is None
+    assert game.view_for(step.state, INV).sheets[-1].replaces == "ts-1"
+
+
+def test_a_lever_refuses_a_parameter_it_does_not_take(g: GameState) -> None:
+    """Lobbying takes no sheet: naming one is refused, so it cannot go on the public feed."""
+    state = propose(g, INV, buyers=INV_ONLY)
+    err = refused(state, BD, lever("lobby", sheet=SheetId("ts-1")), "invalid_action")
+    assert "it takes no sheet" in err.message

@@ -27,7 +27,7 @@ from divestiture.game.errors import (
 from divestiture.game.events import Event
 from divestiture.game.legal import can_act, legal_actions
 from divestiture.game.scenario import DEFAULT_SCENARIO, Scenario, ScenarioError, load_scenario
-from divestiture.game.scoring import SeatScore, outcome_class, scores
+from divestiture.game.scoring import SeatScore, scores
 from divestiture.game.state import GameState
 from divestiture.game.types import FACILITATOR, SPECTATOR, Phase, SeatId
 from divestiture.game.views import GameView, view_for
@@ -68,7 +68,6 @@ __all__ = [
     "legal_actions",
     "load_scenario",
     "new_game",
-    "outcome_class",
     "parse_action",
     "replay",
     "scores",

@@ -29,6 +29,7 @@ from divestiture.game.narration import feed_item
 from divestiture.game.scenario import Effects, Scenario, TrackChange
 from divestiture.game.state import GameState, SeatState, TermSheet
 from divestiture.game.types import OutcomeKind, Phase, SeatId, SheetStatus
+from divestiture.game.valuation import risk_relief
 
 
 class Step(NamedTuple):
@@ -196,13 +197,9 @@ def _settle(state: GameState, events: list[Event]) -> GameState:
 
 def _close_deal(state: GameState, sheet: TermSheet, events: list[Event]) -> GameState:
     sc = state.scenario
-    risk = sc.deal_risk
     terms = sheet.terms
-    relief = sum(risk.mitigation_relief.get(m, 0) for m in terms.mitigations)
-    relief += risk.algorithm_relief.get(terms.algorithm, 0)
-    if terms.seller_stake <= risk.control_max_seller_stake:
-        relief += risk.control_relief
-    state = move_tracks(state, {risk.track: TrackChange(add=-relief)}, events)
+    relief = TrackChange(add=-risk_relief(sc, terms))
+    state = move_tracks(state, {sc.deal_risk.track: relief}, events)
     state = put_sheet(state, sheet.with_status(SheetStatus.CLOSED))
     buyers = frozenset(terms.buyer_seats)
     outcome = next(

@@ -174,10 +174,6 @@ class Effects(Frozen):
     flags: tuple[str, ...] = ()
 
 
-SHEET_MECHANICS = frozenset({"endorse_deal", "oppose_deal", "clear_deal", "block_deal"})
-OPTION_MECHANICS = frozenset({"order_divestiture", "brief_president", "put_up_for_sale"})
-
-
 @frozen
 class Lever(Frozen):
     """A seat's power: when it may be used, by whom, and what it does."""
@@ -510,6 +506,15 @@ class Scenario(Frozen):
         return list(_cross_checks(self))
 
 
+def _mechanic_problems(lever: Lever) -> Iterator[tuple[str, str]]:
+    """What the lever's mechanic needs of it (options, a phase, ...), as (field, problem)."""
+    # Here, not at the top: the mechanics are rules of play, made from the state and the
+    # scenario this module defines.
+    from divestiture.game.mechanics import MECHANICS
+
+    return MECHANICS[lever.mechanic].problems(lever)
+
+
 def _cross_checks(sc: Scenario) -> Iterator[tuple[str, str]]:
     seats = {s.id for s in sc.seats}
     tracks = set(sc.tracks)
@@ -558,16 +563,8 @@ def _cross_checks(sc: Scenario) -> Iterator[tuple[str, str]]:
         for i, f in enumerate((*lv.requires.flags_all,)):
             if f not in flags_set:
                 yield f"{where}.requires.flags_all.{i}", f"no lever or card ever sets flag '{f}'"
-        if lv.mechanic in OPTION_MECHANICS and not lv.options:
-            yield f"{where}.options", f"mechanic '{lv.mechanic}' needs options"
-        if lv.mechanic in ("order_divestiture", "put_up_for_sale"):
-            for i, o in enumerate(lv.options):
-                if o not in Scope.__members__.values():
-                    yield f"{where}.options.{i}", f"'{o}' is not a scope (us, us_plus, global)"
-        if lv.mechanic == "extend_deadline" and lv.extend_rounds < 1:
-            yield f"{where}.extend_rounds", "extend_deadline needs extend_rounds of at least 1"
-        if lv.mechanic in ("clear_deal", "block_deal") and lv.phase != Phase.RESOLVE:
-            yield f"{where}.phase", f"'{lv.mechanic}' must be in the resolve phase"
+        for field, problem in _mechanic_problems(lv):
+            yield f"{where}.{field}", problem
 
     ts = sc.term_sheets
     if ts.price_max <= ts.price_min:

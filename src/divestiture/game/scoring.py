@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from divestiture.game.scenario import Objective
 from divestiture.game.state import GameState, TermSheet
 from divestiture.game.types import OutcomeKind, SeatId
+from divestiture.game.valuation import buyer_value, seller_floor
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,11 +23,6 @@ class SeatScore:
     seat: SeatId
     total: float  # 0..100
     objectives: tuple[ObjectiveScore, ...]
-
-
-def outcome_class(state: GameState) -> str | None:
-    """The outcome class id (``deal_microsoft``, ``ban``, ...) once the game is over."""
-    return state.outcome
 
 
 def scores(state: GameState) -> dict[SeatId, SeatScore]:
@@ -64,17 +60,6 @@ def _track_fraction(state: GameState, track: str) -> float:
     return (state.tracks[track] - t.min) / (t.max - t.min)
 
 
-def buyer_valuation(state: GameState, seat: SeatId, sheet: TermSheet) -> float:
-    """What the whole deal is worth to a buyer, from its brief: base, scope and algorithm."""
-    terms = sheet.terms
-    value = state.number(seat, "walk_away")
-    value += state.number(seat, f"scope_bonus_{terms.scope.value}")
-    value += state.number(seat, f"algorithm_bonus_{terms.algorithm.value}")
-    # Each data or governance term costs the buyer to run (brief: mitigation_cost).
-    value -= state.number(seat, "mitigation_cost") * len(terms.mitigations)
-    return value
-
-
 def _metric(state: GameState, seat: SeatId, ob: Objective) -> float:
     m = ob.metric
     deal = _closed(state)
@@ -96,10 +81,11 @@ def _metric(state: GameState, seat: SeatId, ob: Objective) -> float:
         have = {mi.value for mi in terms.mitigations}
         return sum(1 for w in wanted if w in have) / len(wanted) if wanted else 1.0
     if m == "seller_price":
-        reservation = state.number(seat, f"reservation_{terms.scope.value}")
+        reservation = seller_floor(state.brief(seat), terms.scope)
         return 0.5 + (terms.price - reservation) / (2 * float(ob.spread or 1))
     if m == "buyer_surplus":
-        surplus = buyer_valuation(state, seat, deal) - terms.price
+        value = buyer_value(state.brief(seat), terms.scope, terms.algorithm, len(terms.mitigations))
+        surplus = value - terms.price
         return 0.5 + surplus / (2 * float(ob.spread or 1))
     if m == "within_capital":
         share = terms.stake_of(seat) / sum(b.percent for b in terms.buyers)

@@ -22,6 +22,7 @@ from divestiture.game.types import (
     SheetId,
     SheetStatus,
 )
+from divestiture.game.valuation import number
 from divestiture.game.wording import day_name
 
 # A frozen dataclass's copy is made by hand (see GameState.evolve), with these two.
@@ -195,6 +196,5 @@ class GameState:
         return self.seats[seat].brief
 
     def number(self, seat: SeatId, name: str, default: float = 0.0) -> float:
-        """A numeric brief value (``default`` when the brief has no such field)."""
-        value = self.seats[seat].brief.get(name, default)
-        return value if isinstance(value, float) else default
+        """A numeric brief value (``default`` when the brief has no such number)."""
+        return number(self.seats[seat].brief, name, default)

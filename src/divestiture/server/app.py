@@ -30,6 +30,7 @@ from divestiture.server.lobby import Lobby, LobbyError
 from divestiture.server.logs import log
 from divestiture.server.protocol import (
     CLIENT_ADAPTER,
+    CLIENT_TYPES,
     MAX_FRAME_BYTES,
     PROTOCOL_VERSION,
     RATE_BURST,
@@ -69,18 +70,6 @@ FAR_BEHIND = 5000
 # What a later message of the same type replaces: the latest view (with the
 # events of those it replaces), the latest timer, the latest presence.
 _SUPERSEDED = (ViewMsg, Timer, Presence)
-_KNOWN_TYPES = {
-    "hello",
-    "create_room",
-    "join",
-    "watch",
-    "resume",
-    "act",
-    "team",
-    "end_phase",
-    "add_bots",
-    "lock_seats",
-}
 
 
 @dataclass
@@ -277,7 +266,7 @@ class App:
         if not isinstance(kind, str):
             conn.error("bad_message", "a message is a JSON object with a 'type'")
             return None
-        if kind not in _KNOWN_TYPES:
+        if kind not in CLIENT_TYPES:
             conn.error("unknown_type", f"'{kind[:40]}' is not a message type")
             return None
         try:

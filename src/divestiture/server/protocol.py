@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
@@ -177,6 +177,10 @@ ClientMessage = Annotated[
     Field(discriminator="type"),
 ]
 CLIENT_ADAPTER: TypeAdapter[ClientMessage] = TypeAdapter(ClientMessage)
+# The type tags a client may send, read off the union itself.
+CLIENT_TYPES = frozenset(
+    m.model_fields["type"].default for m in get_args(get_args(ClientMessage)[0])
+)
 
 
 # --- server to client --------------------------------------------------------------------

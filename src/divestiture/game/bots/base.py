@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from divestiture.game.actions import Action, Message, Pass, Propose, Sign, Statement, UseLever
 from divestiture.game.bot_rules import Curve, Difficulty, Personality, Reason
-from divestiture.game.bots.deals import BriefValues, chain_root, named_last
+from divestiture.game.bots.deals import chain_root, named_last
 from divestiture.game.bots.memory import Memory
 from divestiture.game.scenario import Scenario
 from divestiture.game.state import TermSheet
@@ -28,6 +28,7 @@ from divestiture.game.types import (
     SeatId,
     SheetStatus,
 )
+from divestiture.game.valuation import BriefValues
 from divestiture.game.views import GameView
 
 # Where in a round each phase sits, for the clock a bot concedes against.

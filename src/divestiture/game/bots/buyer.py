@@ -26,14 +26,7 @@ from __future__ import annotations
 
 from divestiture.game.actions import Action, Propose, Reject, Sign, Terms, UseLever, Withdraw
 from divestiture.game.bots.base import ScriptedBot
-from divestiture.game.bots.deals import (
-    buyer_value,
-    chain_root,
-    make_terms,
-    named_last,
-    number,
-    share_of,
-)
+from divestiture.game.bots.deals import chain_root, make_terms, named_last, share_of
 from divestiture.game.state import TermSheet
 from divestiture.game.types import (
     LIVE_STATUSES,
@@ -44,6 +37,7 @@ from divestiture.game.types import (
     SeatId,
     SheetStatus,
 )
+from divestiture.game.valuation import buyer_value, number
 from divestiture.game.views import GameView
 
 

@@ -1,6 +1,7 @@
-"""What a deal is worth, and what it would do to the risk: the bots' arithmetic.
+"""The bots' arithmetic of deals: shares, valid terms, and threads of counter-offers.
 
-Everything here reads public rules or the bot's own brief, never another seat's.
+Everything here reads public rules, the bot's own view or its own brief, never another
+seat's. What terms are worth to each side is ``game.valuation``'s.
 """
 
 from __future__ import annotations
@@ -9,43 +10,6 @@ from divestiture.game.actions import Stake, Terms
 from divestiture.game.scenario import Scenario
 from divestiture.game.state import TermSheet
 from divestiture.game.types import Algorithm, Mitigation, Scope, SeatId
-
-BriefValues = dict[str, float | tuple[str, ...]]
-
-
-def number(brief: BriefValues, name: str, default: float = 0.0) -> float:
-    value = brief.get(name, default)
-    return value if isinstance(value, float) else default
-
-
-def buyer_value(brief: BriefValues, scope: Scope, algorithm: Algorithm, mitigations: int) -> float:
-    """What the whole business is worth to a buyer (as its brief says) with this scope and
-    algorithm, and this many data and governance terms to run."""
-    value = number(brief, "walk_away")
-    value += number(brief, f"scope_bonus_{scope}")
-    value += number(brief, f"algorithm_bonus_{algorithm}")
-    value -= number(brief, "mitigation_cost") * mitigations
-    return value
-
-
-def seller_floor(brief: BriefValues, scope: Scope) -> float:
-    """The seller's reservation price for a scope."""
-    return number(brief, f"reservation_{scope.value}")
-
-
-def risk_relief(sc: Scenario, terms: Terms) -> int:
-    """How much closing these terms would lower the risk (rules: deal_risk)."""
-    rules = sc.deal_risk
-    relief = sum(rules.mitigation_relief.get(m, 0) for m in terms.mitigations)
-    relief += rules.algorithm_relief.get(terms.algorithm, 0)
-    if terms.seller_stake <= rules.control_max_seller_stake:
-        relief += rules.control_relief
-    return relief
-
-
-def projected_risk(sc: Scenario, current: int, terms: Terms) -> int:
-    track = sc.tracks[sc.deal_risk.track]
-    return max(track.min, current - risk_relief(sc, terms))
 
 
 def share_of(terms: Terms, seat: SeatId) -> float:

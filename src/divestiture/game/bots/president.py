@@ -19,9 +19,9 @@ from __future__ import annotations
 
 from divestiture.game.actions import Action, UseLever
 from divestiture.game.bots.base import ScriptedBot
-from divestiture.game.bots.deals import number, projected_risk
 from divestiture.game.state import TermSheet
 from divestiture.game.types import PENDING_DEAL, SheetStatus
+from divestiture.game.valuation import number, projected_risk
 from divestiture.game.views import GameView
 
 

@@ -13,9 +13,9 @@ from __future__ import annotations
 
 from divestiture.game.actions import Action, UseLever
 from divestiture.game.bots.base import ScriptedBot, in_a_sentence
-from divestiture.game.bots.deals import number, projected_risk
 from divestiture.game.tags import OptionTag
 from divestiture.game.types import Mitigation, Scope, SheetStatus
+from divestiture.game.valuation import number, projected_risk
 from divestiture.game.views import GameView
 from divestiture.game.wording import option_name, safeguard_names
 

@@ -18,9 +18,10 @@ from __future__ import annotations
 
 from divestiture.game.actions import Action, Propose, Reject, Sign, Terms, UseLever
 from divestiture.game.bots.base import ScriptedBot
-from divestiture.game.bots.deals import make_terms, seller_floor
+from divestiture.game.bots.deals import make_terms
 from divestiture.game.state import TermSheet
 from divestiture.game.types import OPEN, Algorithm, Mitigation, Scope, SeatId, SheetStatus
+from divestiture.game.valuation import seller_floor
 from divestiture.game.views import GameView
 
 

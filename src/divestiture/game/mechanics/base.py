@@ -4,7 +4,7 @@ what it is used on. ``mechanics.MECHANICS`` holds one per mechanic name."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import ClassVar
 
 from divestiture.game.actions import UseLever
@@ -48,3 +48,8 @@ class Mechanic:
     def detail(self, sc: Scenario, action: UseLever) -> str:
         """What the lever is used on, in words ("" if nothing)."""
         return ""
+
+    def problems(self, lever: Lever) -> Iterator[tuple[str, str]]:
+        """What a rules file's lever with this mechanic lacks, as (its field, the problem);
+        ``divest rules check`` reports them."""
+        return iter(())

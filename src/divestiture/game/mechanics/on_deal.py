@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from divestiture.game.actions import UseLever
 from divestiture.game.changes import get_sheet, put_sheet
@@ -12,7 +12,7 @@ from divestiture.game.events import Event
 from divestiture.game.mechanics.base import Mechanic
 from divestiture.game.scenario import Lever, Scenario
 from divestiture.game.state import GameState, TermSheet
-from divestiture.game.types import BEFORE_CFIUS, SeatId, SheetId, SheetStatus
+from divestiture.game.types import BEFORE_CFIUS, Phase, SeatId, SheetId, SheetStatus
 from divestiture.game.wording import safeguard_names
 
 
@@ -95,9 +95,13 @@ class OpposeDeal(_OnDeal):
 
 
 class _Ruling(_OnDeal):
-    """CFIUS rules on the deal awaiting it."""
+    """The regulator rules on the deal awaiting it, in the resolve phase."""
 
     status: SheetStatus
+
+    def problems(self, lever: Lever) -> Iterator[tuple[str, str]]:
+        if lever.phase != Phase.RESOLVE:
+            yield "phase", f"'{self.name}' must be in the resolve phase"
 
     def check_deal(self, state: GameState, sheet: TermSheet) -> None:
         if sheet.status != SheetStatus.SIGNED:

@@ -3,7 +3,7 @@ for sale, and briefing the President."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from divestiture.game.actions import UseLever
 from divestiture.game.errors import IllegalAction, InvalidAction
@@ -35,8 +35,22 @@ class _WithOption(Mechanic):
     def detail(self, sc: Scenario, action: UseLever) -> str:
         return option_name(sc, action.option) if action.option else ""
 
+    def problems(self, lever: Lever) -> Iterator[tuple[str, str]]:
+        if not lever.options:
+            yield "options", f"mechanic '{self.name}' needs options"
 
-class OrderDivestiture(_WithOption):
+
+class _WithScope(_WithOption):
+    """Its options are scopes of the business."""
+
+    def problems(self, lever: Lever) -> Iterator[tuple[str, str]]:
+        yield from super().problems(lever)
+        for i, o in enumerate(lever.options):
+            if o not in Scope.__members__.values():
+                yield f"options.{i}", f"'{o}' is not a scope (us, us_plus, global)"
+
+
+class OrderDivestiture(_WithScope):
     """A deal must cover the ordered scope to be cleared."""
 
     name = "order_divestiture"
@@ -52,7 +66,7 @@ class OrderDivestiture(_WithOption):
         return state.evolve(divestiture_scope=Scope(str(action.option)))
 
 
-class PutUpForSale(_WithOption):
+class PutUpForSale(_WithScope):
     """What is for sale: a sheet for a wider scope cannot be proposed or signed."""
 
     name = "put_up_for_sale"

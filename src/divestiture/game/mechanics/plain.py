@@ -3,6 +3,8 @@ deadline."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from divestiture.game.actions import UseLever
 from divestiture.game.events import DeadlineMoved, Event
 from divestiture.game.mechanics.base import Mechanic
@@ -33,3 +35,7 @@ class ExtendDeadline(Mechanic):
         deadline = state.deadline + lever.extend_rounds
         events.append(Event(DeadlineMoved(deadline=deadline)))
         return state.evolve(deadline=deadline)
+
+    def problems(self, lever: Lever) -> Iterator[tuple[str, str]]:
+        if lever.extend_rounds < 1:
+            yield "extend_rounds", f"{self.name} needs extend_rounds of at least 1"
