@@ -256,8 +256,7 @@ def main() -> None:
     verdict = "above" if normal_rate >= FLOOR else "below"
     lines += [
         "",
-        f"Normal scripted play: {normal_rate:.0f} games a second, {verdict} the floor of"
-        f" {FLOOR}.",
+        f"Normal scripted play: {normal_rate:.0f} games a second, {verdict} the floor of {FLOOR}.",
     ]
     if args.also_python:
         ratio, other = _other_rate(args.also_python, args.games, args.repeats)
