@@ -10,7 +10,9 @@ from divestiture.game import GameError, GameState, Message, Pass, Propose, Scena
 from divestiture.game.actions import Reject, Statement, Terms, Timeout, UseLever, Withdraw
 from divestiture.game.moves import title as move_title
 from divestiture.game.narration import event_text
-from divestiture.game.types import Phase, SeatId, SheetId, SheetStatus, Viewer
+from divestiture.game.scoring import toward
+from divestiture.game.types import Algorithm, Phase, Scope, SeatId, SheetId, SheetStatus, Viewer
+from divestiture.game.valuation import seller_walkaway
 
 SEATS = tuple(SeatId(s) for s in ("white_house", "cfius", "bytedance", "microsoft", "investors"))
 WH, CFIUS, BD, MS, INV = SEATS
@@ -744,26 +746,25 @@ def test_scores_within_0_and_100(sc: Scenario, seed: int) -> None:
             assert 0 <= score.total <= 100
 
 
-def test_deal_above_reservation_scores_price_above_half(g: GameState) -> None:
-    """A closed deal above ByteDance's reservation scores its price objective above 0.5,
-    rising by half over the rules' spread of prices above the reservation."""
+def test_a_deal_party_scores_its_walk_away_moved_by_its_surplus(g: GameState) -> None:
+    """ByteDance's score for a deal is its score with no deal (a stalemate here), moved
+    towards 100 by the deal's price over its walk-away: half way at the rules' half."""
     state = _closed_deal(g, 30)
-    reservation = state.number(BD, "reservation_us")
-    assert reservation < 30
-    value = objective(state, BD, "Price above reservation")
-    assert value > 0.5
-    spec = next(o for o in g.scenario.scoring[BD] if o.label == "Price above reservation")
-    assert spec.spread
-    expected = min(1.0, 0.5 + (30 - reservation) / (2 * spec.spread))
-    assert value == pytest.approx(expected, abs=1e-3)
+    score = game.scores(state)[BD]
+    stalemate = game.scores(finish(g))[BD].total
+    assert score.walk_away == stalemate
+    walkaway = seller_walkaway(g.scenario, state.brief(BD), Scope.US, Algorithm.LICENSE)
+    assert score.surplus == pytest.approx(30 - walkaway)
+    share = toward(30 - walkaway, g.scenario.deal_utility.half[BD])
+    assert score.total == pytest.approx(stalemate + (100 - stalemate) * share, abs=0.01)
 
 
-def test_ban_scores_avoid_a_ban_zero(g: GameState) -> None:
-    """A ban scores ByteDance's 'Avoid a ban' objective 0; a stalemate what the rules say."""
+def test_a_ban_scores_what_the_rules_say(g: GameState) -> None:
+    """A ban scores ByteDance's 'Avoid a ban' objective low; a stalemate what the rules say."""
     ban = finish(act(pass_all(g), WH, lever("sign_executive_order")))
-    assert objective(ban, BD, "Avoid a ban") == 0
     spec = next(o for o in g.scenario.scoring[BD] if o.label == "Avoid a ban")
-    assert 0 < spec.by_outcome["stalemate"] < 1
+    assert objective(ban, BD, "Avoid a ban") == spec.by_outcome["ban"]
+    assert spec.by_outcome["ban"] < spec.by_outcome["stalemate"] < 1
     assert objective(finish(g), BD, "Avoid a ban") == spec.by_outcome["stalemate"]
 
 

@@ -12,7 +12,7 @@ from divestiture.game import DEFAULT_SCENARIO, ScenarioError, load_scenario
 from divestiture.game import bots as bots_package
 from divestiture.game.bot_rules import SITUATIONS
 from divestiture.game.briefs import brief_text, draw_briefs
-from divestiture.game.scenario import parse_scenario
+from divestiture.game.scenario import NumberRange, parse_scenario
 from divestiture.game.types import Mitigation, SeatId
 
 RULES = DEFAULT_SCENARIO.read_text(encoding="utf-8")
@@ -136,8 +136,10 @@ def test_every_brief_text_fills_its_placeholders(seed: int) -> None:
         for spec_name, spec in sc.briefs[seat].items():
             value = values[spec_name]
             if isinstance(value, float):
-                low, high = spec.min, spec.max  # type: ignore[union-attr]
-                assert low <= value <= high
+                assert isinstance(spec, NumberRange)
+                base = values[spec.above] if spec.above is not None else 0.0
+                assert isinstance(base, float)
+                assert base + spec.min <= value <= base + spec.max
 
 
 @pytest.mark.parametrize(

@@ -14,15 +14,21 @@ def draw_briefs(scenario: Scenario, rng: random.Random) -> dict[SeatId, dict[str
     """Draw every seat's brief, in the file's order, so a seed always gives the same briefs."""
     briefs: dict[SeatId, dict[str, BriefValue]] = {}
     for seat in scenario.seat_ids:
-        fields = scenario.briefs.get(seat, {})
-        briefs[seat] = {name: _draw(spec, rng) for name, spec in fields.items()}
+        drawn: dict[str, BriefValue] = {}
+        for name, spec in scenario.briefs.get(seat, {}).items():
+            drawn[name] = _draw(spec, rng, drawn)
+        briefs[seat] = drawn
     return briefs
 
 
-def _draw(spec: NumberRange | Choice, rng: random.Random) -> BriefValue:
+def _draw(
+    spec: NumberRange | Choice, rng: random.Random, drawn: dict[str, BriefValue]
+) -> BriefValue:
     if isinstance(spec, NumberRange):
         steps = round((spec.max - spec.min) / spec.step)
-        return round(spec.min + rng.randint(0, steps) * spec.step, 6)
+        base = drawn[spec.above] if spec.above is not None else 0.0
+        assert isinstance(base, float), spec.above  # the loader checks it names a number
+        return round(base + spec.min + rng.randint(0, steps) * spec.step, 6)
     picked = rng.sample(spec.choose_from, min(spec.pick, len(spec.choose_from)))
     return tuple(sorted(picked))
 

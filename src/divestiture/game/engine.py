@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterable
+from dataclasses import replace
 from typing import NamedTuple
 
 from divestiture.game.actions import Action, Terms
@@ -27,8 +28,8 @@ from divestiture.game.frozen import FrozenMap
 from divestiture.game.moves import MOVES, Actor, check
 from divestiture.game.narration import feed_item
 from divestiture.game.scenario import Effects, Scenario, TrackChange
-from divestiture.game.state import GameState, SeatState, TermSheet
-from divestiture.game.types import OutcomeKind, Phase, SeatId, SheetStatus
+from divestiture.game.state import GameState, NoDeal, SeatState, TermSheet
+from divestiture.game.types import OutcomeKind, Phase, SeatId, SheetId, SheetStatus
 from divestiture.game.valuation import risk_relief
 
 
@@ -180,9 +181,7 @@ def _settle(state: GameState, events: list[Event]) -> GameState:
         if sheet.status == SheetStatus.CLEARED and sheet.id not in state.opposed:
             return _close_deal(state, sheet, events)
     if state.round >= state.deadline:
-        if sc.endings.ban_flag in state.flags:
-            return _end(state, OutcomeKind.BAN, sc.endings.on_ban.effects, events)
-        return _end(state, OutcomeKind.STALEMATE, sc.endings.on_stalemate.effects, events)
+        return _end_without_deal(state, events)
     events.append(Event(RoundEnded(round=state.round)))
     state = move_tracks(state, sc.rounds.drift, events)
     lapsed = [
@@ -197,6 +196,12 @@ def _settle(state: GameState, events: list[Event]) -> GameState:
 
 def _close_deal(state: GameState, sheet: TermSheet, events: list[Event]) -> GameState:
     sc = state.scenario
+    walked = end_without_deal(state)
+    no_deal = NoDeal(
+        outcome=str(walked.outcome),
+        tracks=walked.tracks,
+        under_ban=sc.endings.ban_flag in state.flags,
+    )
     terms = sheet.terms
     relief = TrackChange(add=-risk_relief(sc, terms))
     state = move_tracks(state, {sc.deal_risk.track: relief}, events)
@@ -205,8 +210,16 @@ def _close_deal(state: GameState, sheet: TermSheet, events: list[Event]) -> Game
     outcome = next(
         o for o in sc.outcomes if o.kind == OutcomeKind.DEAL and frozenset(o.buyers) == buyers
     )
-    state = state.evolve(closed_sheet=sheet.id)
+    state = state.evolve(closed_sheet=sheet.id, no_deal=no_deal)
     return _end(state, outcome.id, sc.endings.on_deal.effects, events, terms)
+
+
+def _end_without_deal(state: GameState, events: list[Event]) -> GameState:
+    """The game ends with no deal: a ban if the ban order is in force, else a stalemate."""
+    endings = state.scenario.endings
+    if endings.ban_flag in state.flags:
+        return _end(state, OutcomeKind.BAN, endings.on_ban.effects, events)
+    return _end(state, OutcomeKind.STALEMATE, endings.on_stalemate.effects, events)
 
 
 def _end(
@@ -222,6 +235,25 @@ def _end(
     events.append(Event(GameEnded(outcome=outcome.id, terms=terms)))
     seats = FrozenMap({s: st.evolve(passed=True) for s, st in state.seats.items()})
     return state.evolve(phase=Phase.OVER, outcome=outcome.id, seats=seats)
+
+
+# --- the game ended now, for analysis ----------------------------------------------------
+
+
+def end_without_deal(state: GameState) -> GameState:
+    """The game as it would end now with no deal (a ban if the ban order is in force,
+    else a stalemate): the walk-away of every seat, for the scores and the analysis."""
+    return _end_without_deal(state, [])
+
+
+def close_now(state: GameState, terms: Terms) -> GameState:
+    """The game as it would end now if a deal on ``terms`` closed: every party signed it
+    and the regulator cleared it (for the analysis of the deals that were possible)."""
+    sc = state.scenario
+    sheet_id = SheetId(f"ts-{len(state.sheets) + 1}")
+    sheet = TermSheet.new(sheet_id, sc.roles.seller, terms, sc.roles.seller, state.round)
+    sheet = replace(sheet, status=SheetStatus.CLEARED, signatures=sheet.parties)
+    return _close_deal(state.evolve(sheets=(*state.sheets, sheet)), sheet, [])
 
 
 def replay(

@@ -9,6 +9,7 @@ problem is reported with its dotted place in the file and, when known, its line.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable, Hashable, Iterator
 from functools import cached_property
@@ -275,9 +276,13 @@ class NewsDeck(Frozen):
 
 @frozen
 class NumberRange(Frozen):
+    """A number drawn from ``min``..``max`` in steps; with ``above``, drawn as that much
+    more than another number of the same brief (drawn before it, earlier in the file)."""
+
     min: float
     max: float
     step: float = Field(default=1, gt=0)
+    above: str | None = None
 
     @model_validator(mode="after")
     def _ordered(self) -> NumberRange:
@@ -300,14 +305,7 @@ Metric = Literal[
     "track_high",
     "risk_tolerance",
     "essential_mitigations",
-    "seller_price",
-    "buyer_surplus",
-    "within_capital",
-    "keeps_algorithm",
-    "keeps_world",
     "endorsed_deal",
-    "us_ownership",
-    "in_deal",
 ]
 
 
@@ -323,8 +321,31 @@ class Objective(Frozen):
     track: str | None = None
     spread: float | None = Field(default=None, gt=0)
     by_outcome: dict[str, float] = Field(default_factory=dict)
-    by_scope: dict[Scope, float] = Field(default_factory=dict)
-    by_algorithm: dict[Algorithm, float] = Field(default_factory=dict)
+
+
+@frozen
+class DealUtility(Frozen):
+    """What a closed deal is worth to its parties, against their walk-away (docs/RULES.md).
+
+    A party's score with the deal is its score with no deal (its objectives, scored as if
+    the deal had not closed), moved towards 100 by the deal's surplus over its walk-away
+    in $B, or towards 0 by a shortfall; ``half`` is the surplus that takes it half way.
+    """
+
+    half: dict[SeatId, float] = Field(default_factory=dict)
+    # How much of the algorithm the seller gives up with each way of handling it (its
+    # brief's ``keep_algorithm`` is what keeping all of it is worth).
+    algorithm_given_up: dict[Algorithm, float] = Field(
+        default_factory=lambda: {Algorithm.TRANSFER: 1.0, Algorithm.LICENSE: 0.5}
+    )
+
+    @field_validator("half")
+    @classmethod
+    def _positive(cls, half: dict[SeatId, float]) -> dict[SeatId, float]:
+        for seat, value in half.items():
+            if value <= 0:
+                raise ValueError(f"{seat}: half must be above 0, got {value:g}")
+        return half
 
 
 @frozen
@@ -379,6 +400,7 @@ class Scenario(Frozen):
     news: NewsDeck
     briefs: dict[SeatId, dict[str, BriefField]]
     scoring: dict[SeatId, tuple[Objective, ...]]
+    deal_utility: DealUtility = DealUtility()
     outcomes: tuple[Outcome, ...]
     endings: Endings
     timeline: tuple[TimelineEntry, ...]
@@ -591,6 +613,11 @@ def _cross_checks(sc: Scenario) -> Iterator[tuple[str, str]]:
     for seat in sc.briefs:
         if seat not in seats:
             yield f"briefs.{seat}", f"'{seat}' is not a seat"
+    yield from _check_brief_draws(sc)
+    parties = set(sc.parties)
+    for seat in sc.deal_utility.half:
+        if seat not in parties:
+            yield f"deal_utility.half.{seat}", f"'{seat}' is not the seller or a buyer"
     for seat, objectives in sc.scoring.items():
         if seat not in seats:
             yield f"scoring.{seat}", f"'{seat}' is not a seat"
@@ -747,6 +774,45 @@ _KIND_WORDS: dict[BriefKind, str] = {
 }
 
 
+def _check_brief_draws(sc: Scenario) -> Iterator[tuple[str, str]]:
+    """Every draw ``above`` another names a number drawn before it; and no draw can
+    contradict the brief: the seller's floor rises with the scope, and a buyer's value
+    never falls as the scope widens."""
+    for seat, brief in sc.briefs.items():
+        drawn: set[str] = set()
+        for name, spec in brief.items():
+            above = spec.above if isinstance(spec, NumberRange) else None
+            if above is not None and (
+                above not in drawn or not isinstance(brief[above], NumberRange)
+            ):
+                yield (
+                    f"briefs.{seat}.{name}.above",
+                    f"'{above}' is not a number of {seat}'s brief drawn before it",
+                )
+            drawn.add(name)
+    seller = sc.briefs.get(sc.roles.seller, {})
+    floors = [(s, seller.get(f"reservation_{s.value}")) for s in Scope]
+    for (narrow, low), (wide, high) in itertools.pairwise(floors):
+        if not isinstance(low, NumberRange) or not isinstance(high, NumberRange):
+            continue
+        if high.above == f"reservation_{narrow.value}" and high.min >= 0:
+            continue  # drawn that much above the narrower floor: it always rises
+        if high.above is None and low.above is None and high.min >= low.max:
+            continue
+        yield (
+            f"briefs.{sc.roles.seller}.reservation_{wide.value}",
+            f"could be drawn below reservation_{narrow.value}: the floor must rise with "
+            f"the scope (draw it with above: reservation_{narrow.value} and a min of 0 or more)",
+        )
+    for buyer in sc.roles.buyers:
+        for name, spec in sc.briefs.get(buyer, {}).items():
+            if name.startswith("scope_bonus_") and isinstance(spec, NumberRange) and spec.min < 0:
+                yield (
+                    f"briefs.{buyer}.{name}.min",
+                    f"{spec.min:g} would make a wider scope worth less to {buyer}",
+                )
+
+
 def _check_role_briefs(sc: Scenario) -> Iterator[tuple[str, str]]:
     """Each seat's brief has the fields its role's bot reads, of the kind it reads."""
     for role, needs in ROLE_BRIEF_NEEDS.items():
@@ -789,11 +855,8 @@ def _check_role_briefs(sc: Scenario) -> Iterator[tuple[str, str]]:
 _METRIC_BRIEF_FIELDS: dict[str, tuple[str, ...]] = {
     "risk_tolerance": ("risk_tolerance",),
     "essential_mitigations": ("essential",),
-    "seller_price": ("reservation_us", "reservation_us_plus", "reservation_global"),
-    "buyer_surplus": ("walk_away",),
-    "within_capital": ("capital",),
 }
-_METRIC_NEEDS_SPREAD = frozenset({"risk_tolerance", "seller_price", "buyer_surplus"})
+_METRIC_NEEDS_SPREAD = frozenset({"risk_tolerance"})
 
 
 def _check_effects(where: str, effects: Effects, sc: Scenario) -> Iterator[tuple[str, str]]:

@@ -1,4 +1,12 @@
-"""Scores (0-100 per seat, from the rules' weighted objectives) and the outcome class."""
+"""Scores: 0-100 per seat, from the rules' weighted objectives, and for a party to a
+closed deal, from its deal against its walk-away (rules: ``scoring``, ``deal_utility``).
+
+A seat that is party to the deal that closed (the seller, its buyers) scores as it would
+have with no deal (its objectives, on the game as it would have ended without the deal:
+its walk-away), moved towards 100 by the deal's surplus over its walk-away in $B, or
+towards 0 by a shortfall: so a better deal always scores more, and a deal worse than
+walking away scores less than walking away.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +15,7 @@ from dataclasses import dataclass
 from divestiture.game.scenario import Objective
 from divestiture.game.state import GameState, TermSheet
 from divestiture.game.types import OutcomeKind, SeatId
-from divestiture.game.valuation import buyer_value, seller_floor
+from divestiture.game.valuation import surplus
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,8 +29,11 @@ class ObjectiveScore:
 @dataclass(frozen=True, slots=True)
 class SeatScore:
     seat: SeatId
-    total: float  # 0..100
+    total: float  # 0..100 (not rounded: a better deal always scores more)
     objectives: tuple[ObjectiveScore, ...]
+    # For a party to the closed deal: its score with no deal, and the deal's surplus in $B.
+    walk_away: float | None = None
+    surplus: float | None = None
 
 
 def scores(state: GameState) -> dict[SeatId, SeatScore]:
@@ -31,7 +42,32 @@ def scores(state: GameState) -> dict[SeatId, SeatScore]:
 
 
 def score_seat(state: GameState, seat: SeatId) -> SeatScore:
-    """One seat's score against its objectives (``scoring.<seat>`` in the rules)."""
+    """One seat's score: its objectives, or its deal against its walk-away."""
+    sc = state.scenario
+    half = sc.deal_utility.half.get(seat)
+    deal = _closed(state)
+    if half is None or deal is None or state.no_deal is None or seat not in deal.parties:
+        return _objectives(state, seat)
+    no_deal = state.no_deal
+    walked = _objectives(
+        state.evolve(outcome=no_deal.outcome, tracks=no_deal.tracks, closed_sheet=None), seat
+    )
+    gained = surplus(sc, state.brief(seat), seat, deal.terms, no_deal.under_ban)
+    share = toward(gained, half)  # how far from the walk-away's score to 100 (or to 0)
+    total = walked.total + (100 - walked.total if share >= 0 else walked.total) * share
+    line = ObjectiveScore(
+        f"Your deal: ${gained:+.1f}B against your walk-away", False, 0.0, round((share + 1) / 2, 4)
+    )
+    return SeatScore(seat, total, (*walked.objectives, line), walked.total, gained)
+
+
+def toward(gained: float, half: float) -> float:
+    """How far a surplus of ``gained`` $B goes, from -1 to 1: half way at ``half``, never
+    the whole way, and further for every $B more."""
+    return gained / (abs(gained) + half)
+
+
+def _objectives(state: GameState, seat: SeatId) -> SeatScore:
     parts = []
     for ob in state.scenario.scoring.get(seat, ()):
         weight = ob.weight + sum(c * state.number(seat, f) for f, c in ob.weight_from.items())
@@ -40,7 +76,7 @@ def score_seat(state: GameState, seat: SeatId) -> SeatScore:
         parts.append(ObjectiveScore(ob.label, ob.public, round(weight, 4), round(value, 4)))
     total_w = sum(p.weight for p in parts)
     total = 100.0 * sum(p.weight * p.value for p in parts) / total_w if total_w else 0.0
-    return SeatScore(seat, round(total, 2), tuple(parts))
+    return SeatScore(seat, total, tuple(parts))
 
 
 def _closed(state: GameState) -> TermSheet | None:
@@ -62,7 +98,6 @@ def _track_fraction(state: GameState, track: str) -> float:
 
 def _metric(state: GameState, seat: SeatId, ob: Objective) -> float:
     m = ob.metric
-    deal = _closed(state)
     if m == "outcome":
         return _by_outcome(state, ob)
     if m == "track_low":
@@ -72,35 +107,14 @@ def _metric(state: GameState, seat: SeatId, ob: Objective) -> float:
     if m == "risk_tolerance":
         over = state.tracks[state.scenario.deal_risk.track] - state.number(seat, "risk_tolerance")
         return 1.0 if over <= 0 else 1.0 - over / float(ob.spread or 1)
-    if deal is None or (m in _BUYER_METRICS and seat not in deal.terms.buyer_seats):
+    deal = _closed(state)
+    if deal is None:
         return _by_outcome(state, ob)
-    terms = deal.terms
     if m == "essential_mitigations":
         essential = state.brief(seat).get("essential", ())
         wanted = essential if isinstance(essential, tuple) else ()
-        have = {mi.value for mi in terms.mitigations}
+        have = {mi.value for mi in deal.terms.mitigations}
         return sum(1 for w in wanted if w in have) / len(wanted) if wanted else 1.0
-    if m == "seller_price":
-        reservation = seller_floor(state.brief(seat), terms.scope)
-        return 0.5 + (terms.price - reservation) / (2 * float(ob.spread or 1))
-    if m == "buyer_surplus":
-        value = buyer_value(state.brief(seat), terms.scope, terms.algorithm, len(terms.mitigations))
-        surplus = value - terms.price
-        return 0.5 + surplus / (2 * float(ob.spread or 1))
-    if m == "within_capital":
-        share = terms.stake_of(seat) / sum(b.percent for b in terms.buyers)
-        return 1.0 if share * terms.price <= state.number(seat, "capital") else 0.0
-    if m == "keeps_algorithm":
-        return ob.by_algorithm.get(terms.algorithm, 0.0)
-    if m == "keeps_world":
-        return ob.by_scope.get(terms.scope, 0.0)
     if m == "endorsed_deal":
         return 1.0 if deal.id in state.endorsed else _by_outcome(state, ob)
-    if m == "us_ownership":
-        return 1.0 - terms.seller_stake / 100
-    if m == "in_deal":
-        return 1.0
     raise AssertionError(f"unknown metric {m}")  # pragma: no cover
-
-
-_BUYER_METRICS = frozenset({"buyer_surplus", "within_capital", "in_deal"})

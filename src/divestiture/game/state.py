@@ -130,6 +130,16 @@ class SeatState:
 
 
 @dataclass(frozen=True)
+class NoDeal:
+    """How a game that ended in a deal would have ended without it, when it closed: the
+    walk-away of the deal's parties (their scores count their deal against it)."""
+
+    outcome: str  # a ban if the ban order was in force, else a stalemate
+    tracks: FrozenMap[str, int]  # the tracks then, the ending's effects applied
+    under_ban: bool  # the ban order was in force (the seller's walk-away is lower)
+
+
+@dataclass(frozen=True)
 class GameState:
     """Everything about a game at one version; replaying its log rebuilds it exactly."""
 
@@ -156,6 +166,7 @@ class GameState:
     feed: tuple[FeedItem, ...] = ()
     outcome: str | None = None
     closed_sheet: SheetId | None = None
+    no_deal: NoDeal | None = None  # set when a deal closes
 
     def evolve(self, **changes: object) -> GameState:
         """A copy with ``changes``: what ``dataclasses.replace`` does, at half the cost.

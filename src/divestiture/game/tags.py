@@ -119,9 +119,7 @@ BUYER_BRIEF_EXTRAS: frozenset[str] = frozenset(
 # documented in the bot's module under game/bots/; a trait left out reads as its default.
 _LOBBYING_TRAITS = ("lobby_chance", "lobby_heat")
 ROLE_TRAITS: dict[Role, frozenset[str]] = {
-    "seller": frozenset(
-        {"ban_fear", "propose_at", "mitigate", "widen", "transfer_premium", *_LOBBYING_TRAITS}
-    ),
+    "seller": frozenset({"ban_fear", "propose_at", "mitigate", "widen", *_LOBBYING_TRAITS}),
     "buyers": frozenset(
         {
             "bid_at",

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from divestiture.game.actions import Terms
 from divestiture.game.briefs import BriefValue
 from divestiture.game.scenario import Scenario
-from divestiture.game.types import Algorithm, Scope
+from divestiture.game.types import Algorithm, Scope, SeatId
 
 BriefValues = Mapping[str, BriefValue]
 
@@ -49,3 +49,38 @@ def projected_risk(sc: Scenario, current: int, terms: Terms) -> int:
     """The risk once these terms close, from ``current``."""
     track = sc.tracks[sc.deal_risk.track]
     return max(track.min, current - risk_relief(sc, terms))
+
+
+def seller_walkaway(
+    sc: Scenario, brief: BriefValues, scope: Scope, algorithm: Algorithm, ban: float = 0.0
+) -> float:
+    """The lowest price the seller may take for the whole business: its floor for the
+    scope (the algorithm kept), plus what it gives up of the algorithm, less ``ban`` times
+    what a ban would cost it (1 once a ban is coming: then a sale down to there beats it)."""
+    given_up = sc.deal_utility.algorithm_given_up.get(algorithm, 0.0)
+    floor = seller_floor(brief, scope) + number(brief, "keep_algorithm") * given_up
+    return floor - ban * number(brief, "ban_loss")
+
+
+def buyer_walkaway(brief: BriefValues, terms: Terms, seat: SeatId) -> float:
+    """The most the buyers together may pay for these terms, as ``seat`` sees it: what its
+    stake is worth to it, and no more than its capital covers, grossed up to the price."""
+    stake = terms.stake_of(seat) / sum(b.percent for b in terms.buyers)  # its part of the price
+    value = buyer_value(brief, terms.scope, terms.algorithm, len(terms.mitigations)) * sold(terms)
+    capital = number(brief, "capital")
+    return min(value, capital / stake) if capital and stake else value
+
+
+def surplus(sc: Scenario, brief: BriefValues, seat: SeatId, terms: Terms, under_ban: bool) -> float:
+    """How much better than its walk-away these terms are for ``seat``, in $B: the seller's
+    price over its walk-away; a buyer's part of the business over its part of the price."""
+    if seat == sc.roles.seller:
+        walkaway = seller_walkaway(sc, brief, terms.scope, terms.algorithm, float(under_ban))
+        return terms.price - walkaway * sold(terms)
+    stake = terms.stake_of(seat) / sum(b.percent for b in terms.buyers)
+    return stake * (buyer_walkaway(brief, terms, seat) - terms.price)
+
+
+def sold(terms: Terms) -> float:
+    """The part of the business the buyers take (the seller may keep a stake)."""
+    return (100 - terms.seller_stake) / 100

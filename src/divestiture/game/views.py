@@ -82,6 +82,9 @@ class ScoreView(Frozen):
     seat: SeatId
     total: float
     objectives: tuple[ObjectiveView, ...]
+    # For a party to the deal that closed: its score with no deal, and its surplus in $B.
+    walk_away: float | None = None
+    surplus: float | None = None
 
 
 @frozen
@@ -244,6 +247,8 @@ def _scores(state: GameState) -> tuple[ScoreView, ...]:
         ScoreView(
             seat=s.seat,
             total=s.total,
+            walk_away=s.walk_away,
+            surplus=s.surplus,
             objectives=tuple(
                 ObjectiveView(label=o.label, public=o.public, weight=o.weight, value=o.value)
                 for o in s.objectives

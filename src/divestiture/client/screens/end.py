@@ -254,7 +254,9 @@ class EndScreen:
                 draw.label(surface, line, (x, y), 12, italic=secret, max_width=w)
                 y += 15
             _bar(surface, pygame.Rect(x, y + 5, w - 92, 4), goal.value, tint)
-            value, weight = f"{goal.value:.0%}", f"\u00d7{goal.weight:g}"
+            # A weight of 0 marks the deal's own line: it moves the score, it is not weighed.
+            value = f"{goal.value:.0%}"
+            weight = f"\u00d7{goal.weight:g}" if goal.weight else ""
             draw.label(surface, value, (rect.right - 58, y), 11, bold=True, align="right")
             draw.label(surface, weight, (rect.right - 14, y), 11, theme.TEXT_DIM, align="right")
             y += 20

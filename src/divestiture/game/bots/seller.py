@@ -2,7 +2,8 @@
 avoid a ban.
 
 Traits (rules: bots.personalities.<seller>.*.traits):
-  ban_fear          share of its floor it gives up when a ban ordered is at the deadline
+  ban_fear          share of what a ban would cost it (brief: ban_loss) it gives up from its
+                    floor when a ban is coming at the deadline (all of it, at most)
   propose_at        clock (0..1) from which it makes the first offer itself
   mitigate          1 to use its safeguard levers (tag safeguard) early
   lobby_chance      chance a round of using a lobbying lever when the political
@@ -11,7 +12,6 @@ Traits (rules: bots.personalities.<seller>.*.traits):
                     it lobbies
   widen             1 to put the global business up for sale if the regulator orders a
                     global divestiture
-  transfer_premium  $B more it asks to hand over the algorithm
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from divestiture.game.bots.base import ScriptedBot
 from divestiture.game.bots.deals import make_terms
 from divestiture.game.state import TermSheet
 from divestiture.game.types import OPEN, Algorithm, Mitigation, Scope, SeatId, SheetStatus
-from divestiture.game.valuation import seller_floor
+from divestiture.game.valuation import seller_floor, seller_walkaway
 from divestiture.game.views import GameView
 
 
@@ -36,17 +36,17 @@ class SellerBot(ScriptedBot):
         return found
 
     def _ask(self, view: GameView, scope: Scope, algorithm: Algorithm) -> float:
-        floor = seller_floor(self.brief(view), scope)
-        if algorithm == Algorithm.TRANSFER:
-            floor += self.traits.get("transfer_premium", 0)
+        ban = 0.0
         if self.sc.endings.ban_flag in view.flags:
-            # A ban at the deadline changes everything: the closer, the more it gives up.
-            # A bot that feels the deadline knows any deal beats a ban on the last day.
+            # A ban at the deadline changes everything: the closer, the more of what a ban
+            # would cost it (its brief's ban_loss) it gives up. A bot that feels the
+            # deadline goes all the way to its walk-away under a ban on the last day.
             urgency = 1.0 if view.rounds_left == 0 else 0.5 if view.rounds_left == 1 else 0.2
             fear = self.traits.get("ban_fear", 0)
             if view.rounds_left == 0:
-                fear = max(fear, 0.5 * self.d.deadline_sense)
-            floor *= 1 - fear * urgency
+                fear = max(fear, self.d.deadline_sense)
+            ban = min(1.0, fear * urgency)
+        floor = seller_walkaway(self.sc, self.brief(view), scope, algorithm, ban)
         # Open above both my floor and the market's price, concede towards the floor.
         market = self.anchor(view, scope) * (1 + self.p.opening / 2)
         opening = max(floor * (1 + self.p.opening), market)
