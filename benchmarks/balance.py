@@ -10,6 +10,7 @@ The same numbers come from the command line, e.g.
 from __future__ import annotations
 
 from benchmarks._doc import machine, write_section
+from divestiture.cli.analyze import many
 from divestiture.game import DEFAULT_SCENARIO, load_scenario
 from divestiture.game.scenario import Scenario
 from divestiture.game.simulation import Summary, game_seeds, play_game, player_factory, summarise
@@ -64,14 +65,48 @@ def main() -> None:
         rnd = run(sc, 300, 5, "hard", {seat: "random"})
         h, r = hard.scores[seat]["mean"], rnd.scores[seat]["mean"]
         lines.append(f"| {sc.seat(seat).name} | {h:.1f} | {r:.1f} | {h - r:+.1f} |")
+    negotiation = many(sc, 1, 500)
+    lines += [
+        "",
+        "## Negotiation, 500 games",
+        "",
+        "`divest analyze --games 500 --seed 1`: the deal space of every game (the deals the",
+        "regulator could clear, each party's walk-away, the Pareto frontier and the Nash",
+        "point: game/analysis.py) against the deal struck, if any. Target: within the games",
+        "a deal party's deal closed, its deal's terms explain at least half of its score's",
+        "variance.",
+        "",
+        "| measure | value |",
+        "| --- | ---: |",
+        f"| games ending in a deal | {negotiation['agreement_rate']:.0%} |",
+        "| ... of those where a deal would have left every party better off | "
+        f"{negotiation['agreement_rate_when_possible']:.0%} |",
+        "| games without a deal though one would have left every party better off | "
+        f"{negotiation['missed_rate']:.0%} |",
+        "| mean distance of the deal struck to the Pareto frontier (score points) | "
+        f"{negotiation['mean_frontier_distance']:.1f} |",
+        "| mean distance of the deal struck to the Nash point (score points) | "
+        f"{negotiation['mean_nash_distance']:.1f} |",
+        "",
+        "| deal party | deals | variance the deal's terms explain | the outcome class | target |",
+        "| --- | ---: | ---: | ---: | --- |",
+    ]
+    for seat, row in negotiation["explained"].items():
+        ok = "met" if row["terms"] >= 0.5 else "MISSED"
+        lines.append(
+            f"| {sc.seat(seat).name} | {row['deals']} | {row['terms']:.0%} |"
+            f" {row['outcome_class']:.0%} | {ok} |"
+        )
     lines += [
         "",
         "## How it was tuned",
         "",
         "Only the rules data moved (rules/tiktok_2020.yaml): market anchors, concession",
         "curves, personality traits (when the White House signs the order, how often buyers",
-        "bid jointly, how far a seller's fear of a ban lowers its floor), the difficulty",
-        "levels' `deadline_sense`, and scoring weights. No seat has a special case in code.",
+        "bid jointly, how much of what a ban would cost it a seller gives up as the ban",
+        "nears), the difficulty levels' `deadline_sense`, the objectives a deal party scores",
+        "with no deal, and how far a deal's surplus moves its score (`deal_utility.half`).",
+        "No seat has a special case in code.",
     ]
     path = write_section("BALANCE.md", "balance", "\n".join(lines), "Balance")
     print(f"wrote {path}")

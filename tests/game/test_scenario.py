@@ -313,3 +313,42 @@ def test_bots_find_levers_and_tracks_by_purpose_and_tag() -> None:
     assert sc.track_tagged("ban_threat") == "ban_pressure"
     assert sc.flags_set_for("review") == {"review_open"}
     assert sc.levers["brief_president"].option_for("advise_order") == "divest"
+
+
+def test_ranges_that_could_draw_a_contradiction_are_refused(tmp_path: Path) -> None:
+    """A floor for a wider scope drawn from a range overlapping a narrower one's (it could
+    come out lower) is refused, saying which and how to draw it instead."""
+    text = RULES.replace(
+        "    reservation_us_plus: {above: reservation_us, min: 2, max: 7}",
+        "    reservation_us_plus: {min: 20, max: 34}",
+    )
+    problems = _problems(text, tmp_path)
+    assert any(
+        "reservation_us_plus: could be drawn below reservation_us" in p
+        and "above: reservation_us" in p
+        for p in problems
+    ), problems
+
+
+def test_a_draw_above_a_number_not_drawn_before_it_is_refused(tmp_path: Path) -> None:
+    """``above`` must name a number of the same brief drawn earlier in the file."""
+    text = RULES.replace(
+        "    reservation_us_plus: {above: reservation_us, min: 2, max: 7}",
+        "    reservation_us_plus: {above: reservation_global, min: 2, max: 7}",
+    )
+    problems = _problems(text, tmp_path)
+    assert any(
+        "'reservation_global' is not a number of bytedance's brief drawn before it" in p
+        for p in problems
+    ), problems
+
+
+def test_a_wider_scope_worth_less_to_a_buyer_is_refused(tmp_path: Path) -> None:
+    """A buyer's scope bonus below 0 would make a wider scope worth less: refused."""
+    text = RULES.replace(
+        "scope_bonus_us_plus: {min: 2, max: 6}", "scope_bonus_us_plus: {min: -2, max: 6}"
+    )
+    problems = _problems(text, tmp_path)
+    assert any(
+        "scope_bonus_us_plus.min: -2 would make a wider scope worth less" in p for p in problems
+    ), problems

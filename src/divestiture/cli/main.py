@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from divestiture import __version__
+from divestiture.cli.analyze import analyze
 from divestiture.cli.classroom_cli import facilitate, room, serve
 from divestiture.cli.options import difficulty_option, scenario_option
 from divestiture.game.scenario import DEFAULT_SCENARIO, Scenario, ScenarioError, load_scenario
@@ -27,6 +28,7 @@ def main() -> None:
 main.add_command(serve)
 main.add_command(room)
 main.add_command(facilitate)
+main.add_command(analyze)
 
 
 def _load(path: Path) -> Scenario:

@@ -53,12 +53,19 @@ def score_seat(state: GameState, seat: SeatId) -> SeatScore:
         state.evolve(outcome=no_deal.outcome, tracks=no_deal.tracks, closed_sheet=None), seat
     )
     gained = surplus(sc, state.brief(seat), seat, deal.terms, no_deal.under_ban)
-    share = toward(gained, half)  # how far from the walk-away's score to 100 (or to 0)
-    total = walked.total + (100 - walked.total if share >= 0 else walked.total) * share
+    total = deal_score(walked.total, gained, half)
+    share = toward(gained, half)
     line = ObjectiveScore(
         f"Your deal: ${gained:+.1f}B against your walk-away", False, 0.0, round((share + 1) / 2, 4)
     )
     return SeatScore(seat, total, (*walked.objectives, line), walked.total, gained)
+
+
+def deal_score(walk_away: float, gained: float, half: float) -> float:
+    """A deal party's score: its ``walk_away`` score moved by a surplus of ``gained`` $B,
+    towards 100 (or, short of its walk-away, towards 0)."""
+    share = toward(gained, half)
+    return walk_away + (100 - walk_away if share >= 0 else walk_away) * share
 
 
 def toward(gained: float, half: float) -> float:

@@ -59,7 +59,7 @@ from divestiture.server.protocol import (
     _Out,
 )
 from divestiture.server.rooms import Room
-from divestiture.server.store import AsyncStore, StoreError
+from divestiture.server.store import DB_FILE, AsyncStore, StoreError
 
 SERVER_NAME = f"divestiture/{__version__}"
 FLOOD = 3 * RATE_BURST  # messages of debt before the connection is closed
@@ -474,7 +474,7 @@ async def start_server(
 
     ``port`` 0 picks a free port (``server.sockets[0].getsockname()`` tells which).
     """
-    store = await asyncio.to_thread(AsyncStore, data_dir / "divestiture.sqlite3")
+    store = await asyncio.to_thread(AsyncStore, data_dir / DB_FILE)
     lobby = Lobby(store, bot_delay=bot_delay)
     resumed = await lobby.load_unfinished()
     if resumed:

@@ -72,6 +72,9 @@ CREATE TABLE IF NOT EXISTS team_lines (
 """
 
 
+DB_FILE = "divestiture.sqlite3"  # the store's file in a server's data directory
+
+
 class StoreError(Exception):
     """The store could not do what was asked (the disk, or a broken database)."""
 
