@@ -7,7 +7,19 @@ from pydantic import ValidationError
 
 from divestiture import game
 from divestiture.game import GameError, GameState, Message, Pass, Propose, Scenario, Sign, Stake
-from divestiture.game.actions import Reject, Statement, Terms, Timeout, UseLever, Withdraw
+from divestiture.game.actions import (
+    Announce,
+    Note,
+    Pause,
+    PlayNews,
+    Reject,
+    StartWeek,
+    Statement,
+    Terms,
+    Timeout,
+    UseLever,
+    Withdraw,
+)
 from divestiture.game.moves import title as move_title
 from divestiture.game.narration import event_text
 from divestiture.game.scoring import toward
@@ -122,7 +134,7 @@ def objective(state: GameState, seat: SeatId, label: str) -> float:
 def test_new_game_starts_round_one_negotiate_with_first_news(g: GameState) -> None:
     """A new game is in round 1, negotiate, after the first card (microsoft_talks: value +1)."""
     assert (g.round, g.phase, g.version, g.deadline) == (1, Phase.NEGOTIATE, 0, 5)
-    assert g.news == ("microsoft_talks",)
+    assert g.news == (("microsoft_talks", 1),)
     assert g.tracks["value"] == 31
     assert all(game.can_act(g, s) for s in SEATS)
 
@@ -585,7 +597,7 @@ def test_heat_drifts_up_by_one_each_round(sc: Scenario, seed: int) -> None:
     state = game.new_game(sc, seed)
     heat_before = state.tracks["heat"]
     state = next_round(state)
-    card = next(c for c in sc.news.cards if c.id == state.news[1])
+    card = next(c for c in sc.news.cards if c.id == state.news[1][0])
     change = card.effects.tracks.get("heat")
     expected = heat_before + 1 + (change.add or 0 if change else 0)
     assert state.tracks["heat"] == max(0, min(10, expected))
@@ -813,3 +825,80 @@ def test_a_lever_refuses_a_parameter_it_does_not_take(g: GameState) -> None:
     state = propose(g, INV, buyers=INV_ONLY)
     err = refused(state, BD, lever("lobby", sheet=SheetId("ts-1")), "invalid_action")
     assert "it takes no sheet" in err.message
+
+
+# --- an absent seat, and the facilitator's controls ------------------------------------------
+
+
+def test_an_absent_cfius_clears_a_deal_that_meets_its_requirements(g: GameState) -> None:
+    """When the resolve timer runs out on a signed deal, an absent CFIUS clears it if it
+    carries the requirements CFIUS published and covers any ordered scope: it closes."""
+    state = to_resolve(signed(g))
+    state = act(state, game.FACILITATOR, Timeout())
+    assert state.over and state.outcome == "deal_microsoft"
+
+
+def test_an_absent_cfius_blocks_a_deal_that_misses_a_requirement(sc: Scenario) -> None:
+    """A deal without a safeguard CFIUS published is blocked by an absent CFIUS, so the
+    seller is free to make another deal the same week."""
+    state = game.new_game(sc, SEED)
+    state = pass_all(state)  # into government
+    state = act(state, CFIUS, lever("open_review"))
+    state = act(next_round(state), MS, Pass())
+    state = pass_all(state)
+    state = act(state, CFIUS, lever("set_mitigations", mitigations=("us_storage",)))
+    state = next_round(state)
+    state = to_resolve(signed(state, us_storage=False))
+    state = act(state, game.FACILITATOR, Timeout())
+    assert state.sheets[-1].status == SheetStatus.BLOCKED and not state.over
+
+
+def test_before_the_week_starts_and_while_paused_no_seat_acts(sc: Scenario) -> None:
+    """A game waiting for its facilitator refuses every seat's action (not_started); once
+    started, a pause refuses them (paused) and changes nothing, until play resumes."""
+    waiting = game.new_game(sc, SEED).evolve(started=False)
+    refused(waiting, MS, Pass(), "not_started")
+    refused(waiting, game.FACILITATOR, Timeout(), "not_started")
+    started = act(waiting, game.FACILITATOR, StartWeek())
+    assert started.started and game.can_act(started, MS)
+    paused = act(started, game.FACILITATOR, Pause())
+    refused(paused, MS, Pass(), "paused")
+    refused(paused, MS, Message(to=(BD,), text="hello"), "paused")
+    resumed = act(paused, game.FACILITATOR, Pause(paused=False))
+    act(resumed, MS, Pass())
+
+
+def test_only_the_facilitator_controls_play(g: GameState) -> None:
+    """A seat cannot start, pause, announce, read out news or note."""
+    for control in (StartWeek(), Pause(), Announce(text="x"), PlayNews(), Note(text="x")):
+        refused(g, MS, control, "not_your_turn")
+
+
+def test_an_announcement_goes_on_the_feed_as_the_facilitators(g: GameState) -> None:
+    """A facilitator's announcement is a public feed line marked as the facilitator's."""
+    state = act(g, game.FACILITATOR, Announce(text="Ten minutes left today."))
+    assert state.feed[-1].kind == "facilitator"
+    assert state.feed[-1].text == "Facilitator: Ten minutes left today."
+
+
+def test_news_read_out_now_comes_off_the_deck_with_its_effects(g: GameState) -> None:
+    """PlayNews reads out the deck's next card now (or a named one still in it), with its
+    effects, and dates it with the round; a card already read out is refused."""
+    card = g.deck[0]
+    state = act(g, game.FACILITATOR, PlayNews())
+    assert state.news[-1] == (card, 1) and card not in state.deck
+    named = state.deck[3]
+    state = act(state, game.FACILITATOR, PlayNews(card=named))
+    assert state.news[-1] == (named, 1)
+    refused(state, game.FACILITATOR, PlayNews(card=named), "illegal_action")
+    refused(state, game.FACILITATOR, PlayNews(card="no_such_card"), "invalid_action")
+
+
+def test_a_note_changes_nothing_but_the_version_and_is_the_facilitators_alone(
+    g: GameState,
+) -> None:
+    """A note of a room's control is logged and seen by the facilitator only."""
+    step = game.apply(g, game.FACILITATOR, Note(text="Ann moved to table 2"))
+    assert step.state.version == g.version + 1 and step.state.feed == g.feed
+    (event,) = step.events
+    assert event.visible(game.FACILITATOR) and not event.visible(MS)

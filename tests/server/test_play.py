@@ -158,9 +158,10 @@ async def test_phase_timer_passes_the_absent(server: Running, peers: list[Peer])
     assert any("time" in line.lower() for line in _lines(after))
 
 
-async def test_resolve_timer_passes_an_absent_cfius(server: Running, peers: list[Peer]) -> None:
+async def test_resolve_timer_rules_for_an_absent_cfius(server: Running, peers: list[Peer]) -> None:
     """A signed deal waits for CFIUS in the resolve phase; when its timer runs out, an
-    absent CFIUS passes and the week goes on."""
+    absent CFIUS rules as the rules say it does (absent: rule_on_deal): the deal meets
+    the requirements it published (none), so it is cleared and closes, the same day."""
     admin = await Peer.open(server.url)
     timers = {"negotiate": 0.5, "government": 0.3, "resolve": 0.3}
     bots: dict[str, dict[str, str]] = {"white_house": {}, "investors": {}}
@@ -186,8 +187,10 @@ async def test_resolve_timer_passes_an_absent_cfius(server: Running, peers: list
     await bea.expect("ack", id="s1")
     timer = await ann.expect("timer", timeout=10, phase="resolve")
     assert 0 < timer["seconds_left"] <= 0.3
-    after = await ann.until_view(lambda v: v["round"] == 2, timeout=10)
+    after = await ann.until_view(lambda v: v["outcome"] is not None, timeout=10)
+    assert after["view"]["outcome"] == "deal_microsoft" and after["view"]["round"] == 1
     assert any("Time is up for the resolve phase" in line for line in _lines(after))
+    assert any("CFIUS: Clear the deal" in line for line in _lines(after))
 
 
 async def test_facilitator_ends_a_phase_and_adds_bots(server: Running, peers: list[Peer]) -> None:

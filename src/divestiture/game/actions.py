@@ -156,10 +156,69 @@ class Timeout(_Action):
     type: Literal["timeout"] = "timeout"
 
 
+# -- the facilitator's controls, each in the game's log --------------------------------------
+
+
+@frozen
+class StartWeek(_Action):
+    """The facilitator starts the week: from now on the seats may act."""
+
+    type: Literal["start"] = "start"
+
+
+@frozen
+class Pause(_Action):
+    """The facilitator pauses play (``paused``) or resumes it: while paused no seat acts."""
+
+    type: Literal["pause"] = "pause"
+    paused: bool = True
+
+
+@frozen
+class Announce(_Action):
+    """A public announcement by the facilitator, on the feed."""
+
+    type: Literal["announce"] = "announce"
+    text: str = Field(min_length=1, max_length=500)
+
+
+@frozen
+class PlayNews(_Action):
+    """The facilitator reads out a news card now: ``card`` if it is still in the deck,
+    else the deck's next."""
+
+    type: Literal["news"] = "news"
+    card: str | None = None
+
+
+@frozen
+class Note(_Action):
+    """A control of the room's (a student moved, a timer changed), kept in the game's log
+    for the debrief; the game does not change."""
+
+    type: Literal["note"] = "note"
+    text: str = Field(min_length=1, max_length=300)
+
+
 Action = Annotated[
-    Propose | Sign | Reject | Withdraw | Message | Statement | UseLever | Pass | Timeout,
+    Propose
+    | Sign
+    | Reject
+    | Withdraw
+    | Message
+    | Statement
+    | UseLever
+    | Pass
+    | Timeout
+    | StartWeek
+    | Pause
+    | Announce
+    | PlayNews
+    | Note,
     Field(discriminator="type"),
 ]
+# The actions only the facilitator (and its clock) may take.
+FACILITATOR_ACTIONS = frozenset({"timeout", "start", "pause", "announce", "news", "note"})
 ACTION_ADAPTER: TypeAdapter[Action] = TypeAdapter(Action)
 
 DEAL_MOVES = ("propose", "sign", "reject", "withdraw")

@@ -6,7 +6,7 @@ something happen append its event to ``events``.
 
 from __future__ import annotations
 
-from divestiture.game.events import Event, TrackMove, TracksMoved
+from divestiture.game.events import Event, NewsDrawn, TrackMove, TracksMoved
 from divestiture.game.frozen import FrozenMap
 from divestiture.game.scenario import Effects, TrackChange
 from divestiture.game.state import GameState, TermSheet
@@ -61,3 +61,12 @@ def move_tracks(
     if moved:
         events.append(Event(TracksMoved(moves=tuple(moved))))
     return state.evolve(tracks=FrozenMap(tracks))
+
+
+def read_news(state: GameState, card_id: str, events: list[Event]) -> GameState:
+    """A news card read out now: out of the deck, on the news, its effects applied."""
+    deck = list(state.deck)
+    deck.remove(card_id)
+    events.append(Event(NewsDrawn(round=state.round, card=card_id)))
+    state = state.evolve(deck=tuple(deck), news=(*state.news, (card_id, state.round)))
+    return apply_effects(state, state.scenario.card(card_id).effects, events)

@@ -12,9 +12,9 @@ from collections.abc import Iterable
 from dataclasses import replace
 from typing import NamedTuple
 
-from divestiture.game.actions import Action, Terms
+from divestiture.game.actions import FACILITATOR_ACTIONS, Action, Terms
 from divestiture.game.briefs import BriefValue, brief_text, draw_briefs
-from divestiture.game.changes import apply_effects, move_tracks, put_sheet
+from divestiture.game.changes import apply_effects, move_tracks, put_sheet, read_news
 from divestiture.game.events import (
     Event,
     GameEnded,
@@ -93,18 +93,15 @@ def apply(state: GameState, seat: Actor, action: Action) -> Step:
     check(state, seat, action)
     events: list[Event] = []
     rules = MOVES[action.type]
-    if action.type == "timeout":  # the facilitator's clock: every seat still to act passes
-        done = rules.apply(state, SeatId(seat), action, events)
-    else:
-        sid = SeatId(seat)  # check() has made sure it is a seat of this game
-        if action.rationale:
-            # Kept for the facilitator and the debrief; other seats never see it.
-            events.append(Event(Reason(seat=sid, action=action), frozenset((sid,))))
-        done = rules.apply(state, sid, action, events)
+    facilitated = action.type in FACILITATOR_ACTIONS
+    if not facilitated and action.rationale:  # check() has made sure the actor is a seat
+        # Kept for the facilitator and the debrief; other seats never see it.
+        events.append(Event(Reason(seat=SeatId(seat), action=action), frozenset((SeatId(seat),))))
+    done = rules.apply(state, SeatId(seat), action, events)
     new = _with_feed(done.evolve(version=state.version + 1), state.round, events, 0)
-    # Only an action that leaves its seat passed (or the clock) can have finished the
+    # Only an action that leaves its seat passed (or the clock's) can have finished the
     # phase: while the acting seat is still to act, the phase goes on.
-    if action.type == "timeout" or new.seats[SeatId(seat)].passed:
+    if action.type == "timeout" or (not facilitated and new.seats[SeatId(seat)].passed):
         settled = len(events)
         new = _advance(new, events)
         new = _with_feed(new, state.round, events, settled)
@@ -167,10 +164,7 @@ def _enter(
 def _start_round(state: GameState, events: list[Event]) -> GameState:
     state = state.evolve(phase=Phase.NEWS, used_this_round=())
     if state.deck:
-        card_id, rest = state.deck[0], state.deck[1:]
-        events.append(Event(NewsDrawn(round=state.round, card=card_id)))
-        state = state.evolve(deck=rest, news=(*state.news, card_id))
-        state = apply_effects(state, state.scenario.card(card_id).effects, events)
+        state = read_news(state, state.deck[0], events)
     return _enter(state, Phase.NEGOTIATE, events, new_round=True)
 
 

@@ -37,6 +37,18 @@ class StaleVersion(GameError):
     code = "stale_version"
 
 
+class NotStarted(GameError):
+    """The facilitator has not started the week yet."""
+
+    code = "not_started"
+
+
+class Paused(GameError):
+    """The facilitator has paused play."""
+
+    code = "paused"
+
+
 class GameOver(GameError):
     """The game has ended; no more actions are taken."""
 

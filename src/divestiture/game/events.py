@@ -198,6 +198,35 @@ class Finding(Frozen):
 
 
 @frozen
+class WeekStarted(Frozen):
+    kind: Literal["started"] = "started"
+
+
+@frozen
+class PlayPaused(Frozen):
+    """Play paused (``paused``) or resumed by the facilitator."""
+
+    kind: Literal["paused"] = "paused"
+    paused: bool
+
+
+@frozen
+class Announced(Frozen):
+    """The facilitator's public announcement."""
+
+    kind: Literal["announcement"] = "announcement"
+    text: str
+
+
+@frozen
+class Noted(Frozen):
+    """A control of the room's, for the facilitator and the debrief."""
+
+    kind: Literal["note"] = "note"
+    text: str
+
+
+@frozen
 class Reason(Frozen):
     """Why a seat acted as it did (a bot's one line), for the seat and the facilitator."""
 
@@ -226,6 +255,10 @@ EventData = Annotated[
     | LeverUsed
     | Briefed
     | Finding
+    | WeekStarted
+    | PlayPaused
+    | Announced
+    | Noted
     | Reason,
     Field(discriminator="kind"),
 ]

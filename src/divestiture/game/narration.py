@@ -6,6 +6,7 @@ from __future__ import annotations
 from divestiture.game import moves
 from divestiture.game.actions import UseLever
 from divestiture.game.events import (
+    Announced,
     Briefed,
     DeadlineMoved,
     DealSigned,
@@ -15,8 +16,10 @@ from divestiture.game.events import (
     LeverUsed,
     MessageSent,
     NewsDrawn,
+    Noted,
     Passed,
     PhaseBegan,
+    PlayPaused,
     Proposed,
     Reason,
     Rejected,
@@ -25,6 +28,7 @@ from divestiture.game.events import (
     StatementMade,
     TimedOut,
     TracksMoved,
+    WeekStarted,
     Withdrawn,
 )
 from divestiture.game.events import Lapsed as LapsedEvent
@@ -85,6 +89,14 @@ def event_text(sc: Scenario, data: EventData) -> str:
             return "; ".join(f"{sc.tracks[m.track].name} {m.before} -> {m.after}" for m in moved)
         case RoundEnded(round=round_no):
             return f"{day_name(sc, round_no)} ends without a deal."
+        case WeekStarted():
+            return "The facilitator starts the week."
+        case PlayPaused(paused=paused):
+            return "The facilitator pauses play." if paused else "The facilitator resumes play."
+        case Announced():
+            return _feed_text(sc, data)
+        case Noted(text=text):
+            return f"Note: {text}"
     raise AssertionError(f"no words for {data!r}")  # pragma: no cover - a closed set
 
 
@@ -102,6 +114,8 @@ def feed_item(sc: Scenario, round_no: int, data: EventData) -> FeedItem | None:
             kind = "official" if sc.levers[lever].official else "lever"
         case GameEnded():
             kind, seat = "result", None
+        case Announced():
+            kind, seat = "facilitator", None
         case _:
             return None
     return FeedItem(round=round_no, kind=kind, text=_feed_text(sc, data), seat=seat)
@@ -122,6 +136,8 @@ def _feed_text(sc: Scenario, data: EventData, *, dated: bool = False) -> str:
         case LeverUsed(seat=seat, lever=lever, sheet=sheet, option=option, mitigations=mits):
             use = UseLever(lever=lever, sheet=sheet, option=option, mitigations=mits)
             return f"{sc.seat_name(seat)}: {moves.title(sc, use)}"
+        case Announced(text=text):
+            return f"Facilitator: {text}"
         case GameEnded(outcome=outcome_id, terms=terms):
             outcome = sc.outcome(outcome_id)
             text = f"{outcome.name}: {outcome.description}"

@@ -323,6 +323,12 @@ class Objective(Frozen):
     by_outcome: dict[str, float] = Field(default_factory=dict)
 
 
+# What an absent seat does when the timer runs out (rules: ``absent``). rule_on_deal: the
+# regulator clears a signed deal that meets its published requirements and covers any
+# divestiture order, and blocks one that does not.
+AbsentDefault = Literal["pass", "rule_on_deal"]
+
+
 @frozen
 class DealUtility(Frozen):
     """What a closed deal is worth to its parties, against their walk-away (docs/RULES.md).
@@ -401,6 +407,9 @@ class Scenario(Frozen):
     briefs: dict[SeatId, dict[str, BriefField]]
     scoring: dict[SeatId, tuple[Objective, ...]]
     deal_utility: DealUtility = DealUtility()
+    # What a seat still to act does when the phase timer runs out, by seat and phase
+    # (every other seat still to act passes); docs/RULES.md lists the defaults.
+    absent: dict[SeatId, dict[Phase, AbsentDefault]] = Field(default_factory=dict)
     outcomes: tuple[Outcome, ...]
     endings: Endings
     timeline: tuple[TimelineEntry, ...]
@@ -614,6 +623,18 @@ def _cross_checks(sc: Scenario) -> Iterator[tuple[str, str]]:
         if seat not in seats:
             yield f"briefs.{seat}", f"'{seat}' is not a seat"
     yield from _check_brief_draws(sc)
+    for seat, by_phase in sc.absent.items():
+        for phase, default in by_phase.items():
+            where = f"absent.{seat}.{phase}"
+            if seat not in seats:
+                yield f"absent.{seat}", f"'{seat}' is not a seat"
+            elif default == "rule_on_deal" and not {"clear", "block"} <= {
+                purpose
+                for lv in sc.levers.values()
+                if seat in lv.seats and lv.phase == phase
+                for purpose in lv.purposes
+            }:
+                yield where, f"'{seat}' holds no levers to clear and block a deal in {phase}"
     parties = set(sc.parties)
     for seat in sc.deal_utility.half:
         if seat not in parties:

@@ -153,7 +153,7 @@ class GameState:
     flags: frozenset[str]
     seats: FrozenMap[SeatId, SeatState]
     deck: tuple[str, ...]
-    news: tuple[str, ...]
+    news: tuple[tuple[str, int], ...]  # the cards read out, each with its round
     sheets: tuple[TermSheet, ...] = ()
     for_sale: Scope = Scope.US
     divestiture_scope: Scope | None = None
@@ -167,6 +167,8 @@ class GameState:
     outcome: str | None = None
     closed_sheet: SheetId | None = None
     no_deal: NoDeal | None = None  # set when a deal closes
+    started: bool = True  # the week has started (a class's waits for its facilitator)
+    paused: bool = False  # the facilitator has paused play
 
     def evolve(self, **changes: object) -> GameState:
         """A copy with ``changes``: what ``dataclasses.replace`` does, at half the cost.

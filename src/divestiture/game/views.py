@@ -159,7 +159,7 @@ def view_for(state: GameState, viewer: Viewer, *, with_legal: bool = True) -> Ga
         divestiture_scope=state.divestiture_scope,
         required_mitigations=tuple(sorted(state.required_mitigations)),
         seats=tuple(_seat_info(sc, s, not st.passed) for s, st in state.seats.items()),
-        news=tuple(_news(sc, card_id, i + 1) for i, card_id in enumerate(state.news)),
+        news=tuple(_news(sc, card_id, round_no) for card_id, round_no in state.news),
         brief=_brief(seat, me) if seat is not None and me is not None else None,
         findings=me.findings if me is not None else (),
         notes=tuple(event_text(sc, f) for f in me.findings) if me is not None else (),
@@ -206,7 +206,7 @@ def _seat_view(sc: Scenario, seat: SeatId, waiting: bool) -> SeatInfo:
 
 
 def _news(sc: Scenario, card_id: str, round_no: int) -> NewsView:
-    """A drawn card, with the round it was drawn in (one a round)."""
+    """A card read out, with the round it was read out in."""
     card = sc.card(card_id)
     return sc.kept(
         ("news view", card_id, round_no),

@@ -9,11 +9,26 @@ from __future__ import annotations
 
 from typing import Any
 
-from divestiture.game.actions import Action
-from divestiture.game.errors import GameError, GameOver, InvalidAction, NotYourTurn, StaleVersion
+from divestiture.game.actions import FACILITATOR_ACTIONS, Action
+from divestiture.game.errors import (
+    GameError,
+    GameOver,
+    InvalidAction,
+    NotStarted,
+    NotYourTurn,
+    Paused,
+    StaleVersion,
+)
 from divestiture.game.moves.base import Rules
 from divestiture.game.moves.deal import PROPOSE, REJECT, SIGN, WITHDRAW
-from divestiture.game.moves.lever import LeverRules
+from divestiture.game.moves.facilitator import (
+    AnnounceRules,
+    NewsRules,
+    NoteRules,
+    PauseRules,
+    StartRules,
+)
+from divestiture.game.moves.lever import LEVER
 from divestiture.game.moves.talk import MessageRules, StatementRules
 from divestiture.game.moves.turn import PassRules, TimeoutRules
 from divestiture.game.scenario import Scenario
@@ -31,9 +46,14 @@ MOVES: dict[str, Rules[Any]] = {
         WITHDRAW,
         MessageRules(),
         StatementRules(),
-        LeverRules(),
+        LEVER,
         PassRules(),
         TimeoutRules(),
+        StartRules(),
+        PauseRules(),
+        AnnounceRules(),
+        NewsRules(),
+        NoteRules(),
     )
 }
 
@@ -62,13 +82,20 @@ def _check(state: GameState, actor: Actor, action: Action) -> None:
         raise StaleVersion(
             f"made against version {action.version}, the game is at version {state.version}"
         )
-    if action.type == "timeout":
+    rules = MOVES[action.type]
+    if action.type in FACILITATOR_ACTIONS:
         if actor != FACILITATOR:
-            raise NotYourTurn("only the facilitator's clock can end a phase")
+            raise NotYourTurn("only the facilitator can do that")
+        if action.type == "timeout" and not state.started:
+            raise NotStarted("the week has not started")
+        rules.check(state, SeatId(actor), action)
         return
     if actor not in state.seats:
         raise InvalidAction(f"'{actor}' is not a seat in this game")
-    rules = MOVES[action.type]
+    if not state.started:
+        raise NotStarted("the week has not started: wait for the facilitator")
+    if state.paused:
+        raise Paused("the facilitator has paused play")
     rules.gate(state, SeatId(actor))
     rules.check(state, SeatId(actor), action)
 

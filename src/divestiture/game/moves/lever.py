@@ -98,6 +98,7 @@ class LeverRules(Rules[UseLever]):
         return f"lever {action.lever}" + (f" ({extra})" if extra else "")
 
 
+LEVER = LeverRules()
 _PARAMETERS = ("sheet", "option", "mitigations")
 
 
