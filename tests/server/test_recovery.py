@@ -34,7 +34,7 @@ async def test_stored_log_replays_to_the_live_state(server: Running) -> None:
     (room,) = server.lobby.rooms.values()
     record = await room.store.run(Store.load, room.code)
     assert record is not None and record.outcome == room.state.outcome
-    state, events = replayed(SC, record, None)
+    state, events = replayed(SC, record, RoomOptions())
     assert state == room.state
     assert events == room.events
 
@@ -69,5 +69,5 @@ async def test_sigkill_mid_game_loses_no_acknowledged_action(tmp_path: Path) -> 
     for client in clients:
         assert client.acked
         assert all((client.seat, ack) in logged for ack in client.acked)
-    state, _ = replayed(SC, record, None)
+    state, _ = replayed(SC, record, RoomOptions())
     assert state.outcome == clients[0].view.outcome  # type: ignore[union-attr]

@@ -45,13 +45,17 @@ def new_game(scenario: Scenario, seed: int, rounds: int | None = None) -> GameSt
     return start(scenario, seed, rounds).state
 
 
-def start(scenario: Scenario, seed: int, rounds: int | None = None) -> Step:
+def start(
+    scenario: Scenario, seed: int, rounds: int | None = None, *, wait_for_start: bool = False
+) -> Step:
     """Start a game and return it with its opening events (the first news card).
 
     Args:
         scenario: a loaded, valid scenario.
         seed: decides every hidden draw; the same seed gives the same game.
         rounds: override the scenario's number of rounds (a room option).
+        wait_for_start: no seat acts until the facilitator starts the week (a class's
+            tables wait for their teacher).
     """
     rng = random.Random(seed)
     seats = scenario.seat_ids
@@ -74,6 +78,7 @@ def start(scenario: Scenario, seed: int, rounds: int | None = None) -> Step:
         deck=tuple(cards),
         news=(),
         for_sale=scenario.start_for_sale,
+        started=not wait_for_start,
     )
     events: list[Event] = []
     state = _start_round(state, events)

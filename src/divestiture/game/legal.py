@@ -25,8 +25,8 @@ _DEAL_MOVES = ("propose", "sign", "reject", "withdraw")
 def legal_actions(state: GameState, seat: SeatId) -> list[Action]:
     """Every kind of action ``seat`` may take now, each as concrete examples, in a fixed
     order: messages, pass, statement, moves on its open sheets, new sheets, levers."""
-    if state.over or seat not in state.seats:
-        return []
+    if state.over or seat not in state.seats or not state.started or state.paused:
+        return []  # nothing is legal before the week starts or while play is paused
     out = list(_examples(MOVES["message"], state, seat))
     if state.seats[seat].passed:
         return out  # only talk is left to a seat that has passed

@@ -107,6 +107,8 @@ class GameView(Frozen):
     deadline_name: str
     rounds_left: int
     phase: Phase
+    started: bool  # the week has started (a class's waits for its facilitator)
+    paused: bool  # the facilitator has paused play: no seat acts
     tracks: tuple[TrackView, ...]
     flags: tuple[str, ...]
     for_sale: Scope
@@ -153,6 +155,8 @@ def view_for(state: GameState, viewer: Viewer, *, with_legal: bool = True) -> Ga
         deadline_name=state.round_name(state.deadline),
         rounds_left=state.rounds_left,
         phase=state.phase,
+        started=state.started,
+        paused=state.paused,
         tracks=tuple(_track(sc, tid, value) for tid, value in state.tracks.items()),
         flags=tuple(sorted(state.flags)),
         for_sale=state.for_sale,

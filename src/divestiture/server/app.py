@@ -26,6 +26,8 @@ from websockets.frames import CloseCode
 from divestiture import __version__
 from divestiture.game.errors import GameError
 from divestiture.game.types import FACILITATOR, SPECTATOR, SeatId
+from divestiture.server import controls
+from divestiture.server.classes import Classroom
 from divestiture.server.lobby import Lobby, LobbyError
 from divestiture.server.logs import log
 from divestiture.server.protocol import (
@@ -37,7 +39,13 @@ from divestiture.server.protocol import (
     RATE_PER_SECOND,
     Act,
     AddBots,
+    AddTable,
+    ClassCreated,
+    ClassList,
     ClientMessage,
+    Control,
+    ControlDone,
+    CreateClass,
     CreateRoom,
     Encoded,
     EndPhase,
@@ -45,7 +53,9 @@ from divestiture.server.protocol import (
     Hello,
     Join,
     Joined,
+    ListClasses,
     LockSeats,
+    MoveStudent,
     Presence,
     Refusal,
     Resume,
@@ -55,6 +65,7 @@ from divestiture.server.protocol import (
     Timer,
     ViewMsg,
     Watch,
+    WatchClass,
     Welcome,
     _Out,
 )
@@ -102,6 +113,7 @@ class Connection:
         self.role: Role = SPECTATOR
         self.name = ""
         self.room: Room | None = None
+        self.klass: Classroom | None = None  # the class this facilitator's console follows
         self.greeted = False
         self._out: deque[Encoded] = deque()
         self._merge_at = BEHIND
@@ -128,6 +140,16 @@ class Connection:
                 self._give_up()
                 return
         self._ready.set()
+
+    def dismiss(self) -> None:
+        """Send what is queued (the reason last), then close the socket."""
+        self._closed = True
+        self._ready.set()
+        self._closing = asyncio.create_task(self._close_after_sending())
+
+    async def _close_after_sending(self) -> None:
+        await asyncio.gather(self._writer, return_exceptions=True)
+        await self.ws.close(CloseCode.NORMAL_CLOSURE, "taken out of the seat by the facilitator")
 
     def error(self, code: str, message: str, action_id: str | None = None) -> None:
         version = self.room.state.version if self.room is not None else None
@@ -230,6 +252,8 @@ class App:
         finally:
             if conn.room is not None:
                 conn.room.leave(conn)
+            if conn.klass is not None:
+                conn.klass.leave(conn)
             await conn.close()
             log.info("disconnect %s (%s)", conn.peer, conn.role if conn.room else "no room")
 
@@ -323,6 +347,16 @@ class App:
                 await self._add_bots(conn, msg)
             case LockSeats():
                 await self._lock_seats(conn, msg)
+            case Control():
+                await self._control(conn, msg)
+            case CreateClass():
+                await self._create_class(conn, msg)
+            case AddTable():
+                await self._add_table(conn)
+            case WatchClass():
+                await self._watch_class(conn, msg)
+            case ListClasses():
+                await self._list_classes(conn, msg)
             case Hello():  # answered before dispatch
                 pass
 
@@ -340,7 +374,7 @@ class App:
         )
 
     async def _join(self, conn: Connection, msg: Join) -> None:
-        seated, token = await self.lobby.join(msg.room, msg.seat, msg.name)
+        seated, token = await self.lobby.join(msg.room, msg.seat, msg.name, msg.table)
         self._seat(conn, seated.room, seated.role, seated.name, token)
         log.info(
             "room %s: %s joined %s from %s", seated.room.code, seated.name, seated.role, conn.peer
@@ -403,6 +437,111 @@ class App:
         room = self._facilitated(conn)
         if room is not None:
             await room.lock_seats(msg.locked)  # everyone's presence is the answer
+
+    # -- classes and the facilitator's controls -------------------------------------------
+
+    async def _create_class(self, conn: Connection, msg: CreateClass) -> None:
+        await self.lobby.check_host(msg.host_token)
+        klass, token = await self.lobby.create_class(msg.scenario, msg.options)
+        self._follow(conn, klass)
+        conn.send(
+            ClassCreated(
+                code=klass.code,
+                facilitator_token=token,
+                tables=tuple(room.code for room in klass.rooms),
+            )
+        )
+
+    async def _add_table(self, conn: Connection) -> None:
+        if conn.klass is None:
+            conn.error("not_facilitator", "watch a class with its facilitator token first")
+            return
+        await self.lobby.add_table(conn.klass)
+        conn.send(conn.klass.status())
+
+    async def _watch_class(self, conn: Connection, msg: WatchClass) -> None:
+        klass = await self.lobby.class_for(msg.code, msg.token)
+        self._follow(conn, klass)
+
+    async def _list_classes(self, conn: Connection, msg: ListClasses) -> None:
+        await self.lobby.check_host(msg.host_token)
+        conn.send(ClassList(classes=await self.lobby.class_list()))
+
+    def _follow(self, conn: Connection, klass: Classroom) -> None:
+        """This connection is the console of ``klass`` from now on (and of no room)."""
+        if conn.room is not None:
+            conn.room.leave(conn)
+            conn.room = None
+        if conn.klass is not None:
+            conn.klass.leave(conn)
+        conn.klass, conn.role, conn.name = klass, FACILITATOR, FACILITATOR
+        klass.watch(conn)
+
+    async def _control(self, conn: Connection, msg: Control) -> None:
+        """One control for each table named (or all of them), each answered in one
+        ``control_done``: ``ok``, or why that table refused it."""
+        rooms = self._controlled(conn, msg)
+        if rooms is None:
+            return
+        results: dict[str, str] = {}
+        for room in rooms:
+            try:
+                to_room = self._move_target(conn, room, msg)
+                effects = await controls.run(room, msg.control, msg.id, to_room)
+            except (Refusal, GameError) as e:
+                results[room.code] = f"{e.code}: {e.message}"
+                continue
+            except StoreError as e:
+                log.error("store failed: %s", e)
+                results[room.code] = "storage_failed: the server could not store that"
+                continue
+            results[room.code] = "ok"
+            for effect in effects:
+                self._make(effect)
+        conn.send(ControlDone(id=msg.id, results=results))
+
+    def _controlled(self, conn: Connection, msg: Control) -> list[Room] | None:
+        """The tables a control is for: those named, of this console's class or this
+        facilitator's room; None (and an error sent) if there are none it may control."""
+        if conn.klass is not None:
+            try:
+                return [conn.klass.table(t) for t in msg.tables] or list(conn.klass.rooms)
+            except Refusal as e:
+                conn.error(e.code, e.message)
+                return None
+        room = self._facilitated(conn)
+        if room is None:
+            return None
+        if any(t.strip().upper() != room.code for t in msg.tables):
+            conn.error("unknown_table", f"this connection controls room {room.code} only")
+            return None
+        return [room]
+
+    def _move_target(self, conn: Connection, room: Room, msg: Control) -> Room | None:
+        """The table a student is moved to: in this console's class only."""
+        order = msg.control
+        if not isinstance(order, MoveStudent) or order.to_room is None:
+            return None
+        if conn.klass is not None:
+            return conn.klass.table(order.to_room)
+        if order.to_room.strip().upper() != room.code:
+            raise Refusal("unknown_table", "a student moves between tables of one class only")
+        return room
+
+    def _make(self, effect: controls.Effect) -> None:
+        """A change a control made to an open connection of a student."""
+        member = effect.member
+        if not isinstance(member, Connection):
+            return
+        match effect:
+            case controls.Moved(room=room, role=role):
+                self._seat(member, room, role, member.name, None)
+            case controls.Dismissed(message=message):
+                if member.room is not None:
+                    member.room.leave(member)
+                    member.room = None
+                member.error("removed", message)
+                member.dismiss()
 
     # -- helpers --------------------------------------------------------------------------
 

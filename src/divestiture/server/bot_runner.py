@@ -99,6 +99,13 @@ class BotRunner:
                 log.info("room %s: a bot plays %s (%s)", self.code, seat, spec.personality or "any")
         return True
 
+    def drop(self, seat: SeatId) -> None:
+        """No bot plays ``seat`` from now on (the caller has stored that, under the
+        table's lock)."""
+        for kept in (self.specs, self.since, self.players, self.memories):
+            kept.pop(seat, None)
+        log.info("room %s: the bot gives %s back", self.code, seat)
+
     def make_players(self) -> None:
         """Make a player for every bot seat that has none, starting from its first
         memory unless it has one (raises ``Refusal`` as ``add``); rooms call it before

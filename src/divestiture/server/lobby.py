@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import secrets
 import time
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,11 +19,12 @@ from divestiture.game.scenario import SCENARIO_DIR, Scenario, ScenarioError, loa
 from divestiture.game.state import GameState
 from divestiture.game.types import FACILITATOR, SPECTATOR, SeatId
 from divestiture.server.bot_runner import check_bot, new_player
+from divestiture.server.classes import Classroom
 from divestiture.server.logs import has_control, log
-from divestiture.server.protocol import Refusal, Role, RoomOptions
+from divestiture.server.protocol import ClassOptions, ClassSummary, Refusal, Role, RoomOptions
 from divestiture.server.recall import bot_json, bot_turns, parse_bot, recalled_memories
 from divestiture.server.rooms import Room
-from divestiture.server.store import AsyncStore, NewRoom, RoomRecord, Store
+from divestiture.server.store import AsyncStore, ClassRecord, NewRoom, RoomRecord, Store
 
 # Easy to read aloud and to type: no 0/O, no 1/I/L.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -60,6 +62,8 @@ class Lobby:
         self._scenarios: dict[str, Scenario] = {}
         self._loading: dict[str, asyncio.Future[Room | None]] = {}
         self.broken: dict[str, str] = {}  # rooms that could not be loaded, and why
+        self.classes: dict[str, Classroom] = {}
+        self._making: set[str] = set()  # codes of rooms being made, not yet stored
 
     async def scenario(self, scenario_id: str) -> Scenario:
         """The rules of ``scenario_id``, loaded once (off the event loop)."""
@@ -81,12 +85,58 @@ class Lobby:
             LobbyError: the scenario or an option is not valid for it.
         """
         sc = await self.scenario(scenario_id)
+        room, new = await self._new_room(scenario_id, sc, options)
+        await self.store.run(Store.create_room, new)
+        self._open(room)
+        return room, new.facilitator_token
+
+    async def create_class(self, scenario_id: str, options: ClassOptions) -> tuple[Classroom, str]:
+        """A new class: its tables' rooms, all stored together, and the facilitator
+        token for all of them.
+
+        Raises:
+            LobbyError: the scenario or an option is not valid for it.
+        """
+        sc = await self.scenario(scenario_id)
+        made = [await self._new_room(scenario_id, sc, options.room) for _ in range(options.tables)]
+        code = await self._free_code({r.code for r, _ in made})
+        token = new_token()
+        opened = time.time()
+        news = [new for _, new in made]
+        await self.store.run(
+            Store.create_class, code, token, options.model_dump_json(), opened, news
+        )
+        rooms = [room for room, _ in made]
+        for room in rooms:
+            self._open(room)
+        klass = self.classes[code] = Classroom(code, scenario_id, options, rooms, opened)
+        log.info("class %s opened: %d tables (%s)", code, len(rooms), scenario_id)
+        return klass, token
+
+    async def add_table(self, klass: Classroom) -> Room:
+        """One more table for ``klass``, with its options."""
+        sc = await self.scenario(klass.scenario_id)
+        room, new = await self._new_room(klass.scenario_id, sc, klass.options.room)
+        await self.store.run(Store.add_table, klass.code, new)
+        self._open(room)
+        klass.add(room)
+        log.info("class %s: table %d is room %s", klass.code, len(klass.rooms), room.code)
+        return room
+
+    async def _new_room(
+        self, scenario_id: str, sc: Scenario, options: RoomOptions
+    ) -> tuple[Room, NewRoom]:
+        """A room not yet stored or started, and what to store it with.
+
+        Raises:
+            LobbyError: an option is not valid for the scenario.
+        """
         _check_options(sc, options)
         if self.bot_delay is not None:
             options = options.model_copy(update={"bot_delay": self.bot_delay})
         seed = options.seed if options.seed is not None else secrets.randbits(32)
         code = await self._free_code()
-        opening = start(sc, seed, options.rounds)
+        opening = start(sc, seed, options.rounds, wait_for_start=options.start == "teacher")
         opened = time.time()
         room = Room(
             code=code,
@@ -102,20 +152,23 @@ class Lobby:
             opened_at=opened,
         )
         room.make_players()  # every bot made before anything is stored
-        token = new_token()
         bots = {seat: bot_json(spec, opening.state.version) for seat, spec in options.bots.items()}
-        new = NewRoom(code, scenario_id, seed, options.model_dump_json(), token, bots, opened)
-        await self.store.run(Store.create_room, new)
-        self.rooms[code] = room
+        new = NewRoom(code, scenario_id, seed, options.model_dump_json(), new_token(), bots, opened)
+        self._making.add(code)
+        return room, new
+
+    def _open(self, room: Room) -> None:
+        """A stored room is served and started."""
+        self._making.discard(room.code)
+        self.rooms[room.code] = room
         room.start()
         log.info(
             "room %s created (%s, seed %d, bots: %s)",
-            code,
-            scenario_id,
-            seed,
-            ", ".join(sorted(options.bots)) or "none",
+            room.code,
+            room.scenario_id,
+            room.seed,
+            ", ".join(sorted(room.bots)) or "none",
         )
-        return room, token
 
     async def get(self, code: str) -> Room:
         """The room with this code, loaded from the store if need be.
@@ -155,11 +208,16 @@ class Lobby:
         role, name = found
         return Seated(room, role if role in (FACILITATOR, SPECTATOR) else SeatId(role), name)
 
-    async def join(self, code: str, seat: SeatId, name: str) -> tuple[Seated, str]:
-        """Take ``seat`` (alone or with a team already in it) and get a token for it.
+    async def join(
+        self, code: str, seat: SeatId | None, name: str, table: int | None = None
+    ) -> tuple[Seated, str]:
+        """Take a seat (alone or with a team already in it) and get a token for it.
+        ``code`` is a room's or a class's: in a class the student sits at ``table``
+        and ``seat`` if given, else where the class needs them (``Classroom.place``);
+        in a room with no ``seat`` named, at its emptiest seat no bot plays.
 
         Raises:
-            LobbyError: no such room or seat, a bot plays the seat, the room's seats
+            LobbyError: no such room, class or seat, a bot plays the seat, the seats
                 are closed, or the name is not one line of printable text.
         """
         name = name.strip()
@@ -167,12 +225,27 @@ class Lobby:
             raise LobbyError(
                 "invalid_name", "a name is 1 to 40 characters of text, with no control characters"
             )
-        room = await self.get(code)
+        klass = await self.find_class(code)
+        if klass is not None:
+            room, seat = klass.place(seat, table)
+            if seat in room.bots:  # a late student takes a bot's seat
+                await room.hand_back(seat, f"arrival:{new_token()}")
+        else:
+            room = await self.get(code)
+            if seat is None:
+                seat = _emptiest_seat(room)
+        return await self._take(room, seat, name)
+
+    async def _take(self, room: Room, seat: SeatId, name: str) -> tuple[Seated, str]:
         if seat not in room.state.seats:
             seats = ", ".join(room.state.seats)
             raise LobbyError("unknown_seat", f"'{seat}' is not a seat (choose from {seats})")
         if seat in room.bots or seat in room.claimed:
-            raise LobbyError("seat_taken", f"a bot plays {seat} in room {room.code}")
+            raise LobbyError(
+                "seat_taken",
+                f"a bot plays {room.seat_word(seat)} in room {room.code}: choose another seat,"
+                " or ask your teacher to give it to you",
+            )
         token = new_token()
         # Joined at once, before the store is asked: a seat being joined is not an empty
         # seat for the room's bots to take (Room.bots_for_empty_seats).
@@ -193,7 +266,69 @@ class Lobby:
                 f"the seats of room {room.code} are closed: ask your teacher to open them"
                 " (if you were in a seat already, your game comes back to it by itself)",
             )
+        if name not in room.holders[seat]:
+            room.holders[seat].append(name)
         return Seated(room, seat, name), token
+
+    async def find_class(self, code: str) -> Classroom | None:
+        """The class with this code (loaded from the store if need be), or None."""
+        code = code.strip().upper()
+        klass = self.classes.get(code)
+        if klass is not None or code in self.rooms:
+            return klass
+        record = await self.store.run(Store.load_class, code)
+        if record is None:
+            return None
+        return await self._load_class(record)
+
+    async def class_for(self, code: str, token: str) -> Classroom:
+        """The class whose facilitator token (or the server's host token) ``token`` is.
+
+        Raises:
+            LobbyError: no such class, or not its token.
+        """
+        klass = await self.find_class(code)
+        if klass is None:
+            raise LobbyError("unknown_class", f"there is no class '{code.strip().upper()}'")
+        if not await self.store.run(Store.class_token, klass.code, token):
+            raise LobbyError(
+                "bad_token", f"that token is not the facilitator's of class {klass.code}"
+            )
+        return klass
+
+    async def class_list(self) -> tuple[ClassSummary, ...]:
+        """Every class of this server, oldest first."""
+        out = []
+        for code in await self.store.run(Store.class_codes):
+            klass = await self.find_class(code)
+            if klass is not None:
+                out.append(ClassSummary(code=code, tables=len(klass.rooms), created=klass.created))
+        return tuple(out)
+
+    async def check_host(self, token: str | None) -> None:
+        """(Until the host token lands: every connection may open rooms.)"""
+
+    def class_of(self, room: Room) -> Classroom | None:
+        for klass in self.classes.values():
+            if room in klass.rooms:
+                return klass
+        return None
+
+    async def _load_class(self, record: ClassRecord) -> Classroom:
+        options = ClassOptions.model_validate_json(record.options)
+        rooms: list[Room] = []
+        broken: list[str] = []
+        for code in record.rooms:
+            try:
+                rooms.append(await self.get(code))
+            except LobbyError:
+                broken.append(code)
+        scenario = rooms[0].scenario_id if rooms else "?"
+        klass = self.classes.get(record.code)
+        if klass is None:  # (another request may have loaded it meanwhile)
+            klass = Classroom(record.code, scenario, options, rooms, record.created, broken)
+            self.classes[record.code] = klass
+        return klass
 
     async def load_unfinished(self) -> int:
         """Load every game that was still being played (after a restart); how many.
@@ -207,16 +342,25 @@ class Lobby:
         for code in codes:
             if await self._load_or_note(code) is not None:
                 loaded += 1
+        for code in await self.store.run(Store.class_codes):
+            await self.find_class(code)
         return loaded
 
     async def close(self) -> None:
+        for klass in self.classes.values():
+            klass.close()
         for room in list(self.rooms.values()):
             await room.close()
 
-    async def _free_code(self) -> str:
+    async def _free_code(self, taken: Collection[str] = ()) -> str:
+        """A code no room or class has (nor any in ``taken``, or being made)."""
         while True:
             code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
-            if code not in self.rooms and not await self.store.run(Store.room_exists, code):
+            if code in self.rooms or code in self.classes or code in taken:
+                continue
+            if code in self._making:
+                continue
+            if not await self.store.run(Store.room_exists, code):
                 return code
 
     async def _load_or_note(self, code: str) -> Room | None:
@@ -252,7 +396,7 @@ class Lobby:
             if (version := since[seat]) is not None
         }
         # Off the event loop: the whole log replayed (a few milliseconds a game).
-        state, events = await asyncio.to_thread(replayed, sc, record, options.rounds)
+        state, events = await asyncio.to_thread(replayed, sc, record, options)
         room = Room(
             code=code,
             scenario_id=record.scenario,
@@ -270,6 +414,7 @@ class Lobby:
             team_lines=list(record.team_lines),
             opened_at=record.created,
             joined=set(record.joined),
+            holders=await self.store.run(Store.seat_holders, code),
             players={seat: player for seat, (player, _) in made.items()},
             memories=recalled_memories(record, made),
         )
@@ -296,11 +441,11 @@ class Lobby:
 
 
 def replayed(
-    sc: Scenario, record: RoomRecord, rounds: int | None
+    sc: Scenario, record: RoomRecord, options: RoomOptions
 ) -> tuple[GameState, list[tuple[int, Event]]]:
     """The room's state, replayed from its log, and every event with the version it
     happened at."""
-    step = start(sc, record.seed, rounds)
+    step = start(sc, record.seed, options.rounds, wait_for_start=options.start == "teacher")
     state = step.state
     events = [(0, e) for e in step.events]
     for entry in record.actions:
@@ -308,6 +453,14 @@ def replayed(
         state = step.state
         events += [(state.version, e) for e in step.events]
     return state, events
+
+
+def _emptiest_seat(room: Room) -> SeatId:
+    """The seat no bot plays with the fewest students (the first, if several)."""
+    free = [s for s in room.state.seats if s not in room.bots]
+    if not free:
+        raise LobbyError("seat_taken", f"bots play every seat in room {room.code}")
+    return min(free, key=lambda s: len(room.holders[s]))
 
 
 def _unavailable(code: str) -> LobbyError:

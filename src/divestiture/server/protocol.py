@@ -83,6 +83,11 @@ class RoomOptions(_Msg):
     empty_seat_bot: BotSpec = Field(
         default_factory=BotSpec, description="The bot that takes a seat nobody joined"
     )
+    start: Literal["now", "teacher"] = Field(
+        default="now",
+        description="When the week starts: at once, or when the facilitator starts it"
+        " (the timers run from then)",
+    )
 
 
 # --- client to server --------------------------------------------------------------------
@@ -103,12 +108,15 @@ class CreateRoom(_Msg):
 
 
 class Join(_Msg):
-    """Take a seat (or join the team already in it)."""
+    """Take a seat (or join the team already in it). ``room`` is a room's code or a
+    class's: in a class, with no ``seat`` (or ``table``) named, the student is seated
+    where the class needs them; ``joined`` says where."""
 
     type: Literal["join"] = "join"
-    room: str = Field(max_length=12)
-    seat: SeatId
+    room: str = Field(max_length=12, description="A room's code, or a class's")
+    seat: SeatId | None = Field(default=None, description="None: wherever a seat is free")
     name: str = Field(min_length=1, max_length=40)
+    table: int | None = Field(default=None, ge=1, le=20, description="A class's table, from 1")
 
 
 class Watch(_Msg):
@@ -172,8 +180,190 @@ class LockSeats(_Msg):
     locked: bool = True
 
 
+# --- the facilitator's controls -----------------------------------------------------------
+
+Phases = Literal["negotiate", "government", "resolve"]
+
+
+class StartPlay(_Msg):
+    """The week starts (timers run from now). Seats nobody joined are given to bots
+    first if ``bots_for_empty_seats``."""
+
+    do: Literal["start"] = "start"
+    bots_for_empty_seats: bool = True
+
+
+class PausePlay(_Msg):
+    """Pause (timers freeze; every seat's action is refused with ``paused``)."""
+
+    do: Literal["pause"] = "pause"
+
+
+class ResumePlay(_Msg):
+    do: Literal["resume"] = "resume"
+
+
+class EndPhaseNow(_Msg):
+    """End the phase now: every seat still to act does what its rules say an absent
+    seat does."""
+
+    do: Literal["end_phase"] = "end_phase"
+
+
+class SetTimer(_Msg):
+    """From now on ``phase`` lasts ``seconds`` (None: untimed); in that phase now, the
+    time left is ``seconds`` from now."""
+
+    do: Literal["timer"] = "timer"
+    phase: Phases
+    seconds: Seconds | None
+
+
+class ReadNews(_Msg):
+    """Read out a news card now: the deck's next, or ``card``."""
+
+    do: Literal["news"] = "news"
+    card: str | None = Field(default=None, max_length=40)
+
+
+class Announcement(_Msg):
+    """A public line on every seat's feed, marked as the facilitator's."""
+
+    do: Literal["announce"] = "announce"
+    text: str = Field(min_length=1, max_length=500)
+
+
+class SeatLock(_Msg):
+    """Close the seats (no one new joins) or open them."""
+
+    do: Literal["lock_seats"] = "lock_seats"
+    locked: bool = True
+
+
+class BotTakes(_Msg):
+    """A bot plays ``seat`` from now on (its students watch, or are moved first)."""
+
+    do: Literal["bot"] = "bot"
+    seat: SeatId
+    bot: BotSpec = Field(default_factory=BotSpec)
+
+
+class BotLeaves(_Msg):
+    """The bot gives ``seat`` back: a student may join it (or be moved to it)."""
+
+    do: Literal["release"] = "release"
+    seat: SeatId
+
+
+class MoveStudent(_Msg):
+    """Move the student ``name`` in ``seat`` to ``to_seat`` (of table ``to_room``, or
+    the same table). A bot playing ``to_seat`` gives it up to the student."""
+
+    do: Literal["move"] = "move"
+    seat: SeatId
+    name: str = Field(min_length=1, max_length=40)
+    to_seat: SeatId
+    to_room: str | None = Field(default=None, max_length=12)
+
+
+class RemoveStudent(_Msg):
+    """Take the student ``name`` out of ``seat``: their connection is closed and their
+    token no longer resumes."""
+
+    do: Literal["remove"] = "remove"
+    seat: SeatId
+    name: str = Field(min_length=1, max_length=40)
+
+
+ControlOrder = Annotated[
+    StartPlay
+    | PausePlay
+    | ResumePlay
+    | EndPhaseNow
+    | SetTimer
+    | ReadNews
+    | Announcement
+    | SeatLock
+    | BotTakes
+    | BotLeaves
+    | MoveStudent
+    | RemoveStudent,
+    Field(discriminator="do"),
+]
+
+
+class Control(_Msg):
+    """Facilitator: one control, for the tables named (``tables``: their room codes) or,
+    with none named, for this connection's room or every table of its class. Every
+    control is kept in each table's log. The answer is one ``control_done``."""
+
+    type: Literal["control"] = "control"
+    id: str = Field(min_length=1, max_length=64, description="Chosen by the client")
+    control: ControlOrder
+    tables: tuple[Annotated[str, Field(max_length=12)], ...] = Field(default=(), max_length=40)
+
+
+# --- classes -------------------------------------------------------------------------------
+
+
+class ClassOptions(_Msg):
+    """What a teacher chooses when opening a class: its tables, and each table's room."""
+
+    tables: int = Field(default=6, ge=1, le=20, description="How many tables (rooms)")
+    room: RoomOptions = Field(
+        default_factory=lambda: RoomOptions(start="teacher"),
+        description="Every table's room options (by default the week waits for the teacher)",
+    )
+
+
+class CreateClass(_Msg):
+    """Open a class: several tables, one facilitator token, one code students type.
+    Only with the server's host token, as ``create_room``."""
+
+    type: Literal["create_class"] = "create_class"
+    host_token: str | None = Field(default=None, max_length=100)
+    scenario: str = Field(default="tiktok_2020", pattern=r"^[a-z0-9_]{1,40}$")
+    options: ClassOptions = Field(default_factory=ClassOptions)
+
+
+class AddTable(_Msg):
+    """Facilitator of a class: open one more table."""
+
+    type: Literal["add_table"] = "add_table"
+
+
+class WatchClass(_Msg):
+    """Facilitator: follow a whole class (``class_view``), and control it; ``token`` is
+    the class's facilitator token or the server's host token."""
+
+    type: Literal["watch_class"] = "watch_class"
+    code: str = Field(max_length=12, description="The class's code")
+    token: str = Field(min_length=1, max_length=100)
+
+
+class ListClasses(_Msg):
+    """The server's host: which classes and rooms there are (``classes``)."""
+
+    type: Literal["list_classes"] = "list_classes"
+    host_token: str | None = Field(default=None, max_length=100)
+
+
 ClientMessage = Annotated[
-    Hello | CreateRoom | Join | Watch | Resume | Act | TeamSay | EndPhase | AddBots | LockSeats,
+    Hello
+    | CreateRoom
+    | Join
+    | Watch
+    | Resume
+    | Act
+    | TeamSay
+    | EndPhase
+    | AddBots
+    | LockSeats
+    | Control
+    | CreateClass
+    | AddTable
+    | WatchClass
+    | ListClasses,
     Field(discriminator="type"),
 ]
 CLIENT_ADAPTER: TypeAdapter[ClientMessage] = TypeAdapter(ClientMessage)
@@ -278,6 +468,11 @@ class Timer(_Out):
     round: int
     phase: str
     seconds_left: float | None
+    running: bool = Field(
+        default=True,
+        description="False while the clock waits (the week has not started, or play is"
+        " paused): seconds_left then stays where it is",
+    )
 
 
 class Attendee(_Msg):
@@ -300,6 +495,96 @@ class Presence(_Out):
     connections: dict[SeatId, tuple[Attendee, ...]] | None = None
 
 
+class ClassCreated(_Out):
+    """A class is open: its code (students type it), its tables, and the facilitator
+    token for all of them (keep it: it is the teacher's way back to the class)."""
+
+    type: Literal["class_created"] = "class_created"
+    code: str
+    facilitator_token: str
+    tables: tuple[str, ...]
+
+
+class Student(_Msg):
+    """A student holding a seat: here (``connected``) or away."""
+
+    name: str
+    connected: bool
+    address: str | None = Field(default=None, description="Where each connection comes from")
+
+
+class SeatStatus(_Msg):
+    seat: SeatId
+    name: str = Field(description="The seat as people say it")
+    students: tuple[Student, ...]
+    bot: str | None = Field(description="The bot playing it (its personality), or null")
+    to_act: bool = Field(description="The table waits for this seat in this phase")
+    score: float | None = Field(description="Its score, once the game is over")
+
+
+class DealStatus(_Msg):
+    id: str
+    status: str
+    parties: tuple[str, ...]
+    terms: str
+    signed_by: tuple[str, ...]
+
+
+class TableStatus(_Msg):
+    """One table as the teacher's console shows it."""
+
+    n: int = Field(description="The table's number in its class (0: a room on its own)")
+    room: str
+    title: str
+    day: str
+    round: int
+    deadline: int
+    deadline_day: str
+    phase: str
+    started: bool
+    paused: bool
+    over: bool
+    outcome: str | None
+    seconds_left: float | None
+    timer_running: bool
+    seats_locked: bool
+    spectators: int
+    seats: tuple[SeatStatus, ...]
+    deals: tuple[DealStatus, ...]
+    news: tuple[str, ...] = Field(description="Cards still in the deck, by id")
+    last: tuple[str, ...] = Field(description="The table's last few lines of play")
+
+
+class ClassView(_Out):
+    """A whole class, as its facilitator's console shows it; sent on watching and
+    after every change (at most a few times a second)."""
+
+    type: Literal["class_view"] = "class_view"
+    code: str
+    scenario: str
+    tables: tuple[TableStatus, ...]
+    broken: tuple[str, ...] = Field(default=(), description="Tables that could not be loaded")
+
+
+class ControlDone(_Out):
+    """The answer to a ``control``: for each table, ``ok`` or why it was refused."""
+
+    type: Literal["control_done"] = "control_done"
+    id: str
+    results: dict[str, str]
+
+
+class ClassSummary(_Msg):
+    code: str
+    tables: int
+    created: float
+
+
+class ClassList(_Out):
+    type: Literal["classes"] = "classes"
+    classes: tuple[ClassSummary, ...]
+
+
 @dataclass(frozen=True, slots=True)
 class Encoded:
     """A server message and its JSON, encoded once for every member who gets the same."""
@@ -313,7 +598,19 @@ class Encoded:
 
 
 ServerMessage = Annotated[
-    Welcome | RoomCreated | Joined | ViewMsg | Ack | ErrorMsg | TeamLine | Timer | Presence,
+    Welcome
+    | RoomCreated
+    | Joined
+    | ViewMsg
+    | Ack
+    | ErrorMsg
+    | TeamLine
+    | Timer
+    | Presence
+    | ClassCreated
+    | ClassView
+    | ControlDone
+    | ClassList,
     Field(discriminator="type"),
 ]
 SERVER_ADAPTER: TypeAdapter[ServerMessage] = TypeAdapter(ServerMessage)

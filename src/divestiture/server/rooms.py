@@ -18,15 +18,15 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Coroutine, Mapping
+from collections.abc import Callable, Coroutine, Mapping
 
-from divestiture.game.actions import Action
+from divestiture.game.actions import Action, Note
 from divestiture.game.bots.memory import Memory
 from divestiture.game.events import Event
 from divestiture.game.scenario import Scenario
 from divestiture.game.simulation import Player
 from divestiture.game.state import GameState
-from divestiture.game.types import FACILITATOR, SPECTATOR, SeatId
+from divestiture.game.types import FACILITATOR, SPECTATOR, Phase, SeatId
 from divestiture.server.backoff import Backoff
 from divestiture.server.bot_runner import BotRunner
 from divestiture.server.logs import log
@@ -35,11 +35,13 @@ from divestiture.server.protocol import (
     Attendee,
     BotSpec,
     Encoded,
+    Phases,
     Presence,
+    Refusal,
     RoomOptions,
     _Out,
 )
-from divestiture.server.store import AsyncStore
+from divestiture.server.store import AsyncStore, Change
 from divestiture.server.table import Member, Table
 from divestiture.server.team import TeamChannel, hears
 from divestiture.server.timers import PhaseTimer
@@ -69,6 +71,7 @@ class Room:
         team_lines: list[tuple[SeatId, str, str]] | None = None,
         opened_at: float = 0.0,
         joined: set[SeatId] | None = None,
+        holders: list[tuple[SeatId, str]] | None = None,
     ) -> None:
         self.code = code
         self.scenario_id = scenario_id
@@ -78,7 +81,14 @@ class Room:
         self.store = store
         self.opened_at = opened_at  # when the room was opened (time.time())
         self.joined: set[SeatId] = joined or set()  # seats someone has joined
+        # Who holds each seat's token (here or away), in the order they joined.
+        self.holders: dict[SeatId, list[str]] = {s: [] for s in state.seats}
+        for seat, name in holders or ():
+            if name not in self.holders[seat]:
+                self.holders[seat].append(name)
         self.members: set[Member] = set()
+        # Told after every change a facilitator's overview shows (a class's console).
+        self.watchers: list[Callable[[], None]] = []
         self.table = Table(
             code,
             store,
@@ -171,6 +181,90 @@ class Room:
         await self.table.lock_seats(locked)
         self._presence()
 
+    async def record(
+        self,
+        text: str,
+        client_id: str,
+        change: Change | None = None,
+        done: Callable[[], None] | None = None,
+    ) -> Ack:
+        """A control of the room's, kept in the game's log as the facilitator's note
+        ``text``: the room-level ``change`` is stored in the same transaction, and
+        ``done`` then makes it in memory, before anyone else can act. Everyone's
+        presence follows.
+
+        Raises:
+            GameError: the note was refused (the game is over); nothing changed.
+            StoreError: it could not be stored; nothing changed.
+        """
+        note = Note(text=text[:300])
+        async with self.table.lock:
+            ack = await self.table.commit(FACILITATOR, note, client_id, change=change)
+            if done is not None and not ack.duplicate:  # a control resent is made once
+                done()
+        self._presence()
+        self._changed()
+        return ack
+
+    async def set_seats_locked(self, locked: bool, client_id: str) -> Ack:
+        """``lock_seats``, kept in the log with a note."""
+
+        def done() -> None:
+            self.table.seats_locked = locked
+
+        code = self.code
+        return await self.record(
+            "The seats are closed." if locked else "The seats are open again.",
+            client_id,
+            lambda store: store.write_seats_locked(code, locked),
+            done,
+        )
+
+    async def hand_back(self, seat: SeatId, client_id: str) -> Ack:
+        """The bot gives ``seat`` back: a student may join it (kept in the log).
+
+        Raises:
+            Refusal: no bot plays the seat.
+        """
+        if seat not in self.bots:
+            raise Refusal("not_a_bot", f"no bot plays {self.seat_word(seat)}")
+        code = self.code
+        return await self.record(
+            f"The bot gives {self.seat_word(seat)} back.",
+            client_id,
+            lambda store: store.forget_bot(code, seat),
+            lambda: self.runner.drop(seat),
+        )
+
+    async def set_timer(self, phase: Phases, seconds: float | None, client_id: str) -> Ack:
+        """From now on ``phase`` lasts ``seconds`` (None: untimed), stored with the
+        room's options and kept in the log; in that phase now, the time left is
+        ``seconds`` from now."""
+        timed = dict(self.options.phase_seconds)
+        if seconds is None:
+            timed.pop(phase, None)
+        else:
+            timed[phase] = seconds
+        options = self.options.model_copy(update={"phase_seconds": timed})
+        text = options.model_dump_json()
+        code = self.code
+
+        def done() -> None:
+            self.options = options
+            self.timer.set_seconds(Phase(phase), seconds)
+
+        length = "untimed" if seconds is None else f"{seconds:.0f} seconds"
+        return await self.record(
+            f"The {phase} phase is now {length}.",
+            client_id,
+            lambda store: store.set_options(code, text),
+            done,
+        )
+
+    def seat_word(self, seat: SeatId) -> str:
+        """A seat as people say it: "CFIUS", "Microsoft"."""
+        return self.scenario.seat_name(seat) if seat in self.state.seats else f"'{seat}'"
+
     def _stepped(self, events: tuple[Event, ...], closed_seats: bool) -> None:
         """After each stored step (the table's lock held): views, presence, bots, timer."""
         self._publish(events)
@@ -262,9 +356,15 @@ class Room:
     # -- after a change -------------------------------------------------------------------
 
     def _changed(self) -> None:
-        """After every change: the bots look again, and the timer follows the phase."""
+        """After every change: the bots look again, the timer follows the phase, and
+        whoever watches the room's overview is told."""
         self.runner.wake()
         self.timer.follow()
+        self.tell_watchers()
+
+    def tell_watchers(self) -> None:
+        for watcher in list(self.watchers):
+            watcher()
 
     # -- sending --------------------------------------------------------------------------
 
@@ -297,6 +397,7 @@ class Room:
                     shown = public.model_copy(update={"connections": self._connections()})
                 message = made[private] = Encoded.of(shown)
             m.send(message)
+        self.tell_watchers()
 
     def _connections(self) -> dict[SeatId, tuple[Attendee, ...]]:
         """Each seat's connections, with their addresses: one student in two seats shows."""

@@ -62,6 +62,18 @@ CREATE TABLE IF NOT EXISTS seat_locks (
     room TEXT PRIMARY KEY REFERENCES rooms(code),
     locked INTEGER NOT NULL
 );
+CREATE TABLE IF NOT EXISTS classes (
+    code TEXT PRIMARY KEY,
+    digest TEXT NOT NULL,
+    options TEXT NOT NULL,
+    created REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS class_tables (
+    class TEXT NOT NULL REFERENCES classes(code),
+    n INTEGER NOT NULL,
+    room TEXT NOT NULL UNIQUE REFERENCES rooms(code),
+    PRIMARY KEY (class, n)
+);
 CREATE TABLE IF NOT EXISTS team_lines (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     room TEXT NOT NULL REFERENCES rooms(code),
@@ -101,6 +113,21 @@ class NewRoom:
     facilitator_token: str
     bots: Mapping[SeatId, str]  # seat -> BotSpec as JSON
     created: float  # when it is opened (time.time())
+
+
+@dataclass(frozen=True, slots=True)
+class ClassRecord:
+    """A class as stored: its options and its tables' rooms, in table order."""
+
+    code: str
+    options: str  # ClassOptions as JSON
+    rooms: tuple[str, ...]
+    created: float
+
+
+# A room-level change (a bot handed back, a student moved, a timer changed), run on the
+# store's thread inside the transaction that stores the facilitator's note of it.
+Change = Callable[["Store"], object]
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,16 +181,103 @@ class Store:
         """A new room: its row, the facilitator's token and its bots, in one
         transaction (all of it, or nothing)."""
         with self._transaction():
-            self.db.execute(
-                "INSERT INTO rooms (code, scenario, seed, options, created) VALUES (?, ?, ?, ?, ?)",
-                (new.code, new.scenario, new.seed, new.options, new.created),
-            )
-            self.add_token(new.facilitator_token, new.code, FACILITATOR, FACILITATOR)
-            self._bots(new.code, new.bots)
+            self._new_room(new)
+
+    def _new_room(self, new: NewRoom) -> None:
+        self.db.execute(
+            "INSERT INTO rooms (code, scenario, seed, options, created) VALUES (?, ?, ?, ?, ?)",
+            (new.code, new.scenario, new.seed, new.options, new.created),
+        )
+        self.add_token(new.facilitator_token, new.code, FACILITATOR, FACILITATOR)
+        self._bots(new.code, new.bots)
 
     def room_exists(self, code: str) -> bool:
-        row = self.db.execute("SELECT 1 FROM rooms WHERE code = ?", (code,)).fetchone()
-        return row is not None
+        """Whether a room or a class has this code (they share one set of codes)."""
+        for table in ("rooms", "classes"):
+            if self.db.execute(f"SELECT 1 FROM {table} WHERE code = ?", (code,)).fetchone():
+                return True
+        return False
+
+    def create_class(
+        self, code: str, token: str, options: str, created: float, rooms: list[NewRoom]
+    ) -> None:
+        """A class and all its tables' rooms, in one transaction (all of it, or nothing)."""
+        with self._transaction():
+            self.db.execute(
+                "INSERT INTO classes (code, digest, options, created) VALUES (?, ?, ?, ?)",
+                (code, token_digest(token), options, created),
+            )
+            for n, new in enumerate(rooms, start=1):
+                self._new_room(new)
+                self.db.execute(
+                    "INSERT INTO class_tables (class, n, room) VALUES (?, ?, ?)",
+                    (code, n, new.code),
+                )
+
+    def add_table(self, code: str, new: NewRoom) -> None:
+        """One more table for a class: its room, numbered after the last."""
+        with self._transaction():
+            self._new_room(new)
+            self.db.execute(
+                "INSERT INTO class_tables (class, n, room)"
+                " SELECT ?, COALESCE(MAX(n), 0) + 1, ? FROM class_tables WHERE class = ?",
+                (code, new.code, code),
+            )
+
+    def load_class(self, code: str) -> ClassRecord | None:
+        row = self.db.execute(
+            "SELECT options, created FROM classes WHERE code = ?", (code,)
+        ).fetchone()
+        if row is None:
+            return None
+        rooms = tuple(
+            r[0]
+            for r in self.db.execute(
+                "SELECT room FROM class_tables WHERE class = ? ORDER BY n", (code,)
+            )
+        )
+        return ClassRecord(code, row[0], rooms, row[1])
+
+    def class_codes(self) -> list[str]:
+        """Every class, oldest first."""
+        return [r[0] for r in self.db.execute("SELECT code FROM classes ORDER BY created")]
+
+    def class_token(self, code: str, token: str) -> bool:
+        """Whether ``token`` is the facilitator token of class ``code``."""
+        row = self.db.execute("SELECT digest FROM classes WHERE code = ?", (code,)).fetchone()
+        return row is not None and row[0] == token_digest(token)
+
+    def seat_holders(self, room: str) -> list[tuple[SeatId, str]]:
+        """Who holds a seat's token in ``room``: (seat, name), in the order they joined."""
+        rows = self.db.execute(
+            "SELECT role, name FROM tokens WHERE room = ? AND role != ? ORDER BY rowid",
+            (room, FACILITATOR),
+        )
+        return [(SeatId(role), name) for role, name in rows]
+
+    # -- changes stored with a facilitator's note (``Change``) -----------------------------
+
+    def forget_bot(self, room: str, seat: SeatId) -> None:
+        """No bot plays ``seat`` any more."""
+        self.db.execute("DELETE FROM bots WHERE room = ? AND seat = ?", (room, seat))
+
+    def set_options(self, room: str, options: str) -> None:
+        self.db.execute("UPDATE rooms SET options = ? WHERE code = ?", (options, room))
+
+    def move_seat_tokens(
+        self, room: str, seat: SeatId, name: str, to_room: str, to_seat: SeatId
+    ) -> int:
+        """The tokens ``name`` holds for ``seat`` now hold ``to_seat`` of ``to_room``."""
+        return self.db.execute(
+            "UPDATE tokens SET room = ?, role = ? WHERE room = ? AND role = ? AND name = ?",
+            (to_room, to_seat, room, seat, name),
+        ).rowcount
+
+    def drop_seat_tokens(self, room: str, seat: SeatId, name: str) -> int:
+        """The tokens ``name`` holds for ``seat`` no longer resume anything."""
+        return self.db.execute(
+            "DELETE FROM tokens WHERE room = ? AND role = ? AND name = ?", (room, seat, name)
+        ).rowcount
 
     def add_token(self, token: str, room: str, role: str, name: str) -> None:
         self.db.execute(
@@ -183,9 +297,10 @@ class Store:
     def set_seats_locked(self, room: str, locked: bool) -> None:
         """Close (or open) the room's seats."""
         with self._transaction():
-            self._lock_seats(room, locked)
+            self.write_seats_locked(room, locked)
 
-    def _lock_seats(self, room: str, locked: bool) -> None:
+    def write_seats_locked(self, room: str, locked: bool) -> None:
+        """Close (or open) the room's seats, in the transaction under way."""
         self.db.execute(
             "INSERT OR REPLACE INTO seat_locks (room, locked) VALUES (?, ?)", (room, int(locked))
         )
@@ -208,10 +323,11 @@ class Store:
         entry: LoggedAction,
         outcome: str | None = None,
         lock_seats: bool = False,
+        change: Change | None = None,
     ) -> None:
         """Store one accepted action in one transaction (with the game's outcome if it
-        ended it, and the seats closed if ``lock_seats``: the action ended the phase
-        after which they close)."""
+        ended it, the seats closed if ``lock_seats``: the action ended the phase after
+        which they close, and the room-level ``change`` a facilitator's note records)."""
         with self._transaction():
             self.db.execute(
                 "INSERT INTO actions (room, version, actor, client_id, action, at, memory)"
@@ -229,7 +345,9 @@ class Store:
             if outcome is not None:
                 self.db.execute("UPDATE rooms SET outcome = ? WHERE code = ?", (outcome, room))
             if lock_seats:
-                self._lock_seats(room, True)
+                self.write_seats_locked(room, True)
+            if change is not None:
+                change(self)
 
     def set_bots(self, room: str, bots: Mapping[SeatId, str]) -> None:
         """Bots (seat -> spec) take these seats, all in one transaction."""

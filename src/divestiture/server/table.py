@@ -30,7 +30,7 @@ from divestiture.game.types import FACILITATOR, Phase
 from divestiture.game.views import view_for
 from divestiture.server.logs import log
 from divestiture.server.protocol import Ack, Encoded, EventLine, Refusal, Role, ViewMsg, _Out
-from divestiture.server.store import AsyncStore, LoggedAction, Store
+from divestiture.server.store import AsyncStore, Change, LoggedAction, Store
 
 
 class Member(Protocol):
@@ -62,6 +62,8 @@ class Gate(Protocol):
         client_id: str,
         reply_to: Member | None = None,
         memory: Memory | None = None,
+        *,
+        change: Change | None = None,
     ) -> Ack: ...
 
 
@@ -129,9 +131,12 @@ class Table:
         client_id: str,
         reply_to: Member | None = None,
         memory: Memory | None = None,
+        *,
+        change: Change | None = None,
     ) -> Ack:
         """``submit`` with the lock held: nothing awaited but the store. A bot's move
-        comes with its ``memory``, stored with it."""
+        comes with its ``memory``, stored with it; a facilitator's note with the
+        room-level ``change`` it records, in the same transaction."""
         assert self.lock.locked()
         done = self.seen.get((actor, client_id))
         if done is not None:
@@ -152,7 +157,7 @@ class Table:
         new = step.state
         entry = LoggedAction(new.version, actor, client_id, action, memory)
         closes = self._closes_seats(old, new)
-        await self.store.run(Store.append, self.code, entry, new.outcome, closes)
+        await self.store.run(Store.append, self.code, entry, new.outcome, closes, change)
         self.state = new
         if (new.round, new.phase) != (old.round, old.phase):
             self.phase_began = new.version

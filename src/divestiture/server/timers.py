@@ -7,9 +7,11 @@ facilitator's "end phase" does: the clock's action is stored before it is
 acknowledged like anyone's, and decided under the table's lock, so a phase that has
 ended meanwhile is left alone.
 
-The countdown is one task with its deadline (``_start``, ``_stop``): the timer can be
-stopped and started again, with the time left or a new time, without touching the
-rest of the room.
+The clock runs only once the week has started and while play is not paused: a pause
+freezes the time left, and play resumed goes on from there. The facilitator may change
+a phase's time while it runs (``set_seconds``). The countdown is one task with its
+deadline (``_start``, ``_stop``): it is stopped and started again, with the time left or
+a new time, without touching the rest of the room.
 """
 
 from __future__ import annotations
@@ -38,7 +40,8 @@ class PhaseTimer:
     seconds: dict[str, float]  # a timed phase (Phase.value) -> how long it lasts
     announce: Callable[[Timer], None]  # tells every member
     _timed: Here | None = None  # the round and phase it last followed
-    _ends: float | None = None  # when that phase's time is up, by the event loop's clock
+    _left: float | None = None  # that phase's time left while the clock waits (None: untimed)
+    _ends: float | None = None  # when it is up, by the event loop's clock, while it runs
     _task: asyncio.Task[None] | None = None
 
     @property
@@ -46,33 +49,75 @@ class PhaseTimer:
         """Whether any phase is timed: a room with none sends no timer messages."""
         return bool(self.seconds)
 
+    @property
+    def running(self) -> bool:
+        """Whether the clock runs: the week has started, play is not paused, the game
+        is not over."""
+        state = self.table.state
+        return state.started and not state.paused and not state.over
+
     def follow(self) -> None:
         """After every change in the room: when the game is in a new phase, the last
-        phase's countdown stops, the new one's starts (if it is timed), and every
-        member is told."""
+        phase's countdown stops and the new one's starts (if it is timed); the clock
+        waits while the week has not started or play is paused, and goes on from where
+        it stood. Every member is told of each change."""
+        if not self.timed:
+            return
         state = self.table.state
         here = (state.round, state.phase)
-        if here == self._timed or not self.timed:
-            return
-        self._timed = here
-        self._stop()
-        seconds = self.seconds.get(state.phase.value)
-        if seconds is not None and not state.over:
-            self._start(here, seconds)
+        changed = False
+        if here != self._timed:
+            self._stop()
+            self._timed = here
+            self._left = None if state.over else self.seconds.get(state.phase.value)
+            changed = True
+        if self.running and self._task is None and self._left is not None:
+            self._start(here, self._left)
+            changed = True
+        elif not self.running and self._task is not None:
+            self._left = self._time_left()
+            self._stop()
+            changed = True
+        if changed:
+            self.announce(self.message())
+
+    def set_seconds(self, phase: Phase, seconds: float | None) -> None:
+        """From now on ``phase`` lasts ``seconds`` (None: untimed); if the game is in
+        that phase, its time left is ``seconds`` from now. Every member is told."""
+        if seconds is None:
+            self.seconds.pop(phase.value, None)
+        else:
+            self.seconds[phase.value] = seconds
+        state = self.table.state
+        if state.phase == phase and not state.over:
+            self._stop()
+            self._left = seconds
+            self._timed = (state.round, state.phase)
+            if self.running and seconds is not None:
+                self._start(self._timed, seconds)
         self.announce(self.message())
 
     def message(self) -> Timer:
-        """The timer as members are told: the phase, and the seconds left (None: untimed)."""
+        """The timer as members are told: the phase, the seconds left (None: untimed),
+        and whether the clock is running."""
         state = self.table.state
-        left = None
-        if self._ends is not None:
-            left = max(0.0, self._ends - asyncio.get_running_loop().time())
+        running = self._task is not None
+        left = self._time_left() if running else self._left
         return Timer(
-            version=state.version, round=state.round, phase=state.phase.value, seconds_left=left
+            version=state.version,
+            round=state.round,
+            phase=state.phase.value,
+            seconds_left=left,
+            running=running,
         )
 
     def close(self) -> None:
         self._stop()
+
+    def _time_left(self) -> float | None:
+        if self._ends is None:
+            return None
+        return max(0.0, self._ends - asyncio.get_running_loop().time())
 
     def _start(self, here: Here, seconds: float) -> None:
         self._ends = asyncio.get_running_loop().time() + seconds
