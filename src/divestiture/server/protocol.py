@@ -13,7 +13,7 @@ import json
 from dataclasses import dataclass
 from typing import Annotated, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, model_validator
 
 from divestiture.game.actions import Action
 from divestiture.game.events import Event, EventData
@@ -312,8 +312,17 @@ class ClassOptions(_Msg):
     tables: int = Field(default=6, ge=1, le=20, description="How many tables (rooms)")
     room: RoomOptions = Field(
         default_factory=lambda: RoomOptions(start="teacher"),
-        description="Every table's room options (by default the week waits for the teacher)",
+        description="Every table's room options (unless they say otherwise, the week waits"
+        " for the teacher)",
     )
+
+    @model_validator(mode="after")
+    def _teacher_starts(self) -> ClassOptions:
+        if "start" not in self.room.model_fields_set:
+            return self.model_copy(
+                update={"room": self.room.model_copy(update={"start": "teacher"})}
+            )
+        return self
 
 
 class CreateClass(_Msg):
