@@ -7,9 +7,8 @@ import asyncio
 from pathlib import Path
 from typing import Any
 
-from tests.server.conftest import MS_TERMS, Peer, Running, running
-
 from divestiture.server.store import Store
+from tests.server.conftest import MS_TERMS, Peer, Running, running
 
 SEATS = ("white_house", "cfius", "bytedance", "microsoft", "investors")
 

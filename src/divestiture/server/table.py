@@ -62,8 +62,6 @@ class Gate(Protocol):
         client_id: str,
         reply_to: Member | None = None,
         memory: Memory | None = None,
-        *,
-        change: Change | None = None,
     ) -> Ack: ...
 
 
