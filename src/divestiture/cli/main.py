@@ -11,6 +11,7 @@ import click
 
 from divestiture import __version__
 from divestiture.cli.analyze import analyze
+from divestiture.cli.class_cli import class_group
 from divestiture.cli.classroom_cli import facilitate, room, serve
 from divestiture.cli.options import difficulty_option, scenario_option
 from divestiture.game.scenario import DEFAULT_SCENARIO, Scenario, ScenarioError, load_scenario
@@ -29,6 +30,7 @@ main.add_command(serve)
 main.add_command(room)
 main.add_command(facilitate)
 main.add_command(analyze)
+main.add_command(class_group)
 
 
 def _load(path: Path) -> Scenario:
@@ -97,6 +99,20 @@ def _seat_kinds(values: tuple[str, ...]) -> dict[SeatId, str]:
     metavar="ws://HOST:PORT",
     help="Play the games on a running server, one websocket per seat.",
 )
+@click.option(
+    "--class",
+    "class_code",
+    metavar="CODE",
+    help="With --server: scripted students join this class (as students do, with its code"
+    " and no seat), wait for the teacher to start, and play every table to the end.",
+)
+@click.option(
+    "--students",
+    type=click.IntRange(1, 200),
+    default=30,
+    show_default=True,
+    help="With --class: how many students join.",
+)
 @scenario_option
 def simulate(  # noqa: PLR0917 - one parameter per option
     games: int,
@@ -106,6 +122,8 @@ def simulate(  # noqa: PLR0917 - one parameter per option
     bot: tuple[str, ...],
     difficulty: str,
     server_url: str | None,
+    class_code: str | None,
+    students: int,
     rules_path: Path,
 ) -> None:
     """Play GAMES headless games and report outcomes and scores."""
@@ -119,6 +137,11 @@ def simulate(  # noqa: PLR0917 - one parameter per option
     except ValueError as e:
         raise click.BadParameter(str(e), param_hint="'--bot'") from None
     started = time.perf_counter()
+    if class_code is not None:
+        if server_url is None:
+            raise click.UsageError("--class needs --server ws://HOST:PORT")
+        _simulate_class(server_url, class_code, students, seed, players)
+        return
     if server_url is not None:
         result, refused = _simulate_remote(server_url, scenario, seed, games, players)
     else:
@@ -168,6 +191,35 @@ def _simulate_remote(
         click.echo(f"the clients reconnected {reconnects} times and finished", err=True)
     result = summarise_results(scenario, seed, [(g.outcome, g.scores) for g in played])
     return result, sum(g.refused for g in played)
+
+
+def _simulate_class(
+    url: str, code: str, students: int, seed: int, players: dict[SeatId, PlayerFactory]
+) -> None:
+    """``--class``: students join the class, play, and each table's end is printed."""
+    import asyncio
+
+    from divestiture.cli.students import play_class
+    from divestiture.server.client import Refused, ServerGone
+
+    if not url.startswith(("ws://", "wss://")):
+        raise click.BadParameter(f"'{url}' is not ws://HOST:PORT", param_hint="'--server'")
+    click.echo(
+        f"{students} students join class {code.upper()};"
+        " the week starts when the teacher starts it."
+    )
+    try:
+        result = asyncio.run(play_class(url, code, students, players, seed))
+    except (ServerGone, Refused, ValueError) as e:
+        click.echo(f"error: {url}: {e}", err=True)
+        sys.exit(1)
+    for table in result.tables:
+        scores = ", ".join(f"{seat} {total:.1f}" for seat, total in table.scores.items())
+        click.echo(f"table {table.room}: {table.outcome} ({table.students} students): {scores}")
+    if result.removed:
+        click.echo(f"{result.removed} students were taken out of their seats by the teacher")
+    if result.reconnects:
+        click.echo(f"the students reconnected {result.reconnects} times and finished", err=True)
 
 
 @main.command()

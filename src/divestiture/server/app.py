@@ -443,7 +443,6 @@ class App:
     async def _create_class(self, conn: Connection, msg: CreateClass) -> None:
         await self.lobby.check_host(msg.host_token)
         klass, token = await self.lobby.create_class(msg.scenario, msg.options)
-        self._follow(conn, klass)
         conn.send(
             ClassCreated(
                 code=klass.code,
@@ -451,6 +450,7 @@ class App:
                 tables=tuple(room.code for room in klass.rooms),
             )
         )
+        self._follow(conn, klass)  # its class_view follows
 
     async def _add_table(self, conn: Connection) -> None:
         if conn.klass is None:

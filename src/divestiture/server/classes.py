@@ -35,6 +35,8 @@ class Classroom:
     created: float
     broken: list[str] = field(default_factory=list)  # tables that could not be loaded
     watchers: set[Member] = field(default_factory=set)
+    # Held while a student is seated: two arriving together do not both take one seat.
+    seating: asyncio.Lock = field(default_factory=asyncio.Lock)
     _due: asyncio.TimerHandle | None = None
 
     def __post_init__(self) -> None:

@@ -26,7 +26,7 @@ from divestiture import __version__
 from divestiture.game.actions import Action, Pass
 from divestiture.game.bots.memory import Memory
 from divestiture.game.simulation import Player
-from divestiture.game.types import SeatId
+from divestiture.game.types import FACILITATOR, SPECTATOR, SeatId
 from divestiture.game.views import GameView
 from divestiture.server.protocol import (
     MAX_FRAME_BYTES,
@@ -36,6 +36,9 @@ from divestiture.server.protocol import (
     SERVER_ADAPTER,
     Ack,
     Act,
+    ClassCreated,
+    ClassOptions,
+    CreateClass,
     CreateRoom,
     ErrorMsg,
     Hello,
@@ -113,6 +116,26 @@ async def create_room(url: str, options: RoomOptions, scenario: str = "tiktok_20
     return await _retrying(once, SeatClient.patience)
 
 
+async def create_class(
+    url: str, options: ClassOptions, scenario: str = "tiktok_2020"
+) -> ClassCreated:
+    """Open a class (its tables and its facilitator token), retrying as ``create_room``."""
+
+    async def once() -> ClassCreated:
+        ws = await open_connection(url)
+        try:
+            await send(ws, CreateClass(scenario=scenario, options=options))
+            reply = await receive(ws)
+        finally:
+            await ws.close()
+        if isinstance(reply, ErrorMsg):
+            raise Refused(reply)
+        assert isinstance(reply, ClassCreated), reply
+        return reply
+
+    return await _retrying(once, SeatClient.patience)
+
+
 async def _retrying(make: Callable[[], Awaitable[_T]], patience: float) -> _T:
     loop = asyncio.get_running_loop()
     give_up = loop.time() + patience
@@ -157,9 +180,9 @@ class SeatClient:
     """Plays one seat of a room with ``player`` until the game is over."""
 
     url: str
-    room: str
-    seat: SeatId
-    player: Player
+    room: str  # a room's code (or a class's, until the server seats this client)
+    seat: SeatId | None  # None: wherever the class seats it (joining a class)
+    player: Player | Callable[[SeatId], Player]  # or one made once the seat is known
     name: str = "bot"
     patience: float = 60.0  # seconds without a server before giving up
     token: str | None = None
@@ -176,6 +199,13 @@ class SeatClient:
     _heard: float = 0.0  # when the server was last heard from (loop time)
     _pace: Pace = field(default_factory=Pace)
     _due: float | None = None  # when a move put off by the pace may be made (loop time)
+    _make_player: Callable[[SeatId], Player] | None = None
+
+    def __post_init__(self) -> None:
+        if callable(self.player):
+            self._make_player = self.player
+            if self.seat is not None:
+                self.player = self._make_player(self.seat)
 
     async def play(self) -> GameView:
         """Play to the end and return the last view (outcome, scores, revealed briefs).
@@ -231,6 +261,7 @@ class SeatClient:
         if isinstance(msg, Joined):
             if msg.token is not None:
                 self.token = msg.token
+            self._seated(msg)
         elif isinstance(msg, ViewMsg):
             self.view = msg.view
             if msg.view.outcome is not None:
@@ -279,10 +310,22 @@ class SeatClient:
             return
         await self._move(ws)
 
+    def _seated(self, joined: Joined) -> None:
+        """Where the server seated this client: on joining a class, or when the
+        facilitator moves it (to another seat or table, or to watch)."""
+        self.room = joined.room
+        seat = None if joined.role in (SPECTATOR, FACILITATOR) else SeatId(joined.role)
+        if seat != self.seat:
+            self.seat, self.memory, self._pending = seat, None, None
+            if seat is not None and self._make_player is not None:
+                self.player = self._make_player(seat)
+
     async def _move(self, ws: ClientConnection) -> None:
         view = self.view
-        if view is None or view.outcome is not None or not _waiting(view, self.seat):
+        seat = self.seat
+        if view is None or view.outcome is not None or seat is None or not _waiting(view, seat):
             return
+        assert not callable(self.player), "a player is made when the seat is known"
         now = asyncio.get_running_loop().time()
         wait = self._pace.wait(now)
         if wait > 0:

@@ -227,9 +227,11 @@ class Lobby:
             )
         klass = await self.find_class(code)
         if klass is not None:
-            room, seat = klass.place(seat, table)
-            if seat in room.bots:  # a late student takes a bot's seat
-                await room.hand_back(seat, f"arrival:{new_token()}")
+            async with klass.seating:
+                room, seat = klass.place(seat, table)
+                if seat in room.bots:  # a late student takes a bot's seat
+                    await room.hand_back(seat, f"arrival:{new_token()}")
+                return await self._take(room, seat, name)
         else:
             room = await self.get(code)
             if seat is None:

@@ -1,0 +1,100 @@
+"""``divest class open``: open a class of several tables on a running server."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from divestiture.cli.options import difficulty_option
+
+
+@click.group(name="class")
+def class_group() -> None:
+    """A class: several tables opened together, one code for the students, one
+    facilitator token (the console in the browser shows and controls them all)."""
+
+
+@class_group.command(name="open")
+@click.option("--server", "server_url", default="ws://127.0.0.1:8765", show_default=True)
+@click.option(
+    "--tables", type=click.IntRange(1, 20), default=6, show_default=True, help="How many tables."
+)
+@click.option("--rounds", type=click.IntRange(1, 10), help="Days before the deadline.")
+@click.option(
+    "--seed",
+    type=int,
+    help="Every table plays the same briefs and news (tables compare well in the debrief);"
+    " by default each table draws its own.",
+)
+@difficulty_option
+@click.option("--negotiate-seconds", type=click.FloatRange(min=1, max=3600), help="Phase timer.")
+@click.option("--government-seconds", type=click.FloatRange(min=1, max=3600), help="Phase timer.")
+@click.option(
+    "--resolve-seconds",
+    type=click.FloatRange(min=1, max=3600),
+    help="Phase timer (CFIUS's ruling on a signed deal).",
+)
+@click.option(
+    "--start-now",
+    is_flag=True,
+    help="The week starts at once at every table (by default it waits for the teacher).",
+)
+def open_class(  # noqa: PLR0917 - one parameter per option
+    server_url: str,
+    tables: int,
+    rounds: int | None,
+    seed: int | None,
+    difficulty: str,
+    negotiate_seconds: float | None,
+    government_seconds: float | None,
+    resolve_seconds: float | None,
+    start_now: bool,
+) -> None:
+    """Open a class on a running server: print its code and the facilitator token."""
+    import asyncio
+
+    from pydantic import ValidationError
+
+    from divestiture.server.client import DROPS, Refused, ServerGone, create_class
+    from divestiture.server.protocol import BotSpec, ClassOptions, RoomOptions
+
+    timers = {
+        "negotiate": negotiate_seconds,
+        "government": government_seconds,
+        "resolve": resolve_seconds,
+    }
+    try:
+        options = ClassOptions(
+            tables=tables,
+            room=RoomOptions(
+                rounds=rounds,
+                seed=seed,
+                phase_seconds={k: v for k, v in timers.items() if v is not None},
+                empty_seat_bot=BotSpec(difficulty=difficulty),
+                start="now" if start_now else "teacher",
+            ),
+        )
+    except ValidationError as e:
+        raise click.BadParameter(str(e.errors()[0]["msg"])) from None
+    try:
+        made = asyncio.run(asyncio.wait_for(create_class(server_url, options), 15))
+    except Refused as e:
+        click.echo(f"error: {e.error.message}", err=True)
+        sys.exit(2)
+    except (ServerGone, ValueError, TimeoutError, *DROPS) as e:
+        why = str(e) or "nothing answered in 15 s"
+        click.echo(f"error: no server at {server_url} ({why})", err=True)
+        sys.exit(1)
+    click.echo(f"Class {made.code} is open on {server_url}: {len(made.tables)} tables")
+    click.echo(f"  ({', '.join(made.tables)}).")
+    click.echo(
+        f"Students type the class code {made.code} and their name, and are seated where the"
+        f" class needs them (or run: divest join {made.code})."
+    )
+    if not start_now:
+        click.echo("The week starts when you start it, in the console.")
+    click.echo(f"Facilitator token (keep it to yourself): {made.facilitator_token}")
+    page = server_url.rstrip("/").replace("ws://", "http://", 1).replace("wss://", "https://", 1)
+    fragment = f"class={made.code}&token={made.facilitator_token}"
+    click.echo(f"The console (open it in a browser): {page}/#{fragment}")
