@@ -243,3 +243,27 @@ async def test_only_the_class_token_watches_a_class_and_a_class_comes_back_after
         await console.send({"type": "add_table"})
         view = await console.expect("class_view")
         assert len(view["tables"]) == 4
+
+
+async def test_a_class_where_no_one_takes_cfius_ends_every_table_by_its_deadline(
+    server: Running, peers: list[Peer]
+) -> None:
+    """Bots play every seat but CFIUS, which no one ever takes; with phase timers each
+    table's game still ends by its deadline, and no signed deal is left waiting for the
+    regulator when a day's resolve phase is over."""
+    room = {
+        "bots": {s: {"difficulty": "hard"} for s in SEATS if s != "cfius"},
+        "phase_seconds": {"negotiate": 0.4, "government": 0.2, "resolve": 0.2},
+        "rounds": 3,
+    }
+    console, _ = await _open_class(server.url, peers, tables=3, room=room)
+    results = await _control(console, {"do": "start", "bots_for_empty_seats": False})
+    assert set(results.values()) == {"ok"}
+    view = await _status(console, lambda v: all(t["over"] for t in v["tables"]), timeout=30)
+    for table in view["tables"]:
+        assert table["round"] <= table["deadline"]
+        assert table["outcome"] is not None
+        assert not any(d["status"] == "signed" for d in table["deals"])
+        cfius = next(s for s in table["seats"] if s["seat"] == "cfius")
+        assert cfius["students"] == []
+        assert cfius["bot"] is None and cfius["score"] is not None

@@ -1,0 +1,79 @@
+"""`divest class open` and `divest simulate --class`, as a teacher and a test class run
+them against a real `divest serve`."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from divestiture.cli.main import main
+from tests.cli.serving import serving
+
+
+def _start_class(url: str, code: str, token: str, students: int) -> dict[str, str]:
+    """Once ``students`` sit at the class's tables, the teacher presses Start (on a raw
+    facilitator connection): the answer."""
+    from websockets.sync.client import connect
+
+    with connect(url) as ws:
+        ws.send(json.dumps({"type": "hello", "protocol": 1}))
+        ws.recv(5)
+        ws.send(json.dumps({"type": "watch_class", "code": code, "token": token}))
+        while True:
+            view = json.loads(ws.recv(60))
+            seated = sum(len(s["students"]) for t in view["tables"] for s in t["seats"])
+            if seated == students:
+                break
+        ws.send(json.dumps({"type": "control", "id": "go", "control": {"do": "start"}}))
+        while True:
+            message = json.loads(ws.recv(10))
+            if message["type"] == "control_done":
+                results: dict[str, str] = message["results"]
+                return results
+
+
+def test_a_class_opened_from_the_command_line_is_played_by_simulated_students(
+    tmp_path: Path,
+) -> None:
+    with serving(tmp_path, "--bot-delay", "0", "--no-announce") as served:
+        opened = CliRunner().invoke(
+            main,
+            ["class", "open", "--server", served.url, "--tables", "2", "--negotiate-seconds", "2"],
+        )
+        assert opened.exit_code == 0, opened.output
+        found = re.search(r"Class ([A-Z0-9]{5}) is open", opened.output)
+        assert found is not None
+        code = found.group(1)
+        token = opened.output.split("Facilitator token (keep it to yourself): ")[1].split()[0]
+        assert f"http://127.0.0.1:{served.port}/#class={code}&token={token}" in opened.output
+        exe = Path(sys.executable).parent / "divest"
+        students = subprocess.Popen(
+            [str(exe), "simulate", "--server", served.url, "--class", code, "--students", "7"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        try:
+            results = _start_class(served.url, code, token, 7)
+            assert set(results.values()) == {"ok"}
+            out, err = students.communicate(timeout=240)
+        finally:
+            students.kill()
+    assert students.returncode == 0, err
+    tables = re.findall(r"^table ([A-Z0-9]{5}): (\w+) \((\d) students\)", out, re.MULTILINE)
+    assert len(tables) == 2, out
+    assert sum(int(n) for _, _, n in tables) == 7
+
+
+def test_class_flags_are_checked_before_anything_is_opened() -> None:
+    too_many = CliRunner().invoke(main, ["class", "open", "--tables", "0"])
+    assert too_many.exit_code == 2 and "--tables" in too_many.output
+    no_server = CliRunner().invoke(main, ["simulate", "--class", "ABCDE"])
+    assert no_server.exit_code == 2 and "--class needs --server" in no_server.output
+    nothing = CliRunner().invoke(main, ["class", "open", "--server", "ws://127.0.0.1:9"])
+    assert nothing.exit_code == 1 and "no server at" in nothing.output
