@@ -77,3 +77,26 @@ def test_class_flags_are_checked_before_anything_is_opened() -> None:
     assert no_server.exit_code == 2 and "--class needs --server" in no_server.output
     nothing = CliRunner().invoke(main, ["class", "open", "--server", "ws://127.0.0.1:9"])
     assert nothing.exit_code == 1 and "no server at" in nothing.output
+
+
+def test_facilitate_shows_every_seats_score_once_a_room_is_over(tmp_path: Path) -> None:
+    import time
+
+    seats = ("white_house", "cfius", "bytedance", "microsoft", "investors")
+    with serving(tmp_path, "--bot-delay", "0", "--no-announce") as served:
+        bots = [arg for seat in seats for arg in ("--bot", seat)]
+        opened = CliRunner().invoke(main, ["room", "--server", served.url, "--seed", "3", *bots])
+        assert opened.exit_code == 0, opened.output
+        found = re.search(r"Room ([A-Z0-9]{5}) is open", opened.output)
+        assert found is not None
+        token = opened.output.split("Facilitator token (keep it to yourself): ")[1].split()[0]
+        url = f"{served.url}/{found.group(1)}"
+        for _ in range(200):
+            shown = CliRunner().invoke(main, ["facilitate", url, "--token", token])
+            assert shown.exit_code == 0, shown.output
+            if ": over, " in shown.output:
+                break
+            time.sleep(0.1)
+    assert "Scores at the end (out of 100):" in shown.output
+    rows = re.findall(r"^  (\S[^\n]*?)\s+(\d+\.\d)\s+a bot$", shown.output, re.MULTILINE)
+    assert len(rows) == 5, shown.output

@@ -130,6 +130,13 @@ def _status(room: str, view: GameView, presence: Presence, done: list[str]) -> s
         lines.append("Seats: closed (no one new can take a seat; those seated can reconnect)")
     else:
         lines.append("Seats: open (anyone with the room code can join a seat)")
+    if not view.started:
+        lines.append("The week has not started: it starts when the facilitator starts it")
+    elif view.paused and not view.outcome_name:
+        lines.append("Play is paused")
+    scores = {s.seat: s.total for s in view.scores} if view.outcome_name else {}
+    if scores:
+        lines.append("Scores at the end (out of 100):")
     connections = presence.connections or {}
     seats_of: defaultdict[str, list[str]] = defaultdict(list)
     for seat in view.seats:
@@ -142,6 +149,8 @@ def _status(room: str, view: GameView, presence: Presence, done: list[str]) -> s
             who = ", ".join(presence.seats.get(seat.id, ()))
         who = who or ("a bot" if seat.id in presence.bots else "nobody")
         state = "to act" if seat.waiting else "done"
+        if seat.id in scores:
+            state = f"{scores[seat.id]:5.1f}"
         lines.append(f"  {seat.name:<12} {state:<7} {who}")
     lines.append(f"  spectators: {presence.spectators}")
     for address, names in seats_of.items():
