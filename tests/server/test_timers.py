@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 import pytest
 
-from divestiture.game.actions import Timeout
+from divestiture.game.actions import Pause, StartWeek, Timeout
+from divestiture.game.engine import start
 from divestiture.game.types import FACILITATOR, Phase
 from divestiture.server import backoff
 from divestiture.server.protocol import Timer
 from divestiture.server.timers import PhaseTimer
-from tests.server.parts import FakeTable, opening
+from tests.server.parts import SC, FakeTable, opening
 
 
 def _timer(table: FakeTable, **seconds: float) -> tuple[PhaseTimer, list[Timer]]:
@@ -101,4 +103,49 @@ async def test_the_timer_tries_again_when_the_store_fails(monkeypatch: pytest.Mo
         await asyncio.sleep(0.01)
     assert [a.client_id for a in table.committed] == ["timer:1:negotiate"]
     assert table.failures == 0 and table.state.phase == Phase.GOVERNMENT
+    timer.close()
+
+
+async def _facilitator(table: FakeTable, action: Any) -> None:
+    async with table.lock:
+        await table.commit(FACILITATOR, action, f"f{table.state.version}")
+
+
+async def test_the_clock_waits_for_the_start_and_stands_still_while_paused() -> None:
+    """Before the week starts no time runs; a pause freezes the time left and members are
+    told the clock stopped; resumed, it goes on from where it stood."""
+    table = FakeTable(start(SC, 3, wait_for_start=True).state)
+    timer, told = _timer(table, negotiate=0.3)
+    timer.follow()
+    assert told[-1].running is False and told[-1].seconds_left == 0.3
+    await asyncio.sleep(0.4)
+    assert not table.committed, "no time runs before the start"
+    await _facilitator(table, StartWeek())
+    assert told[-1].running is True
+    await asyncio.sleep(0.1)
+    await _facilitator(table, Pause(paused=True))
+    frozen = told[-1]
+    assert frozen.running is False and frozen.seconds_left is not None
+    assert 0.1 < frozen.seconds_left < 0.25
+    await asyncio.sleep(0.4)
+    assert [a.action.type for a in table.committed] == ["start", "pause"], "the clock stood"
+    await _facilitator(table, Pause(paused=False))
+    resumed = told[-1]
+    assert resumed.running is True and resumed.seconds_left is not None
+    assert resumed.seconds_left <= frozen.seconds_left
+    await asyncio.sleep(0.35)
+    assert table.committed[-1].client_id == "timer:1:negotiate"
+    timer.close()
+
+
+async def test_a_phases_time_changed_while_it_runs_counts_from_now() -> None:
+    table = FakeTable(opening())
+    timer, told = _timer(table, negotiate=30)
+    timer.follow()
+    timer.set_seconds(Phase.NEGOTIATE, 0.05)
+    assert told[-1].seconds_left is not None and told[-1].seconds_left <= 0.05
+    await asyncio.sleep(0.2)
+    assert [a.client_id for a in table.committed] == ["timer:1:negotiate"]
+    timer.set_seconds(Phase.GOVERNMENT, None)
+    assert told[-1].phase == "government" and told[-1].seconds_left is None
     timer.close()
