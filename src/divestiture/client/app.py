@@ -20,7 +20,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -127,6 +127,9 @@ class ClientApp:
         # What the lobby heard on the network; a Listener, made when the lobby first shows.
         self.finder = finder
         self._listener: Listener | None = None
+        # The lobby's fields as the student left them, so a join that fails (or a game
+        # that ends) brings the lobby back with them, not empty.
+        self.form: LobbyDefaults | None = None
 
     # -- screens -----------------------------------------------------------------------------
 
@@ -135,7 +138,10 @@ class ClientApp:
         self.screen = screen
 
     def show_lobby(self, defaults: LobbyDefaults | None = None, error: str = "") -> None:
+        """The lobby, with ``defaults`` in its fields (else what was last typed there) and
+        ``error`` on the classroom card."""
         self.close_session()
+        defaults = defaults or self.form
         if self.finder is None:
             self._listener = Listener(on_change=intents.wake).start()
             self.finder = self._listener
@@ -155,6 +161,7 @@ class ClientApp:
         worker thread; the window keeps drawing 'Setting up…' meanwhile.
         """
         self.close_session()
+        self.form = _form_of(intent, self.screen, self.form)
         if isinstance(intent, intents.StartSolo):
             where = "Setting up your table\u2026"
         else:
@@ -339,3 +346,23 @@ class ClientApp:
         self.stats.render_ms.append((time.perf_counter() - started) * 1000)
         if self.stats.first_frame is None:
             self.stats.first_frame = time.perf_counter() - self.stats.started
+
+
+def _form_of(
+    intent: intents.StartSolo | intents.JoinRoom, screen: Screen, last: LobbyDefaults | None
+) -> LobbyDefaults | None:
+    """The lobby's fields to come back to: the lobby's own, if it is what asked; else
+    (``divest join`` with a seat and a name) the join's server, room, seat and name."""
+    if isinstance(screen, LobbyScreen):
+        return screen.defaults()
+    if not isinstance(intent, intents.JoinRoom):
+        return last
+    from divestiture.client.ws import parse_join_url
+
+    try:
+        server, room = parse_join_url(intent.url)
+    except ValueError:
+        return last
+    return replace(
+        last or LobbyDefaults(), url=server, room=room, name=intent.name, class_seat=intent.seat
+    )

@@ -36,7 +36,7 @@ def solo_options(scenario: Scenario, intent: StartSolo, bot_delay: float) -> Roo
     """A room where bots play every seat but the player's."""
     chosen = dict(intent.personalities)
     if intent.seat not in scenario.seat_ids:
-        choices = ", ".join(scenario.seat_ids)
+        choices = ", ".join(scenario.seat_name(s) for s in scenario.seat_ids)
         raise ValueError(f"'{intent.seat}' is not a seat (choose from {choices})")
     bots = {
         SeatId(s): BotSpec(personality=chosen.get(s), difficulty=intent.difficulty)

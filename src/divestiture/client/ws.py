@@ -231,7 +231,7 @@ class RemoteConnection:
             await self._enter(ws)
             self._connected = True
             self._team_skip = self._team_seen  # the history repeats these first
-            self._put(Status("connected", f"{self.seat} in room {self.room}"))
+            self._put(Status("connected", f"in room {self.room}"))
             for act in list(self._unacked.values()):
                 await send(ws, act)  # the same id: the server applies it once
             if self._in_hand is not None:

@@ -23,6 +23,7 @@ from pygame_gui.core import UIElement
 from pygame_gui.elements import UIButton, UIDropDownMenu, UITextBox, UITextEntryLine
 
 from divestiture.client import draw, intents, theme
+from divestiture.client.describe import in_words
 from divestiture.client.discover import ROOM_CODE, Finder
 from divestiture.client.layout import MIN_SIZE
 from divestiture.client.net import ErrorNotice, Inbound, Status
@@ -48,12 +49,14 @@ _ROW, _STEP, _LABEL_W, _BUTTON_H, _TOP = 32, 40, 150, 48, 84
 class LobbyDefaults:
     """What the lobby's fields start with (from the command line or the last game)."""
 
-    seat: str | None = None
+    seat: str | None = None  # the solo seat, and the classroom seat unless ``class_seat``
     difficulty: str = "normal"
     url: str = ""
     room: str = ""
     name: str = ""
     seed: int | None = None
+    class_seat: str | None = None
+    bots: tuple[tuple[str, str], ...] = ()  # seat -> personality or SURPRISE
 
 
 def join_url(server: str, room: str, name: str) -> str:
@@ -114,7 +117,8 @@ class LobbyScreen:
         seat = d.seat if d.seat in self.seats else self.seats[0]
         level = d.difficulty if d.difficulty in scenario.bots.difficulties else "normal"
         seed = "" if d.seed is None else str(d.seed)
-        self.form = _Form(seat, level, seed, d.url, d.room, d.name, seat)
+        class_seat = d.class_seat if d.class_seat in self.seats else seat
+        self.form = _Form(seat, level, seed, d.url, d.room, d.name, class_seat, dict(d.bots))
         self.error_text = ""
         self.notice = ""
         self.dirty = True
@@ -249,6 +253,22 @@ class LobbyScreen:
         f.seed, f.url = self.seed_entry.get_text(), self.url_entry.get_text()
         f.room, f.name = self.room_entry.get_text(), self.name_entry.get_text()
 
+    def defaults(self) -> LobbyDefaults:
+        """Everything chosen and typed, to open the lobby again as the student left it
+        (after a join that failed, or a game)."""
+        self._keep()
+        f = self.form
+        return LobbyDefaults(
+            seat=f.seat,
+            difficulty=f.difficulty,
+            url=f.url,
+            room=f.room,
+            name=f.name,
+            seed=int(f.seed) if f.seed.isdigit() else None,
+            class_seat=f.class_seat,
+            bots=tuple(f.bots.items()),
+        )
+
     def _rebuild(self) -> None:
         self._keep()
         self.kill()
@@ -318,6 +338,7 @@ class LobbyScreen:
             self._show_error(item.detail)
 
     def _show_error(self, text: str) -> None:
+        text = in_words(self.scenario, text) if text else ""
         self.error_text = text
         if text:
             self.notice = ""
