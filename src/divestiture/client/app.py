@@ -27,9 +27,11 @@ from typing import TYPE_CHECKING
 import pygame
 
 from divestiture.client import intents, theme
+from divestiture.client.describe import in_words
 from divestiture.client.discover import Finder, Listener
 from divestiture.client.layout import DEFAULT_SIZE, MIN_SIZE
 from divestiture.client.net import ErrorNotice, Inbound, Status, ViewUpdate
+from divestiture.client.saved import SeatFile
 from divestiture.client.screens import Screen
 from divestiture.client.screens.end import EndScreen
 from divestiture.client.screens.lobby import LobbyDefaults, LobbyScreen
@@ -101,6 +103,7 @@ class ClientApp:
         bot_delay: float = 1.2,
         autoplayer: Callable[[], Player] | None = None,
         finder: Finder | None = None,
+        seats: SeatFile | None = None,
     ) -> None:
         self.stats = FrameStats()
         # Only what the client uses: no mixer, so no sound card is needed.
@@ -113,6 +116,8 @@ class ClientApp:
         self.scenario = scenario
         self.data_dir = data_dir
         self.bot_delay = bot_delay
+        self.seats = seats  # where classroom seats' tokens are kept (None: nowhere)
+        self._early: list[ErrorNotice] = []  # said while joining, shown on the next screen
         self.session: Session | None = None
         self.screen: Screen = WaitingScreen(self.manager, "Starting\u2026", self.size)
         self.autoplayer = autoplayer() if autoplayer is not None else None
@@ -148,11 +153,26 @@ class ClientApp:
             if self._listener.problem:  # the lobby still works: students type the address
                 print(f"warning: {self._listener.problem}", file=sys.stderr)
         lobby = LobbyScreen(
-            self.manager, self.scenario, self.size, defaults=defaults, finder=self.finder
+            self.manager,
+            self.scenario,
+            self.size,
+            defaults=defaults,
+            finder=self.finder,
+            saved=self.seats.all() if self.seats is not None else None,
         )
         self.show(lobby)
-        if error:
-            self.screen.receive(ErrorNotice("lobby", error))
+        # What the server said while joining (a saved seat it did not take back) comes
+        # before why the join ended.
+        said = [n.message for n in self._early if n.message != error]
+        self._early = []
+        message = " ".join(self._sentence(m) for m in [*said, error] if m)
+        if message:
+            self.screen.receive(ErrorNotice("lobby", message))
+
+    def _sentence(self, text: str) -> str:
+        """A message as one sentence of a longer one: seats named, a capital, a full stop."""
+        text = in_words(self.scenario, text.strip())
+        return text if text.endswith((".", "!", "?")) else f"{text}."
 
     def start(self, intent: intents.StartSolo | intents.JoinRoom) -> None:
         """Open a solo game (an embedded server and bots) or join a classroom room.
@@ -161,6 +181,7 @@ class ClientApp:
         worker thread; the window keeps drawing 'Setting up…' meanwhile.
         """
         self.close_session()
+        self._early = []
         self.form = _form_of(intent, self.screen, self.form)
         if isinstance(intent, intents.StartSolo):
             where = "Setting up your table\u2026"
@@ -176,7 +197,7 @@ class ClientApp:
                 if isinstance(intent, intents.StartSolo):
                     made = start_solo(self.scenario, intent, self.data_dir, self.bot_delay)
                 else:
-                    made = join_room(intent)
+                    made = join_room(intent, self.seats)
             except (OSError, ValueError) as e:
                 self._opened.put(e)
             else:
@@ -295,8 +316,12 @@ class ClientApp:
             self.deliver(item)
 
     def deliver(self, item: Inbound) -> None:
+        if isinstance(item, ErrorNotice) and isinstance(self.screen, WaitingScreen):
+            self._early.append(item)
         if isinstance(item, ViewUpdate):
             view = item.view
+            if self.session is not None:
+                self.session.seen(view)
             if view.outcome is not None:
                 self.final = item
                 if not isinstance(self.screen, EndScreen):
@@ -306,6 +331,9 @@ class ClientApp:
                 return
             if not isinstance(self.screen, TableScreen):
                 self.show(TableScreen(self.manager, self.scenario, view, self.size))
+                for early in self._early:
+                    self.screen.receive(early)
+                self._early = []
         elif (
             isinstance(item, Status)
             and item.state == "closed"

@@ -3,28 +3,49 @@
 Solo play runs the real server in this process on a free loopback port and
 fills the other seats with bots, so a solo game and a classroom game take the
 same path: the same protocol, the same store, the same recovery.
+
+Every seat's token is kept (client/saved.py), so that a student who quits comes
+back to the same seat: joining a classroom room where this user holds the seat
+asked for resumes it with the token.
 """
 
 from __future__ import annotations
 
 import tempfile
-from dataclasses import dataclass
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from divestiture.client.embedded import EmbeddedServer
 from divestiture.client.intents import JoinRoom, StartSolo
+from divestiture.client.saved import SavedSeat, SeatFile, seat_key, standing
 from divestiture.client.ws import RemoteConnection, parse_join_url
 from divestiture.game.scenario import Scenario
 from divestiture.game.types import SeatId
+from divestiture.game.views import GameView
 from divestiture.server.protocol import BotSpec, RoomOptions
 
 
 @dataclass
 class Session:
-    """A connection to one seat, and the embedded server behind it if solo."""
+    """A connection to one seat, the embedded server behind it if solo, and where the
+    seat's token is kept (``saved`` under ``key``)."""
 
     connection: RemoteConnection
     server: EmbeddedServer | None = None
+    saved: SeatFile | None = None
+    key: str = ""
+    _stands: str = field(default="", repr=False)  # where the game stood, last noted
+
+    def seen(self, view: GameView) -> None:
+        """Note when the seat played and where its game stands (the lobby lists saved
+        games by it), each time the day or the outcome changes."""
+        stands, over = standing(view)
+        if self.saved is None or stands == self._stands:
+            return
+        self._stands = stands
+        self.saved.update(self.key, played=time.time(), stands=stands, over=over)
 
     def close(self) -> None:
         self.connection.close()
@@ -63,7 +84,28 @@ def start_solo(
     return Session(connection, server)
 
 
-def join_room(intent: JoinRoom) -> Session:
-    """Connect to a seat of a room on a classroom server (``ws://HOST:PORT/ROOM``)."""
+def join_room(intent: JoinRoom, saved: SeatFile | None = None) -> Session:
+    """Connect to a seat of a room on a classroom server (``ws://HOST:PORT/ROOM``):
+    resume it with the token kept in ``saved`` if this user holds that seat there,
+    else join it (and keep the token the server gives)."""
     url, room = parse_join_url(intent.url)
-    return Session(RemoteConnection(url, room, SeatId(intent.seat), intent.name))
+    seat, key = SeatId(intent.seat), seat_key(url, room)
+    held = saved.get(key) if saved is not None else None
+    token = held.token if held is not None and held.seat == seat else None
+    keep = keeper(saved, key, seat, intent.name) if saved is not None else None
+    connection = RemoteConnection(url, room, seat, intent.name, token=token, keep=keep)
+    return Session(connection, saved=saved, key=key)
+
+
+def keeper(saved: SeatFile, key: str, seat: SeatId, name: str) -> Callable[[str | None], None]:
+    """What a connection calls with a seat's new token (kept under ``key``), or None
+    when the server refused the kept one (forgotten)."""
+
+    def keep(token: str | None) -> None:
+        if token is None:
+            saved.forget(key)
+        else:
+            now = time.time()
+            saved.put(key, SavedSeat(seat, token, name, joined=now, played=now))
+
+    return keep

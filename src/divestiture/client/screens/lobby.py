@@ -5,13 +5,15 @@ surprise) and a difficulty, and posts ``StartSolo``. Classroom takes the
 teacher's server address, the room code, your name and a seat, checks them, and
 posts ``JoinRoom``; a refused join comes back through ``receive`` and is shown.
 A server announcing itself on the network fills the address in (screens/nearby.py).
+When the server and room typed are those of a seat this user holds (its token is
+saved, client/saved.py), the lobby picks that seat and says Join goes back to it.
 """
 
 from __future__ import annotations
 
 import re
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from html import escape
@@ -28,6 +30,7 @@ from divestiture.client.discover import ROOM_CODE, Finder
 from divestiture.client.layout import MIN_SIZE
 from divestiture.client.net import ErrorNotice, Inbound, Status
 from divestiture.client.panels import oid
+from divestiture.client.saved import SavedSeat, seat_key
 from divestiture.client.screens.masthead import Paint, card, draw_header
 from divestiture.client.screens.nearby import NearbyRow
 from divestiture.game.bots import personalities
@@ -109,6 +112,7 @@ class LobbyScreen:
         *,
         defaults: LobbyDefaults | None = None,
         finder: Finder | None = None,
+        saved: Mapping[str, SavedSeat] | None = None,
     ) -> None:
         d = defaults or LobbyDefaults()
         self.manager, self.scenario, self.size = manager, scenario, size
@@ -122,7 +126,10 @@ class LobbyScreen:
         self.error_text = ""
         self.notice = ""
         self.dirty = True
+        self.saved = dict(saved or {})  # seats this user holds, by seat_key
+        self._held: str | None = None  # the held seat the classroom fields show
         self._build()
+        self._look_for_seat()
 
     # -- layout ------------------------------------------------------------------------
 
@@ -143,7 +150,7 @@ class LobbyScreen:
         self._paint += card(solo, "Solo", "You against four bots, on this computer.", theme.GOOD)
         self._paint += card(room, "Classroom", "Join a room on your teacher's server.", theme.WARN)
         ix, iw = solo.x + 22, solo.w - 44
-        seat_options = [(sc.seat(s).name, str(s)) for s in self.seats]
+        self.seat_options = seat_options = [(sc.seat(s).name, str(s)) for s in self.seats]
         y = solo.y + _TOP
         self.seat_menu = self._menu(seat_options, f.seat, self._field(solo, y), "#solo_seat")
         self._row_label(ix, y, "You play", f.seat, bold=True)
@@ -188,7 +195,7 @@ class LobbyScreen:
         self.join = self._button(room, "Join", "#join_room", "Join the room (Enter)")
         top = y + 5 * _STEP + 12
         self.message_rect = pygame.Rect(ix, top, iw, self.join.rect.y - 12 - top)
-        box = pygame.Rect(ix, top, iw, 64)
+        box = self.message_rect.copy()  # all of it: a refusal and why can take four lines
         self.error = UITextBox("", box, self.manager, object_id=oid("@problems", "#join_error"))
         self._show_error(self.error_text)
         self.tick(time.monotonic())
@@ -292,8 +299,11 @@ class LobbyScreen:
             event.type == pygame_gui.UI_TEXT_ENTRY_FINISHED and element in self._fields()
         ):
             self.join_room()
-        elif event.type == pygame_gui.UI_TEXT_ENTRY_CHANGED and self.error_text:
-            self._show_error("")
+        elif event.type == pygame_gui.UI_TEXT_ENTRY_CHANGED:
+            if element is self.url_entry or element is self.room_entry:
+                self._look_for_seat()
+            if self.error_text:
+                self._show_error("")
 
     def _choose(self, element: object, value: str) -> None:
         f = self.form
@@ -337,6 +347,39 @@ class LobbyScreen:
         elif isinstance(item, Status) and item.state in ("offline", "closed") and item.detail:
             self._show_error(item.detail)
 
+    def _look_for_seat(self) -> None:
+        """If this user holds a seat in the room typed, choose that seat (and its name,
+        if none is typed) and say that Join goes back to it; once per room, so a seat
+        the student then picks stays picked."""
+        self._keep()
+        f = self.form
+        try:
+            server, room = join_url(f.url, f.room, "-").rsplit("/", 1)
+        except ValueError:
+            key = ""
+        else:
+            key = seat_key(server, room)
+        held = self.saved.get(key)
+        if held is None or held.seat not in self.seats:
+            if self._held is not None:
+                self._held, self.notice, self.dirty = None, "", True
+            return
+        if key == self._held:
+            return
+        self._held = key
+        f.class_seat = held.seat
+        # Made again: pygame_gui's menu shows a new choice only when it closes after a click.
+        rect = pygame.Rect(self.class_seat_menu.relative_rect)
+        self.class_seat_menu.kill()  # type: ignore[no-untyped-call]
+        self.class_seat_menu = self._menu(self.seat_options, held.seat, rect, "#class_seat")
+        if not f.name.strip() and held.name:
+            self.name_entry.set_text(held.name[:40])
+            f.name = held.name[:40]
+        who = f" (as {held.name})" if held.name else ""
+        seat = self.scenario.seat_name(SeatId(held.seat))
+        self.notice = f"You have a seat in this room: {seat}{who}. Join takes you back to it."
+        self.dirty = True
+
     def _show_error(self, text: str) -> None:
         text = in_words(self.scenario, text) if text else ""
         self.error_text = text
@@ -371,6 +414,7 @@ class LobbyScreen:
         self.url_entry.set_text(url)
         self.form.url = url
         self.form.filled = url if by_lobby else ""
+        self._look_for_seat()
         if self.error_text:
             self._show_error("")
         self.dirty = True
@@ -407,6 +451,9 @@ class LobbyScreen:
         if self.notice:
             y = draw.paragraph(surface, self.notice, rect, 14, theme.WARN, bold=True) + 4
         for i, step in enumerate(STEPS, 1):
-            draw.label(surface, f"{i}", (rect.x + 6, y), 13, theme.RIM_HI, bold=True)
             area = pygame.Rect(rect.x + 24, y, rect.w - 24, rect.bottom - y)
+            step_h = int(theme.font(13).get_linesize() * 1.2)
+            if len(draw.wrap(step, 13, area.w)) * step_h > area.h:
+                break  # under a notice, the steps that no longer fit whole are left out
+            draw.label(surface, f"{i}", (rect.x + 6, y), 13, theme.RIM_HI, bold=True)
             y = draw.paragraph(surface, step, area, 13, theme.TEXT_DIM, spacing=1.2) + 4
