@@ -31,7 +31,7 @@ from divestiture.client.describe import in_words
 from divestiture.client.discover import Finder, Listener
 from divestiture.client.layout import DEFAULT_SIZE, MIN_SIZE
 from divestiture.client.net import ErrorNotice, Inbound, Status, ViewUpdate
-from divestiture.client.saved import SeatFile
+from divestiture.client.saved import SeatFile, solo_games
 from divestiture.client.screens import Screen
 from divestiture.client.screens.end import EndScreen
 from divestiture.client.screens.lobby import LobbyDefaults, LobbyScreen
@@ -159,6 +159,7 @@ class ClientApp:
             defaults=defaults,
             finder=self.finder,
             saved=self.seats.all() if self.seats is not None else None,
+            games=solo_games(self.data_dir),
         )
         self.show(lobby)
         # What the server said while joining (a saved seat it did not take back) comes
@@ -174,8 +175,9 @@ class ClientApp:
         text = in_words(self.scenario, text.strip())
         return text if text.endswith((".", "!", "?")) else f"{text}."
 
-    def start(self, intent: intents.StartSolo | intents.JoinRoom) -> None:
-        """Open a solo game (an embedded server and bots) or join a classroom room.
+    def start(self, intent: intents.StartSolo | intents.ResumeSolo | intents.JoinRoom) -> None:
+        """Open a solo game (an embedded server and bots), a saved one again, or join a
+        classroom room.
 
         Setting up (starting the embedded server, making the room) happens on a
         worker thread; the window keeps drawing 'Setting up…' meanwhile.
@@ -185,17 +187,21 @@ class ClientApp:
         self.form = _form_of(intent, self.screen, self.form)
         if isinstance(intent, intents.StartSolo):
             where = "Setting up your table\u2026"
+        elif isinstance(intent, intents.ResumeSolo):
+            where = "Opening your saved game\u2026"
         else:
             where = f"Joining {intent.url}\u2026"
         self.show(WaitingScreen(self.manager, where, self.size))
 
         def build() -> None:
             # Imported here: the server side is not needed for the first frame.
-            from divestiture.client.session import join_room, start_solo
+            from divestiture.client.session import join_room, resume_solo, start_solo
 
             try:
                 if isinstance(intent, intents.StartSolo):
                     made = start_solo(self.scenario, intent, self.data_dir, self.bot_delay)
+                elif isinstance(intent, intents.ResumeSolo):
+                    made = resume_solo(self.data_dir, intent.room)
                 else:
                     made = join_room(intent, self.seats)
             except (OSError, ValueError) as e:
@@ -296,7 +302,7 @@ class ClientApp:
         elif isinstance(intent, intents.SendTeam):
             if self.session is not None:
                 self.session.connection.send_team(intent.text)
-        elif isinstance(intent, intents.StartSolo | intents.JoinRoom):
+        elif isinstance(intent, intents.StartSolo | intents.ResumeSolo | intents.JoinRoom):
             self.start(intent)
         elif intent.screen == "lobby":
             self.show_lobby()
@@ -377,7 +383,9 @@ class ClientApp:
 
 
 def _form_of(
-    intent: intents.StartSolo | intents.JoinRoom, screen: Screen, last: LobbyDefaults | None
+    intent: intents.StartSolo | intents.ResumeSolo | intents.JoinRoom,
+    screen: Screen,
+    last: LobbyDefaults | None,
 ) -> LobbyDefaults | None:
     """The lobby's fields to come back to: the lobby's own, if it is what asked; else
     (``divest join`` with a seat and a name) the join's server, room, seat and name."""

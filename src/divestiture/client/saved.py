@@ -60,6 +60,14 @@ _TYPES: dict[str, tuple[type, ...]] = {
 }
 
 
+def solo_games(data_dir: Path | None) -> list[tuple[str, SavedSeat]]:
+    """The solo games kept in ``data_dir`` (room code, seat), last played first."""
+    if data_dir is None:
+        return []
+    games = SeatFile(data_dir / GAMES_FILE).all()
+    return sorted(games.items(), key=lambda g: (g[1].played, g[0]), reverse=True)
+
+
 def seat_key(server: str, room: str) -> str:
     """The key of a classroom seat: the server's address and the room code, as one
     address (``ws://192.168.1.20:8765/K7QM2``), the same however they were typed."""

@@ -6,7 +6,8 @@ same path: the same protocol, the same store, the same recovery.
 
 Every seat's token is kept (client/saved.py), so that a student who quits comes
 back to the same seat: joining a classroom room where this user holds the seat
-asked for resumes it with the token.
+asked for resumes it with the token, and a solo game saved in the solo data
+directory is opened again on an embedded server over the same directory.
 """
 
 from __future__ import annotations
@@ -19,12 +20,14 @@ from pathlib import Path
 
 from divestiture.client.embedded import EmbeddedServer
 from divestiture.client.intents import JoinRoom, StartSolo
-from divestiture.client.saved import SavedSeat, SeatFile, seat_key, standing
+from divestiture.client.saved import GAMES_FILE, SavedSeat, SeatFile, seat_key, standing
 from divestiture.client.ws import RemoteConnection, parse_join_url
 from divestiture.game.scenario import Scenario
 from divestiture.game.types import SeatId
 from divestiture.game.views import GameView
 from divestiture.server.protocol import BotSpec, RoomOptions
+
+SOLO_NAME = "You"  # the player's name at a solo table
 
 
 @dataclass
@@ -70,7 +73,8 @@ def solo_options(scenario: Scenario, intent: StartSolo, bot_delay: float) -> Roo
 def start_solo(
     scenario: Scenario, intent: StartSolo, data_dir: Path | None, bot_delay: float
 ) -> Session:
-    """Start the embedded server, make the room, and connect to the player's seat."""
+    """Start the embedded server, make the room, and connect to the player's seat (its
+    token is kept with the games, so the lobby can go back to it)."""
     options = solo_options(scenario, intent, bot_delay)
     where = data_dir if data_dir is not None else Path(tempfile.mkdtemp(prefix="divest-solo-"))
     server = EmbeddedServer(where)
@@ -80,8 +84,33 @@ def start_solo(
     except Exception:
         server.stop()
         raise
-    connection = RemoteConnection(server.url, room, SeatId(intent.seat), "You")
-    return Session(connection, server)
+    games, seat = SeatFile(where / GAMES_FILE), SeatId(intent.seat)
+    keep = keeper(games, room, seat, SOLO_NAME)
+    connection = RemoteConnection(server.url, room, seat, SOLO_NAME, keep=keep)
+    return Session(connection, server, saved=games, key=room)
+
+
+def resume_solo(data_dir: Path | None, room: str) -> Session:
+    """Open the embedded server on the solo games again and resume ``room``'s seat with
+    its kept token.
+
+    Raises:
+        ValueError: no such game is kept in ``data_dir``.
+    """
+    games = SeatFile(data_dir / GAMES_FILE) if data_dir is not None else None
+    held = games.get(room) if games is not None else None
+    if data_dir is None or games is None or held is None:
+        raise ValueError(f"there is no saved solo game {room} to go back to")
+    seat, name = SeatId(held.seat), held.name or SOLO_NAME
+    server = EmbeddedServer(data_dir)
+    server.start()  # every unfinished game is loaded back, this one with them
+    try:
+        keep = keeper(games, room, seat, name)
+        connection = RemoteConnection(server.url, room, seat, name, token=held.token, keep=keep)
+    except Exception:
+        server.stop()
+        raise
+    return Session(connection, server, saved=games, key=room)
 
 
 def join_room(intent: JoinRoom, saved: SeatFile | None = None) -> Session:

@@ -7,6 +7,8 @@ posts ``JoinRoom``; a refused join comes back through ``receive`` and is shown.
 A server announcing itself on the network fills the address in (screens/nearby.py).
 When the server and room typed are those of a seat this user holds (its token is
 saved, client/saved.py), the lobby picks that seat and says Join goes back to it.
+Under the solo card, saved solo games are listed (when, which seat, where the game
+stands) with a button that posts ``ResumeSolo`` for the one chosen.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from divestiture.client.panels import oid
 from divestiture.client.saved import SavedSeat, seat_key
 from divestiture.client.screens.masthead import Paint, card, draw_header
 from divestiture.client.screens.nearby import NearbyRow
+from divestiture.client.screens.saved_games import MAX_GAMES, SavedGamesRow, held_notice
 from divestiture.game.bots import personalities
 from divestiture.game.scenario import Scenario
 from divestiture.game.types import SeatId
@@ -46,6 +49,7 @@ STEPS = (
 )
 _SERVER = re.compile(r"(wss?)://([A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?):(\d{1,5})/?")
 _ROW, _STEP, _LABEL_W, _BUTTON_H, _TOP = 32, 40, 150, 48, 84
+_GAMES_H = 42  # the saved games' row under the solo card, and its gap
 
 
 @dataclass(frozen=True)
@@ -98,6 +102,7 @@ class _Form:
     class_seat: str
     bots: dict[str, str] = field(default_factory=dict)  # seat -> personality or SURPRISE
     filled: str = ""  # the server address the lobby put in the field (not typed)
+    game: str = ""  # the saved solo game chosen (its room code)
 
 
 class LobbyScreen:
@@ -113,6 +118,7 @@ class LobbyScreen:
         defaults: LobbyDefaults | None = None,
         finder: Finder | None = None,
         saved: Mapping[str, SavedSeat] | None = None,
+        games: Sequence[tuple[str, SavedSeat]] = (),
     ) -> None:
         d = defaults or LobbyDefaults()
         self.manager, self.scenario, self.size = manager, scenario, size
@@ -127,6 +133,8 @@ class LobbyScreen:
         self.notice = ""
         self.dirty = True
         self.saved = dict(saved or {})  # seats this user holds, by seat_key
+        self.games = tuple(games[:MAX_GAMES])  # saved solo games (room, seat), newest first
+        self.form.game = self.games[0][0] if self.games else ""
         self._held: str | None = None  # the held seat the classroom fields show
         self._build()
         self._look_for_seat()
@@ -137,7 +145,8 @@ class LobbyScreen:
         """The header, solo card and classroom card for the current size."""
         w, h = max(self.size[0], MIN_SIZE[0]), max(self.size[1], MIN_SIZE[1])
         cw, header_h, card_h = min(w - 48, 1180), 150, 476
-        x, top = (w - cw) // 2, max(18, (h - header_h - card_h - 40) // 2)
+        below = 40 + (_GAMES_H if self.games else 0)  # the tip, and the saved games' row
+        x, top = (w - cw) // 2, max(18, (h - header_h - card_h - below) // 2)
         half, y = (cw - 24) // 2, top + header_h + 8
         header = pygame.Rect(x, top, cw, header_h)
         return header, pygame.Rect(x, y, half, card_h), pygame.Rect(x + cw - half, y, half, card_h)
@@ -200,7 +209,16 @@ class LobbyScreen:
         self._show_error(self.error_text)
         self.tick(time.monotonic())
         tip = "At the table: B shows your brief, F1 the help, Esc closes a window."
-        self._text(tip, (header.centerx, solo.bottom + 12), 12, theme.TEXT_FAINT, align="centre")
+        self.saved_games: SavedGamesRow | None = None
+        if self.games:
+            row = pygame.Rect(solo.x, solo.bottom + 10, solo.w, _ROW)
+            self.saved_games = SavedGamesRow(self.manager, sc, self.games, self.form.game, row)
+            # Beside the saved games, under the classroom card.
+            tip_at = (room.centerx, solo.bottom + 10 + (_ROW - 14) // 2)
+            self._text(tip, tip_at, 12, theme.TEXT_FAINT, align="centre", max_width=room.w)
+        else:
+            tip_at = (header.centerx, solo.bottom + 12)
+            self._text(tip, tip_at, 12, theme.TEXT_FAINT, align="centre")
 
     def _field(self, card: pygame.Rect, y: int) -> pygame.Rect:
         return pygame.Rect(card.x + 22 + _LABEL_W, y, card.w - 44 - _LABEL_W, _ROW)
@@ -287,7 +305,13 @@ class LobbyScreen:
     def handle(self, event: pygame.event.Event) -> None:
         """Menu choices, the two buttons, and Enter in a classroom field."""
         element = getattr(event, "ui_element", None)
-        if self.nearby.owns(event):
+        game = self.saved_games.handle(event) if self.saved_games is not None else None
+        if self.saved_games is not None:
+            self.form.game = self.saved_games.chosen
+        if game is not None:
+            self._keep()
+            intents.post(intents.ResumeSolo(game))
+        elif self.nearby.owns(event):
             picked = self.nearby.picked(event)
             if picked is not None:
                 self._fill(picked, by_lobby=False)
@@ -353,12 +377,7 @@ class LobbyScreen:
         the student then picks stays picked."""
         self._keep()
         f = self.form
-        try:
-            server, room = join_url(f.url, f.room, "-").rsplit("/", 1)
-        except ValueError:
-            key = ""
-        else:
-            key = seat_key(server, room)
+        key = seat_key(f.url, f.room)  # what is typed: only a right address is a key
         held = self.saved.get(key)
         if held is None or held.seat not in self.seats:
             if self._held is not None:
@@ -375,9 +394,7 @@ class LobbyScreen:
         if not f.name.strip() and held.name:
             self.name_entry.set_text(held.name[:40])
             f.name = held.name[:40]
-        who = f" (as {held.name})" if held.name else ""
-        seat = self.scenario.seat_name(SeatId(held.seat))
-        self.notice = f"You have a seat in this room: {seat}{who}. Join takes you back to it."
+        self.notice = held_notice(self.scenario, held)
         self.dirty = True
 
     def _show_error(self, text: str) -> None:
@@ -427,6 +444,8 @@ class LobbyScreen:
         for w in self._widgets():
             w.kill()  # type: ignore[no-untyped-call]
         self.nearby.kill()
+        if self.saved_games is not None:
+            self.saved_games.kill()
 
     # -- drawing -----------------------------------------------------------------------
 
