@@ -205,3 +205,23 @@ def test_a_corrupt_or_missing_file_is_passed_over_with_a_log_line(
     caplog.clear()
     assert seats.all() == {}
     assert "2 saved seat(s) were incomplete" in caplog.text
+
+
+def test_the_table_says_why_a_kept_seat_was_joined_again(
+    display: pygame.Surface, embedded: EmbeddedServer, room: tuple[str, str], tmp_path: Path
+) -> None:
+    """When the server refuses the kept token, the table that opens after the join says
+    so (the notice came while the window still showed "Joining")."""
+    code, _ = room
+    seats = SeatFile(tmp_path / "seats.json")
+    seats.put(seat_key(embedded.url, code), SavedSeat("investors", "stale-token", "Ann"))
+    app = ClientApp(SC, seats=seats)
+    try:
+        app.on_intent(JoinRoom(f"{embedded.url}/{code}", "investors", "Ann"))
+        table = _table(app)
+        assert table.toast is not None
+        assert table.toast[0].startswith(
+            f"The server did not take back your saved seat in room {code}"
+        )
+    finally:
+        app.close()
