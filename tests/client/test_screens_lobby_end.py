@@ -210,10 +210,11 @@ def test_join_url_reasons(server: str, room: str, name: str, reason: str) -> Non
 
 
 def test_error_notice_is_shown(manager: pygame_gui.UIManager, scenario: Scenario) -> None:
-    """An ErrorNotice from the app (a failed join) appears on the classroom card."""
+    """An ErrorNotice from the app (a failed join) appears on the classroom card, as a
+    sentence."""
     screen = LobbyScreen(manager, scenario, (1280, 800))
     screen.receive(ErrorNotice("unknown_room", "there is no room 'ABCD'"))
-    assert screen.error_text == "there is no room 'ABCD'"
+    assert screen.error_text == "There is no room 'ABCD'"
     assert screen.error.visible
     assert screen.dirty
 

@@ -41,6 +41,7 @@ def run_solo(
 
     from divestiture.client import intents
     from divestiture.client.app import ClientApp
+    from divestiture.client.saved import SeatFile
     from divestiture.client.screens.lobby import LobbyDefaults
     from divestiture.game.bots import make_bot
 
@@ -59,7 +60,7 @@ def run_solo(
         app = ClientApp(scenario, data_dir=data, bot_delay=0, autoplayer=player)
     else:
         data = user_data_path("divestiture", appauthor=False) / "solo"
-        app = ClientApp(scenario, data_dir=data)
+        app = ClientApp(scenario, data_dir=data, seats=SeatFile.for_classroom())
     if seat is None:
         app.show_lobby(LobbyDefaults(seat=SeatId(scenario.seat_ids[0]), seed=seed))
     else:
@@ -85,6 +86,7 @@ def run_join(scenario: Scenario, url: str, seat: str | None, name: str | None) -
     from divestiture.client import intents
     from divestiture.client.app import ClientApp
     from divestiture.client.discover import FIND_SECONDS, find_servers, join_address
+    from divestiture.client.saved import SeatFile
     from divestiture.client.screens.lobby import LobbyDefaults
     from divestiture.client.ws import parse_join_url
     from divestiture.server.discovery import discovery_port
@@ -105,7 +107,7 @@ def run_join(scenario: Scenario, url: str, seat: str | None, name: str | None) -
     except (LookupError, OSError) as e:
         click.echo(f"error: {e}", err=True)
         sys.exit(1)
-    app = ClientApp(scenario)
+    app = ClientApp(scenario, seats=SeatFile.for_classroom())
     if seat is not None and name:
         intents.post(intents.JoinRoom(url, seat, name))
     else:

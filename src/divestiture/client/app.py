@@ -20,16 +20,18 @@ import sys
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pygame
 
 from divestiture.client import intents, theme
+from divestiture.client.describe import in_words
 from divestiture.client.discover import Finder, Listener
 from divestiture.client.layout import DEFAULT_SIZE, MIN_SIZE
 from divestiture.client.net import ErrorNotice, Inbound, Status, ViewUpdate
+from divestiture.client.saved import SeatFile, solo_games
 from divestiture.client.screens import Screen
 from divestiture.client.screens.end import EndScreen
 from divestiture.client.screens.lobby import LobbyDefaults, LobbyScreen
@@ -101,6 +103,7 @@ class ClientApp:
         bot_delay: float = 1.2,
         autoplayer: Callable[[], Player] | None = None,
         finder: Finder | None = None,
+        seats: SeatFile | None = None,
     ) -> None:
         self.stats = FrameStats()
         # Only what the client uses: no mixer, so no sound card is needed.
@@ -113,6 +116,8 @@ class ClientApp:
         self.scenario = scenario
         self.data_dir = data_dir
         self.bot_delay = bot_delay
+        self.seats = seats  # where classroom seats' tokens are kept (None: nowhere)
+        self._early: list[ErrorNotice] = []  # said while joining, shown on the next screen
         self.session: Session | None = None
         self.screen: Screen = WaitingScreen(self.manager, "Starting\u2026", self.size)
         self.autoplayer = autoplayer() if autoplayer is not None else None
@@ -127,6 +132,9 @@ class ClientApp:
         # What the lobby heard on the network; a Listener, made when the lobby first shows.
         self.finder = finder
         self._listener: Listener | None = None
+        # The lobby's fields as the student left them, so a join that fails (or a game
+        # that ends) brings the lobby back with them, not empty.
+        self.form: LobbyDefaults | None = None
 
     # -- screens -----------------------------------------------------------------------------
 
@@ -135,41 +143,67 @@ class ClientApp:
         self.screen = screen
 
     def show_lobby(self, defaults: LobbyDefaults | None = None, error: str = "") -> None:
+        """The lobby, with ``defaults`` in its fields (else what was last typed there) and
+        ``error`` on the classroom card."""
         self.close_session()
+        defaults = defaults or self.form
         if self.finder is None:
             self._listener = Listener(on_change=intents.wake).start()
             self.finder = self._listener
             if self._listener.problem:  # the lobby still works: students type the address
                 print(f"warning: {self._listener.problem}", file=sys.stderr)
         lobby = LobbyScreen(
-            self.manager, self.scenario, self.size, defaults=defaults, finder=self.finder
+            self.manager,
+            self.scenario,
+            self.size,
+            defaults=defaults,
+            finder=self.finder,
+            saved=self.seats.all() if self.seats is not None else None,
+            games=solo_games(self.data_dir),
         )
         self.show(lobby)
-        if error:
-            self.screen.receive(ErrorNotice("lobby", error))
+        # What the server said while joining (a saved seat it did not take back) comes
+        # before why the join ended.
+        said = [n.message for n in self._early if n.message != error]
+        self._early = []
+        message = " ".join(self._sentence(m) for m in [*said, error] if m)
+        if message:
+            self.screen.receive(ErrorNotice("lobby", message))
 
-    def start(self, intent: intents.StartSolo | intents.JoinRoom) -> None:
-        """Open a solo game (an embedded server and bots) or join a classroom room.
+    def _sentence(self, text: str) -> str:
+        """A message as one sentence of a longer one: seats named, a capital, a full stop."""
+        text = in_words(self.scenario, text.strip())
+        return text if text.endswith((".", "!", "?")) else f"{text}."
+
+    def start(self, intent: intents.StartSolo | intents.ResumeSolo | intents.JoinRoom) -> None:
+        """Open a solo game (an embedded server and bots), a saved one again, or join a
+        classroom room.
 
         Setting up (starting the embedded server, making the room) happens on a
         worker thread; the window keeps drawing 'Setting up…' meanwhile.
         """
         self.close_session()
+        self._early = []
+        self.form = _form_of(intent, self.screen, self.form)
         if isinstance(intent, intents.StartSolo):
             where = "Setting up your table\u2026"
+        elif isinstance(intent, intents.ResumeSolo):
+            where = "Opening your saved game\u2026"
         else:
             where = f"Joining {intent.url}\u2026"
         self.show(WaitingScreen(self.manager, where, self.size))
 
         def build() -> None:
             # Imported here: the server side is not needed for the first frame.
-            from divestiture.client.session import join_room, start_solo
+            from divestiture.client.session import join_room, resume_solo, start_solo
 
             try:
                 if isinstance(intent, intents.StartSolo):
                     made = start_solo(self.scenario, intent, self.data_dir, self.bot_delay)
+                elif isinstance(intent, intents.ResumeSolo):
+                    made = resume_solo(self.data_dir, intent.room)
                 else:
-                    made = join_room(intent)
+                    made = join_room(intent, self.seats)
             except (OSError, ValueError) as e:
                 self._opened.put(e)
             else:
@@ -268,7 +302,7 @@ class ClientApp:
         elif isinstance(intent, intents.SendTeam):
             if self.session is not None:
                 self.session.connection.send_team(intent.text)
-        elif isinstance(intent, intents.StartSolo | intents.JoinRoom):
+        elif isinstance(intent, intents.StartSolo | intents.ResumeSolo | intents.JoinRoom):
             self.start(intent)
         elif intent.screen == "lobby":
             self.show_lobby()
@@ -288,8 +322,12 @@ class ClientApp:
             self.deliver(item)
 
     def deliver(self, item: Inbound) -> None:
+        if isinstance(item, ErrorNotice) and isinstance(self.screen, WaitingScreen):
+            self._early.append(item)
         if isinstance(item, ViewUpdate):
             view = item.view
+            if self.session is not None:
+                self.session.seen(view)
             if view.outcome is not None:
                 self.final = item
                 if not isinstance(self.screen, EndScreen):
@@ -299,6 +337,9 @@ class ClientApp:
                 return
             if not isinstance(self.screen, TableScreen):
                 self.show(TableScreen(self.manager, self.scenario, view, self.size))
+                for early in self._early:
+                    self.screen.receive(early)
+                self._early = []
         elif (
             isinstance(item, Status)
             and item.state == "closed"
@@ -339,3 +380,25 @@ class ClientApp:
         self.stats.render_ms.append((time.perf_counter() - started) * 1000)
         if self.stats.first_frame is None:
             self.stats.first_frame = time.perf_counter() - self.stats.started
+
+
+def _form_of(
+    intent: intents.StartSolo | intents.ResumeSolo | intents.JoinRoom,
+    screen: Screen,
+    last: LobbyDefaults | None,
+) -> LobbyDefaults | None:
+    """The lobby's fields to come back to: the lobby's own, if it is what asked; else
+    (``divest join`` with a seat and a name) the join's server, room, seat and name."""
+    if isinstance(screen, LobbyScreen):
+        return screen.defaults()
+    if not isinstance(intent, intents.JoinRoom):
+        return last
+    from divestiture.client.ws import parse_join_url
+
+    try:
+        server, room = parse_join_url(intent.url)
+    except ValueError:
+        return last
+    return replace(
+        last or LobbyDefaults(), url=server, room=room, name=intent.name, class_seat=intent.seat
+    )

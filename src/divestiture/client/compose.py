@@ -5,6 +5,11 @@ a seat can know — the public rules and its own view — the way the engine's
 ``check_terms`` checks a proposal against the state, so the player learns what
 is wrong before sending and the engine rarely has to refuse. Numbers stay text
 until checked, so "price must be a whole number" can be said about "2O".
+
+``warnings`` says what would get a valid sheet blocked once signed: the regulator
+(the rules' ``roles.regulator``) may clear only a deal that carries every safeguard
+it published as required and covers any scope it ordered sold (the engine's
+``ClearDeal``). Such a sheet may still be sent; the player is told first.
 """
 
 from __future__ import annotations
@@ -14,11 +19,12 @@ from dataclasses import dataclass, field, replace
 from pydantic import ValidationError
 
 from divestiture.game.actions import Propose, Stake, Terms
+from divestiture.game.bots.base import in_a_sentence
 from divestiture.game.scenario import Scenario
 from divestiture.game.state import TermSheet
 from divestiture.game.types import Algorithm, Mitigation, Phase, Scope, SeatId, SheetId, SheetStatus
 from divestiture.game.views import GameView
-from divestiture.game.wording import seat_word, subject
+from divestiture.game.wording import safeguard_names, seat_word, subject
 
 
 @dataclass(frozen=True)
@@ -120,6 +126,50 @@ def problems(view: GameView, scenario: Scenario, draft: Draft) -> list[str]:
         except ValidationError as e:
             errors += [str(err["msg"]).removeprefix("Value error, ") for err in e.errors()]
     return errors
+
+
+def requirements(view: GameView, scenario: Scenario) -> str:
+    """The regulator's published requirements in one line, for beside the safeguards."""
+    regulator = scenario.seat_name(scenario.roles.regulator)
+    names = safeguard_names(scenario, view.required_mitigations)
+    if not names:
+        return f"{regulator} has published no required safeguards yet."
+    return f"{regulator} requires: {', '.join(names)}."
+
+
+def scope_order(view: GameView, scenario: Scenario) -> str:
+    """The divestiture the regulator ordered, in one line, for beside the scope."""
+    regulator = scenario.seat_name(scenario.roles.regulator)
+    ordered = view.divestiture_scope
+    if ordered is None:
+        return f"{regulator} has ordered no divestiture."
+    return f"{regulator} ordered the sale of {scenario.scope_names[ordered]}."
+
+
+def warnings(view: GameView, scenario: Scenario, draft: Draft) -> list[str]:
+    """Why the regulator would block a deal on ``draft``'s terms once it is signed: each
+    required safeguard it lacks, and a scope short of the one ordered sold; [] if none."""
+    regulator = scenario.seat_name(scenario.roles.regulator)
+    missing = [m for m in view.required_mitigations if m.value not in draft.mitigations]
+    names = [in_a_sentence(name) for name in safeguard_names(scenario, missing)]
+    found = []
+    if names:
+        listed = (
+            " and ".join(names) if len(names) < 3 else f"{', '.join(names[:-1])} and {names[-1]}"
+        )
+        them = "it" if len(names) == 1 else "them"
+        found.append(f"{regulator} requires {listed}: a deal without {them} will be blocked")
+    ordered = view.divestiture_scope
+    if ordered is not None and draft.scope in _SCOPES and Scope(draft.scope).rank < ordered.rank:
+        scopes = scenario.scope_names
+        found.append(
+            f"{regulator} ordered the sale of {scopes[ordered]}: a deal for only "
+            f"{scopes[Scope(draft.scope)]} will be blocked"
+        )
+    return found
+
+
+_SCOPES = frozenset(s.value for s in Scope)
 
 
 def _can_propose(view: GameView, scenario: Scenario, draft: Draft) -> list[str]:

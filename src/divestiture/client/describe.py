@@ -6,6 +6,7 @@ and the same words appear wherever a thing is shown.
 
 from __future__ import annotations
 
+import re
 from html import escape
 
 from divestiture.game.actions import (
@@ -22,6 +23,7 @@ from divestiture.game.actions import (
 from divestiture.game.mechanics import MECHANICS
 from divestiture.game.scenario import Effects, Lever, Scenario, TrackChange
 from divestiture.game.state import TermSheet
+from divestiture.game.types import SeatId
 from divestiture.game.views import GameView, SeatInfo
 from divestiture.game.wording import capitalised, safeguard_names, seat_word
 
@@ -41,6 +43,21 @@ STATUS_NAMES = {
 def seat_name(view: GameView, seat: str | None) -> str:
     """The display name of a seat in this view (the id if unknown)."""
     return next((s.name for s in view.seats if s.id == seat), seat or "")
+
+
+def in_words(scenario: Scenario, text: str) -> str:
+    """A message from the server as a player reads it: every seat id of the rules
+    (``cfius``, ``'white_house'``) becomes the seat's name, and the first letter a
+    capital: "a bot plays cfius in room K7QM2" -> "A bot plays CFIUS in room K7QM2".
+
+    The server words its refusals for logs and other clients too, so they may name
+    seats by id; the client, which has the rules, says them the way the table does.
+    """
+    ids = "|".join(re.escape(s) for s in sorted(scenario.seat_ids, key=len, reverse=True))
+    # A quoted id loses its quotes; an id inside a longer word ("cfius_review") is left.
+    pattern = re.compile(rf"'({ids})'|\b({ids})\b")
+    named = pattern.sub(lambda m: scenario.seat_name(SeatId(m.group(1) or m.group(2))), text)
+    return capitalised(named)
 
 
 def seat_info(view: GameView, seat: str) -> SeatInfo | None:

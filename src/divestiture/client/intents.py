@@ -48,6 +48,13 @@ class StartSolo:
 
 
 @dataclass(frozen=True, slots=True)
+class ResumeSolo:
+    """Go back to a saved solo game (its room in the solo data directory)."""
+
+    room: str
+
+
+@dataclass(frozen=True, slots=True)
 class JoinRoom:
     """Join a classroom room from the lobby."""
 
@@ -63,7 +70,7 @@ class GoTo:
     screen: str
 
 
-Intent = SendAction | SendTeam | StartSolo | JoinRoom | GoTo
+Intent = SendAction | SendTeam | StartSolo | ResumeSolo | JoinRoom | GoTo
 
 
 def post(intent: Intent) -> None:

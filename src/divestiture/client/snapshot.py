@@ -7,6 +7,7 @@ composer, the brief, the lobby or the end screen, under SDL's dummy driver.
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 from divestiture.game.engine import apply, start
@@ -24,6 +25,11 @@ SAMPLE_SERVERS = (
     ("ws://192.168.1.37:8765", "teacher-laptop"),
     ("ws://192.168.1.52:8765", "room-12-desk"),
     ("ws://192.168.1.80:8765", "library-pc"),
+)
+# Saved solo games the lobby's picture lists: (room, seat, hours ago, where it stands).
+SAMPLE_GAMES = (
+    ("K7QM2", "microsoft", 2, "Wednesday, day 3 of 5"),
+    ("H4RT8", "cfius", 26, "Sale to Microsoft"),
 )
 
 
@@ -69,6 +75,7 @@ def render(
     from divestiture.client import theme
     from divestiture.client.discover import Simulated
     from divestiture.client.net import EventLines, TeamChat, ViewUpdate
+    from divestiture.client.saved import SavedSeat
     from divestiture.client.screens import Screen
     from divestiture.client.screens.end import EndScreen
     from divestiture.client.screens.lobby import LobbyDefaults, LobbyScreen
@@ -84,7 +91,14 @@ def render(
         if screen == "lobby":
             heard = Simulated(SAMPLE_SERVERS[: max(0, discovered)])
             defaults = LobbyDefaults(seat=seat)
-            shown = LobbyScreen(manager, scenario, size, defaults=defaults, finder=heard)
+            now = time.time()
+            games = [
+                (room, SavedSeat(s, "-", "You", now - h * 3600, now - h * 3600, at, h > 24))
+                for room, s, h, at in SAMPLE_GAMES
+            ]
+            shown = LobbyScreen(
+                manager, scenario, size, defaults=defaults, finder=heard, games=games
+            )
         elif screen == "end":
             view = view_for(final, seat)
             shown = EndScreen(manager, scenario, view, size)

@@ -4,8 +4,10 @@ One background thread runs its own asyncio loop; the pygame thread only calls
 ``send``/``send_team`` (handed to the loop, never waited on) and drains
 ``inbox``. After a drop the loop reconnects forever (0.2 s doubling to 2 s),
 resumes with the seat token and resends every action the server has not yet
-acknowledged under its first id, which the server applies once. Only a server
-refusing the seat itself (bad token, no such room or seat, a bot in it) ends it.
+acknowledged under its first id, which the server applies once. A token the
+server does not know (a seat saved from an earlier game, a server started again
+on new data) is dropped, and the seat joined again, saying why. Only a server
+refusing the seat itself (no such room or seat, a bot in it, closed seats) ends it.
 """
 
 from __future__ import annotations
@@ -96,19 +98,29 @@ class RemoteConnection:
     """Plays ``seat`` in ``room`` on the server at ``url`` (ws://HOST:PORT).
 
     ``token`` resumes a seat joined before (it is set after a join, for saving).
+    ``keep``, if given, is called with each new token the server gives, and with None
+    when the server refuses the token: the caller keeps it on disk (client/saved.py).
 
     Raises:
         ValueError: the room code or the name would not pass the wire's limits.
     """
 
     def __init__(
-        self, url: str, room: str, seat: SeatId, name: str, token: str | None = None
+        self,
+        url: str,
+        room: str,
+        seat: SeatId,
+        name: str,
+        token: str | None = None,
+        *,
+        keep: Callable[[str | None], None] | None = None,
     ) -> None:
         self.url = url
         self.room = room.strip().upper()
         self.seat = seat
         self.name = name
         self.token = token
+        self._keep = keep
         # Made here so a bad name or room fails in the caller, not later in the thread.
         self._join = Join(room=self.room, seat=seat, name=name)
         self.inbox: queue.Queue[Inbound] = queue.Queue()
@@ -231,7 +243,7 @@ class RemoteConnection:
             await self._enter(ws)
             self._connected = True
             self._team_skip = self._team_seen  # the history repeats these first
-            self._put(Status("connected", f"{self.seat} in room {self.room}"))
+            self._put(Status("connected", f"in room {self.room}"))
             for act in list(self._unacked.values()):
                 await send(ws, act)  # the same id: the server applies it once
             if self._in_hand is not None:
@@ -252,12 +264,27 @@ class RemoteConnection:
                 await asyncio.wait_for(ws.close(), 1)
 
     async def _enter(self, ws: ClientConnection) -> None:
-        """Join (or resume with the token) and wait for the server's answer."""
+        """Join (or resume with the token) and wait for the server's answer. A token the
+        server refuses is forgotten, and the seat joined instead (a refusal changes
+        nothing on the server, so the same connection can ask again)."""
         if self.token is None:
             await send(ws, self._join)
+            reply = await receive(ws)
         else:
             await send(ws, Resume(room=self.room, token=self.token))
-        reply = await receive(ws)
+            reply = await receive(ws)
+            if isinstance(reply, ErrorMsg) and reply.code == "bad_token":
+                self.token = None
+                await self._kept(None)
+                self._put(
+                    ErrorNotice(
+                        "resume_refused",
+                        f"The server did not take back your saved seat in room {self.room}"
+                        f" ({reply.message}): joining it again as {self.name}.",
+                    )
+                )
+                await send(ws, self._join)
+                reply = await receive(ws)
         if isinstance(reply, ErrorMsg):
             self._put(ErrorNotice(reply.code, reply.message))
             if reply.code in FATAL:
@@ -266,6 +293,13 @@ class RemoteConnection:
         assert isinstance(reply, Joined), reply
         if reply.token is not None:
             self.token = reply.token
+            await self._kept(reply.token)
+
+    async def _kept(self, token: str | None) -> None:
+        """Hand a new token (None: the refused one is void) to ``keep``, off the loop:
+        keeping it writes a file."""
+        if self._keep is not None:
+            await asyncio.to_thread(self._keep, token)
 
     async def _write(self, ws: ClientConnection) -> None:
         while True:

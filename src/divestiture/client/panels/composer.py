@@ -3,6 +3,11 @@
 Every change re-reads the fields into a ``Draft`` and asks ``compose.problems``
 what is wrong; the reasons are listed under the fields and the Propose button
 stays disabled until there are none.
+
+What the regulator has published constrains a deal too: beside the scope, any
+divestiture it ordered; beside the safeguards, the ones it requires, each marked.
+A valid sheet that would not meet them is still sent, but only after the
+composer has said why it would be blocked, and the button reads "Send anyway".
 """
 
 from __future__ import annotations
@@ -50,7 +55,7 @@ class Composer:
         self.view = view
         self.done = False
         title = f"Counter-offer to {draft.replaces}" if draft.replaces else "New term sheet"
-        rect = centred(manager.window_resolution, 700, 580)
+        rect = centred(manager.window_resolution, 700, 624)
         self.window = UIWindow(rect, manager, title, object_id=oid(None, "#composer"))
         self._build(draft)
         self.refresh()
@@ -65,6 +70,13 @@ class Composer:
             container=self.window,
             object_id=oid("@heading"),
         )
+
+    def _note(self, x: int, y: int, w: int, name: str) -> UILabel:
+        """A line that says what the regulator asks of a field (set in ``refresh``)."""
+        return UILabel(
+            pygame.Rect(x, y, w, 20), " ", self.manager, container=self.window,
+            object_id=oid("@note", f"#{name}"),
+        )  # fmt: skip
 
     def _entry(
         self, x: int, y: int, w: int, text: str, name: str, *, numeric: bool = True
@@ -109,7 +121,8 @@ class Composer:
         self._label("Scope", x, y)
         self.scope_options = [(sc.scope_names.get(s, s.value), s.value) for s in Scope]
         self.scope = self._dropdown(self.scope_options, draft.scope, fx, y, 500, name="scope")
-        y += 40
+        self.scope_note = self._note(fx, y + 32, 514, "scope_order")
+        y += 60
         self._label("Price", x, y)
         UILabel(pygame.Rect(fx, y, 16, 30), "$", m, container=self.window)
         self.price = self._entry(fx + 16, y, 80, draft.price, "price")
@@ -129,6 +142,7 @@ class Composer:
         y += 40
         self._label("Safeguards", x, y, 150)
         self.mitigations: dict[Mitigation, UICheckBox] = {}
+        self.required: dict[Mitigation, UILabel] = {}  # "required", beside each it requires
         for i, mit in enumerate(Mitigation):
             r = pygame.Rect(fx + (i % 2) * 250, y + 4 + (i // 2) * 30, 22, 22)
             self.mitigations[mit] = UICheckBox(
@@ -139,7 +153,12 @@ class Composer:
                 initial_state=mit.value in draft.mitigations,
                 object_id=oid(None, f"#mit_{mit.value}"),
             )
-        y += 70
+            self.required[mit] = UILabel(
+                pygame.Rect(r.x + 168, r.y - 4, 76, 30), " ", m, container=self.window,
+                object_id=oid("@required", f"#required_{mit.value}"),
+            )  # fmt: skip
+        self.requirements_note = self._note(fx, y + 64, 514, "requirements")
+        y += 94
         self._label("Rounds to close", x, y)
         self.rounds_options = [
             (f"{n} day{'s' if n > 1 else ''}", str(n))
@@ -168,9 +187,10 @@ class Composer:
             container=self.window,
             object_id=oid(None, "#composer_cancel"),
         )
+        self.send_text = "Counter" if draft.replaces else "Propose"
         self.propose = UIButton(
             pygame.Rect(540, y, 128, 36),
-            "Counter" if draft.replaces else "Propose",
+            self.send_text,
             m,
             container=self.window,
             object_id=oid("@primary", "#propose"),
@@ -217,13 +237,28 @@ class Composer:
     def problems(self) -> list[str]:
         return compose.problems(self.view, self.scenario, self.draft())
 
+    def warnings(self) -> list[str]:
+        """Why the regulator would block this sheet once signed ([] if nothing)."""
+        return compose.warnings(self.view, self.scenario, self.draft())
+
     def refresh(self) -> None:
-        """Re-check the draft; list the problems or the offer, and gate Propose."""
+        """Re-check the draft; list the problems, or the offer and what would get it
+        blocked; gate Propose; say beside the fields what the regulator asks."""
+        self._show_requirements()
         found = self.problems()
+        warned = [] if found else self.warnings()
+        send = self.send_text
         if found:
             html = "<b>Not ready yet:</b><br>" + "<br>".join(f"\u2022 {escape(p)}" for p in found)
             self.problems_box.change_object_id(oid("@problems", "#problems"))
             self.propose.disable()  # type: ignore[no-untyped-call]
+        elif warned:
+            html = "<b>This deal would be blocked:</b><br>"
+            html += "<br>".join(f"\u2022 {escape(w)}" for w in warned)
+            html += "<br>Change the terms, or press <b>Send anyway</b> to propose it as it is."
+            self.problems_box.change_object_id(oid("@warn", "#problems"))
+            self.propose.enable()  # type: ignore[no-untyped-call]
+            send = "Send anyway"
         else:
             d = self.draft()
             scope = self.scenario.scope_names.get(d.scope, d.scope)  # type: ignore[call-overload]
@@ -233,7 +268,30 @@ class Composer:
             )
             self.problems_box.change_object_id(oid("@ok", "#problems"))
             self.propose.enable()  # type: ignore[no-untyped-call]
+        if self.propose.text != send:
+            self.propose.set_text(send)
         self.problems_box.set_text(html)
+
+    def _show_requirements(self) -> None:
+        """The regulator's order beside the scope, its requirements beside the safeguards."""
+        v, sc = self.view, self.scenario
+        notes = (
+            (self.scope_note, "#scope_order", compose.scope_order(v, sc), v.divestiture_scope),
+            (
+                self.requirements_note,
+                "#requirements",
+                compose.requirements(v, sc),
+                v.required_mitigations,
+            ),
+        )
+        for label, name, text, asked in notes:
+            if label.text != text:
+                label.change_object_id(oid("@required" if asked else "@note", name))
+                label.set_text(text)
+        for mit, tag in self.required.items():
+            text = "required" if mit in v.required_mitigations else " "
+            if tag.text != text:
+                tag.set_text(text)
 
     def set_view(self, view: GameView) -> None:
         self.view = view

@@ -1,4 +1,5 @@
-"""Windows that open over the table: the confidential brief and the help sheet."""
+"""Windows that open over the table: the confidential brief (with what due diligence
+found) and the help sheet."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from divestiture.game.scenario import Scenario
 from divestiture.game.types import SeatId
 from divestiture.game.views import GameView
 
+NEW_COLOUR = "#F0C86E"  # theme.WARN: what the seat has not read yet, and secrets
 SHORTCUTS = (
     ("B", "Show or hide your confidential brief"),
     ("C", "Compose a term sheet"),
@@ -24,8 +26,9 @@ SHORTCUTS = (
 )
 
 
-def brief_html(view: GameView, scenario: Scenario) -> str:
-    """The seat's brief, what it wants and how it scores (secret objectives marked)."""
+def brief_html(view: GameView, scenario: Scenario, unread: int = 0) -> str:
+    """The seat's brief, what its due diligence found (the last ``unread`` findings
+    marked new), what it wants and how it scores (secret objectives marked)."""
     seat = scenario.seat(SeatId(view.viewer))
     parts = [
         f"<font color='{seat.color}'><b>{escape(seat.name)}</b></font> \u2014 "
@@ -34,11 +37,20 @@ def brief_html(view: GameView, scenario: Scenario) -> str:
     ]
     if view.brief is not None:
         parts += ["<b>Confidential brief</b>", escape(view.brief.text), ""]
+    if view.notes:
+        # What due diligence learned belongs with the brief: it is as secret, and it
+        # changes what the brief's numbers mean.
+        parts.append("<b>Due diligence</b>")
+        first_new = len(view.notes) - unread
+        for i, note in enumerate(view.notes):
+            new = f" <font color='{NEW_COLOUR}'><b>(new)</b></font>" if i >= first_new else ""
+            parts.append(f"\u2022 {escape(note)}{new}")
+        parts.append("")
     # The seat's public aims, as every seat reads them (the rules word them so).
     parts += ["<b>What every seat knows you want</b>", escape(seat.wants), ""]
     parts.append("<b>How you score</b>")
     for ob in scenario.scoring.get(seat.id, ()):
-        secret = "" if ob.public else " <font color='#F0C86E'>(secret)</font>"
+        secret = "" if ob.public else f" <font color='{NEW_COLOUR}'>(secret)</font>"
         parts.append(f"\u2022 {escape(ob.label)}{secret}")
     return "<br>".join(parts)
 

@@ -5,13 +5,17 @@ surprise) and a difficulty, and posts ``StartSolo``. Classroom takes the
 teacher's server address, the room code, your name and a seat, checks them, and
 posts ``JoinRoom``; a refused join comes back through ``receive`` and is shown.
 A server announcing itself on the network fills the address in (screens/nearby.py).
+When the server and room typed are those of a seat this user holds (its token is
+saved, client/saved.py), the lobby picks that seat and says Join goes back to it.
+Under the solo card, saved solo games are listed (when, which seat, where the game
+stands) with a button that posts ``ResumeSolo`` for the one chosen.
 """
 
 from __future__ import annotations
 
 import re
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from html import escape
@@ -23,12 +27,15 @@ from pygame_gui.core import UIElement
 from pygame_gui.elements import UIButton, UIDropDownMenu, UITextBox, UITextEntryLine
 
 from divestiture.client import draw, intents, theme
+from divestiture.client.describe import in_words
 from divestiture.client.discover import ROOM_CODE, Finder
 from divestiture.client.layout import MIN_SIZE
 from divestiture.client.net import ErrorNotice, Inbound, Status
 from divestiture.client.panels import oid
+from divestiture.client.saved import SavedSeat, seat_key
 from divestiture.client.screens.masthead import Paint, card, draw_header
 from divestiture.client.screens.nearby import NearbyRow
+from divestiture.client.screens.saved_games import MAX_GAMES, SavedGamesRow, held_notice
 from divestiture.game.bots import personalities
 from divestiture.game.scenario import Scenario
 from divestiture.game.types import SeatId
@@ -42,18 +49,21 @@ STEPS = (
 )
 _SERVER = re.compile(r"(wss?)://([A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?):(\d{1,5})/?")
 _ROW, _STEP, _LABEL_W, _BUTTON_H, _TOP = 32, 40, 150, 48, 84
+_GAMES_H = 42  # the saved games' row under the solo card, and its gap
 
 
 @dataclass(frozen=True)
 class LobbyDefaults:
     """What the lobby's fields start with (from the command line or the last game)."""
 
-    seat: str | None = None
+    seat: str | None = None  # the solo seat, and the classroom seat unless ``class_seat``
     difficulty: str = "normal"
     url: str = ""
     room: str = ""
     name: str = ""
     seed: int | None = None
+    class_seat: str | None = None
+    bots: tuple[tuple[str, str], ...] = ()  # seat -> personality or SURPRISE
 
 
 def join_url(server: str, room: str, name: str) -> str:
@@ -92,6 +102,7 @@ class _Form:
     class_seat: str
     bots: dict[str, str] = field(default_factory=dict)  # seat -> personality or SURPRISE
     filled: str = ""  # the server address the lobby put in the field (not typed)
+    game: str = ""  # the saved solo game chosen (its room code)
 
 
 class LobbyScreen:
@@ -106,6 +117,8 @@ class LobbyScreen:
         *,
         defaults: LobbyDefaults | None = None,
         finder: Finder | None = None,
+        saved: Mapping[str, SavedSeat] | None = None,
+        games: Sequence[tuple[str, SavedSeat]] = (),
     ) -> None:
         d = defaults or LobbyDefaults()
         self.manager, self.scenario, self.size = manager, scenario, size
@@ -114,11 +127,17 @@ class LobbyScreen:
         seat = d.seat if d.seat in self.seats else self.seats[0]
         level = d.difficulty if d.difficulty in scenario.bots.difficulties else "normal"
         seed = "" if d.seed is None else str(d.seed)
-        self.form = _Form(seat, level, seed, d.url, d.room, d.name, seat)
+        class_seat = d.class_seat if d.class_seat in self.seats else seat
+        self.form = _Form(seat, level, seed, d.url, d.room, d.name, class_seat, dict(d.bots))
         self.error_text = ""
         self.notice = ""
         self.dirty = True
+        self.saved = dict(saved or {})  # seats this user holds, by seat_key
+        self.games = tuple(games[:MAX_GAMES])  # saved solo games (room, seat), newest first
+        self.form.game = self.games[0][0] if self.games else ""
+        self._held: str | None = None  # the held seat the classroom fields show
         self._build()
+        self._look_for_seat()
 
     # -- layout ------------------------------------------------------------------------
 
@@ -126,7 +145,8 @@ class LobbyScreen:
         """The header, solo card and classroom card for the current size."""
         w, h = max(self.size[0], MIN_SIZE[0]), max(self.size[1], MIN_SIZE[1])
         cw, header_h, card_h = min(w - 48, 1180), 150, 476
-        x, top = (w - cw) // 2, max(18, (h - header_h - card_h - 40) // 2)
+        below = 40 + (_GAMES_H if self.games else 0)  # the tip, and the saved games' row
+        x, top = (w - cw) // 2, max(18, (h - header_h - card_h - below) // 2)
         half, y = (cw - 24) // 2, top + header_h + 8
         header = pygame.Rect(x, top, cw, header_h)
         return header, pygame.Rect(x, y, half, card_h), pygame.Rect(x + cw - half, y, half, card_h)
@@ -139,7 +159,7 @@ class LobbyScreen:
         self._paint += card(solo, "Solo", "You against four bots, on this computer.", theme.GOOD)
         self._paint += card(room, "Classroom", "Join a room on your teacher's server.", theme.WARN)
         ix, iw = solo.x + 22, solo.w - 44
-        seat_options = [(sc.seat(s).name, str(s)) for s in self.seats]
+        self.seat_options = seat_options = [(sc.seat(s).name, str(s)) for s in self.seats]
         y = solo.y + _TOP
         self.seat_menu = self._menu(seat_options, f.seat, self._field(solo, y), "#solo_seat")
         self._row_label(ix, y, "You play", f.seat, bold=True)
@@ -184,12 +204,21 @@ class LobbyScreen:
         self.join = self._button(room, "Join", "#join_room", "Join the room (Enter)")
         top = y + 5 * _STEP + 12
         self.message_rect = pygame.Rect(ix, top, iw, self.join.rect.y - 12 - top)
-        box = pygame.Rect(ix, top, iw, 64)
+        box = self.message_rect.copy()  # all of it: a refusal and why can take four lines
         self.error = UITextBox("", box, self.manager, object_id=oid("@problems", "#join_error"))
         self._show_error(self.error_text)
         self.tick(time.monotonic())
         tip = "At the table: B shows your brief, F1 the help, Esc closes a window."
-        self._text(tip, (header.centerx, solo.bottom + 12), 12, theme.TEXT_FAINT, align="centre")
+        self.saved_games: SavedGamesRow | None = None
+        if self.games:
+            row = pygame.Rect(solo.x, solo.bottom + 10, solo.w, _ROW)
+            self.saved_games = SavedGamesRow(self.manager, sc, self.games, self.form.game, row)
+            # Beside the saved games, under the classroom card.
+            tip_at = (room.centerx, solo.bottom + 10 + (_ROW - 14) // 2)
+            self._text(tip, tip_at, 12, theme.TEXT_FAINT, align="centre", max_width=room.w)
+        else:
+            tip_at = (header.centerx, solo.bottom + 12)
+            self._text(tip, tip_at, 12, theme.TEXT_FAINT, align="centre")
 
     def _field(self, card: pygame.Rect, y: int) -> pygame.Rect:
         return pygame.Rect(card.x + 22 + _LABEL_W, y, card.w - 44 - _LABEL_W, _ROW)
@@ -249,6 +278,22 @@ class LobbyScreen:
         f.seed, f.url = self.seed_entry.get_text(), self.url_entry.get_text()
         f.room, f.name = self.room_entry.get_text(), self.name_entry.get_text()
 
+    def defaults(self) -> LobbyDefaults:
+        """Everything chosen and typed, to open the lobby again as the student left it
+        (after a join that failed, or a game)."""
+        self._keep()
+        f = self.form
+        return LobbyDefaults(
+            seat=f.seat,
+            difficulty=f.difficulty,
+            url=f.url,
+            room=f.room,
+            name=f.name,
+            seed=int(f.seed) if f.seed.isdigit() else None,
+            class_seat=f.class_seat,
+            bots=tuple(f.bots.items()),
+        )
+
     def _rebuild(self) -> None:
         self._keep()
         self.kill()
@@ -260,7 +305,13 @@ class LobbyScreen:
     def handle(self, event: pygame.event.Event) -> None:
         """Menu choices, the two buttons, and Enter in a classroom field."""
         element = getattr(event, "ui_element", None)
-        if self.nearby.owns(event):
+        game = self.saved_games.handle(event) if self.saved_games is not None else None
+        if self.saved_games is not None:
+            self.form.game = self.saved_games.chosen
+        if game is not None:
+            self._keep()
+            intents.post(intents.ResumeSolo(game))
+        elif self.nearby.owns(event):
             picked = self.nearby.picked(event)
             if picked is not None:
                 self._fill(picked, by_lobby=False)
@@ -272,8 +323,11 @@ class LobbyScreen:
             event.type == pygame_gui.UI_TEXT_ENTRY_FINISHED and element in self._fields()
         ):
             self.join_room()
-        elif event.type == pygame_gui.UI_TEXT_ENTRY_CHANGED and self.error_text:
-            self._show_error("")
+        elif event.type == pygame_gui.UI_TEXT_ENTRY_CHANGED:
+            if element is self.url_entry or element is self.room_entry:
+                self._look_for_seat()
+            if self.error_text:
+                self._show_error("")
 
     def _choose(self, element: object, value: str) -> None:
         f = self.form
@@ -317,7 +371,34 @@ class LobbyScreen:
         elif isinstance(item, Status) and item.state in ("offline", "closed") and item.detail:
             self._show_error(item.detail)
 
+    def _look_for_seat(self) -> None:
+        """If this user holds a seat in the room typed, choose that seat (and its name,
+        if none is typed) and say that Join goes back to it; once per room, so a seat
+        the student then picks stays picked."""
+        self._keep()
+        f = self.form
+        key = seat_key(f.url, f.room)  # what is typed: only a right address is a key
+        held = self.saved.get(key)
+        if held is None or held.seat not in self.seats:
+            if self._held is not None:
+                self._held, self.notice, self.dirty = None, "", True
+            return
+        if key == self._held:
+            return
+        self._held = key
+        f.class_seat = held.seat
+        # Made again: pygame_gui's menu shows a new choice only when it closes after a click.
+        rect = pygame.Rect(self.class_seat_menu.relative_rect)
+        self.class_seat_menu.kill()  # type: ignore[no-untyped-call]
+        self.class_seat_menu = self._menu(self.seat_options, held.seat, rect, "#class_seat")
+        if not f.name.strip() and held.name:
+            self.name_entry.set_text(held.name[:40])
+            f.name = held.name[:40]
+        self.notice = held_notice(self.scenario, held)
+        self.dirty = True
+
     def _show_error(self, text: str) -> None:
+        text = in_words(self.scenario, text) if text else ""
         self.error_text = text
         if text:
             self.notice = ""
@@ -350,6 +431,7 @@ class LobbyScreen:
         self.url_entry.set_text(url)
         self.form.url = url
         self.form.filled = url if by_lobby else ""
+        self._look_for_seat()
         if self.error_text:
             self._show_error("")
         self.dirty = True
@@ -362,6 +444,8 @@ class LobbyScreen:
         for w in self._widgets():
             w.kill()  # type: ignore[no-untyped-call]
         self.nearby.kill()
+        if self.saved_games is not None:
+            self.saved_games.kill()
 
     # -- drawing -----------------------------------------------------------------------
 
@@ -386,6 +470,9 @@ class LobbyScreen:
         if self.notice:
             y = draw.paragraph(surface, self.notice, rect, 14, theme.WARN, bold=True) + 4
         for i, step in enumerate(STEPS, 1):
-            draw.label(surface, f"{i}", (rect.x + 6, y), 13, theme.RIM_HI, bold=True)
             area = pygame.Rect(rect.x + 24, y, rect.w - 24, rect.bottom - y)
+            step_h = int(theme.font(13).get_linesize() * 1.2)
+            if len(draw.wrap(step, 13, area.w)) * step_h > area.h:
+                break  # under a notice, the steps that no longer fit whole are left out
+            draw.label(surface, f"{i}", (rect.x + 6, y), 13, theme.RIM_HI, bold=True)
             y = draw.paragraph(surface, step, area, 13, theme.TEXT_DIM, spacing=1.2) + 4

@@ -79,11 +79,14 @@ class TableScreen:
         self.team: list[TeamChat] = []
         self.composer: Composer | None = None
         self.overlay: TextWindow | None = None
+        # Due-diligence findings read in the brief; the rest are marked new until it opens.
+        self.findings_read = 0
         self.dirty = True
         self._fresh = False  # a view arrived since the last tick
         self._held = 0  # frames in a row that left text to lay out for the next
         self._shown_seconds: int | None = None
         self.link_rect = pygame.Rect(0, 0, 0, 0)
+        self.unread_rect = pygame.Rect(0, 0, 0, 0)  # where the new-findings mark was drawn
         self._picture: pygame.Surface | None = None
         self._base = pygame.Surface((0, 0))
         self._painted: dict[str, object] = {}  # region -> the key it was last painted for
@@ -132,11 +135,18 @@ class TableScreen:
         if was == name:
             return
         if name == "brief":
-            html, title = brief_html(self.view, self.scenario), "Your confidential brief"
+            html = brief_html(self.view, self.scenario, self.unread)
+            title = "Your confidential brief"
+            self.findings_read = len(self.view.findings)
         else:
             html, title = help_html(self.scenario), "How to play"
         self.overlay = TextWindow(self.manager, title, html, name)
         self.dirty = True
+
+    @property
+    def unread(self) -> int:
+        """Due-diligence findings the seat has not yet seen in its brief."""
+        return max(0, len(self.view.findings) - self.findings_read)
 
     def close_windows(self) -> bool:
         closed = self.actions.close_window()
@@ -155,6 +165,10 @@ class TableScreen:
             self.view = item.view
             self._show()
             self._fresh = True
+            if self.unread and self.overlay is not None and self.overlay.name == "brief":
+                # Open in front of the seat: a new finding is read as it arrives.
+                self.overlay.box.set_text(brief_html(self.view, self.scenario, self.unread))
+                self.findings_read = len(self.view.findings)
         elif isinstance(item, EventLines):
             self.recent.extend(item.lines)
         elif isinstance(item, ErrorNotice):
@@ -333,6 +347,7 @@ class TableScreen:
             v.phase,
             self.link,
             seconds,
+            self.unread,
         )
         latest = self.recent[-1] if self.recent else self.scenario.title
         toast = self.toast[0] if self.toast is not None else None
@@ -354,13 +369,21 @@ class TableScreen:
     def _top_bar(self, surface: pygame.Surface, rect: pygame.Rect, seconds: int | None) -> None:
         v = self.view
         me = seat_info(v, v.viewer)
+        self.unread_rect = pygame.Rect(0, 0, 0, 0)
         if me is not None:
             colour = theme.hex_colour(me.color)
             draw.portrait(surface, (rect.x + 34, rect.centery), 20, me.id, colour)
             draw.label(surface, me.name, (rect.x + 64, rect.y + 10), 18, theme.TEXT, bold=True)
-            draw.label(
+            hint = draw.label(
                 surface, "Press B for your brief", (rect.x + 64, rect.y + 34), 12, theme.TEXT_DIM
             )
+            if self.unread:
+                # Marked until the brief is opened: a finding is easy to miss in the talk.
+                n = self.unread
+                news = f"{n} new finding{'s' if n > 1 else ''}"
+                self.unread_rect = draw.pill(
+                    surface, news, (hint.right + 8, hint.y - 2), theme.WARN, size=10, align="left"
+                )
         day = f"{v.round_name} \u2014 day {v.round} of {v.deadline}"
         mid = rect.centerx
         draw.label(surface, day, (mid, rect.y + 9), 17, theme.TEXT, bold=True, align="centre")
