@@ -50,23 +50,27 @@ def test_a_refused_join_keeps_the_fields_and_names_the_seat(
         app.show_lobby()
         lobby = app.screen
         assert isinstance(lobby, LobbyScreen)
-        lobby.url_entry.set_text(embedded.url)
-        lobby.room_entry.set_text(code.lower())
-        lobby.name_entry.set_text("Ada")
+        lobby.classroom.url_entry.set_text(embedded.url)
+        lobby.classroom.room_entry.set_text(code.lower())
+        lobby.classroom.name_entry.set_text("Ada")
         changed = pygame_gui.UI_DROP_DOWN_MENU_CHANGED
-        menu = lobby.class_seat_menu
+        menu = lobby.classroom.seat_menu
         lobby.handle(pygame.event.Event(changed, ui_element=menu, selected_option_id="cfius"))
-        lobby.handle(pygame.event.Event(pygame_gui.UI_BUTTON_PRESSED, ui_element=lobby.join))
+        lobby.handle(
+            pygame.event.Event(pygame_gui.UI_BUTTON_PRESSED, ui_element=lobby.classroom.join)
+        )
         for event in pygame.event.get():
             app.dispatch(event)
         back = _lobby_again(app, lobby)
-        assert back.url_entry.get_text() == embedded.url
-        assert back.room_entry.get_text() == code.lower()
-        assert back.name_entry.get_text() == "Ada"
-        assert back.class_seat_menu.selected_option[1] == "cfius"
-        assert back.error_text.startswith("A bot plays CFIUS")
-        assert "cfius" not in back.error_text
-        assert back.error.visible and "A bot plays CFIUS" in back.error.html_text
+        assert back.classroom.url_entry.get_text() == embedded.url
+        assert back.classroom.room_entry.get_text() == code.lower()
+        assert back.classroom.name_entry.get_text() == "Ada"
+        assert back.classroom.seat_menu.selected_option[1] == "cfius"
+        assert back.classroom.error_text.startswith("A bot plays CFIUS")
+        assert "cfius" not in back.classroom.error_text
+        assert (
+            back.classroom.error.visible and "A bot plays CFIUS" in back.classroom.error.html_text
+        )
     finally:
         app.close()
 

@@ -170,17 +170,17 @@ def test_the_lobby_offers_the_seat_held_in_the_room_typed(display: pygame.Surfac
     held = {"ws://10.0.0.5:8765/K7QM2": SavedSeat("investors", "secret", "Ann")}
     screen = LobbyScreen(manager, SC, (1280, 800), saved=held)
     changed = pygame_gui.UI_TEXT_ENTRY_CHANGED
-    screen.url_entry.set_text("ws://10.0.0.5:8765")
-    screen.room_entry.set_text("k7qm2")
-    screen.handle(pygame.event.Event(changed, ui_element=screen.room_entry, text="k7qm2"))
-    assert screen.class_seat_menu.selected_option[1] == "investors"
-    shown = screen.class_seat_menu.current_state.selected_option_button  # type: ignore[union-attr]
+    screen.classroom.url_entry.set_text("ws://10.0.0.5:8765")
+    screen.classroom.room_entry.set_text("k7qm2")
+    screen.handle(pygame.event.Event(changed, ui_element=screen.classroom.room_entry, text="k7qm2"))
+    assert screen.classroom.seat_menu.selected_option[1] == "investors"
+    shown = screen.classroom.seat_menu.current_state.selected_option_button  # type: ignore[union-attr]
     assert shown is not None and shown.text == "Investors"
-    assert screen.name_entry.get_text() == "Ann"
-    assert screen.notice.startswith("You have a seat in this room: Investors (as Ann)")
-    screen.room_entry.set_text("ABCD")
-    screen.handle(pygame.event.Event(changed, ui_element=screen.room_entry, text="ABCD"))
-    assert screen.notice == ""
+    assert screen.classroom.name_entry.get_text() == "Ann"
+    assert screen.classroom.notice.startswith("You have a seat in this room: Investors (as Ann)")
+    screen.classroom.room_entry.set_text("ABCD")
+    screen.handle(pygame.event.Event(changed, ui_element=screen.classroom.room_entry, text="ABCD"))
+    assert screen.classroom.notice == ""
 
 
 def test_a_corrupt_or_missing_file_is_passed_over_with_a_log_line(
@@ -220,7 +220,7 @@ def test_the_table_says_why_a_kept_seat_was_joined_again(
         app.on_intent(JoinRoom(f"{embedded.url}/{code}", "investors", "Ann"))
         table = _table(app)
         assert table.toast is not None
-        assert table.toast[0].startswith(
+        assert table.toast.text.startswith(
             f"The server did not take back your saved seat in room {code}"
         )
     finally:

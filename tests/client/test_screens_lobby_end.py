@@ -81,9 +81,9 @@ def _click(manager: pygame_gui.UIManager, screen: LobbyScreen, at: tuple[int, in
 
 
 def _classroom(screen: LobbyScreen, url: str, room: str, name: str) -> None:
-    screen.url_entry.set_text(url)
-    screen.room_entry.set_text(room)
-    screen.name_entry.set_text(name)
+    screen.classroom.url_entry.set_text(url)
+    screen.classroom.room_entry.set_text(room)
+    screen.classroom.name_entry.set_text(name)
 
 
 @pytest.mark.parametrize("size", SIZES)
@@ -94,9 +94,14 @@ def test_lobby_renders(display: pygame.Surface, scenario: Scenario, size: tuple[
     surface = _render(screen, manager, size)
     assert len(_colours(surface)) > 40
     assert not screen.dirty
-    for widget in (screen.play, screen.join, screen.seat_menu, screen.name_entry):
+    for widget in (
+        screen.play,
+        screen.classroom.join,
+        screen.seat_menu,
+        screen.classroom.name_entry,
+    ):
         assert surface.get_rect().contains(widget.rect)
-    assert not screen.play.rect.colliderect(screen.join.rect)
+    assert not screen.play.rect.colliderect(screen.classroom.join.rect)
 
 
 @pytest.mark.parametrize("size", SIZES)
@@ -161,32 +166,34 @@ def test_bad_room_code_shows_error(manager: pygame_gui.UIManager, scenario: Scen
     screen = LobbyScreen(manager, scenario, (1280, 800))
     _classroom(screen, "ws://192.168.1.20:8765", "K1O0", "Ada")
     pygame.event.clear()
-    _press(screen, screen.join)
+    _press(screen, screen.classroom.join)
     assert _intents() == []
-    assert "room code" in screen.error_text
-    assert screen.error.visible
-    assert "room code" in screen.error.html_text
+    assert "room code" in screen.classroom.error_text
+    assert screen.classroom.error.visible
+    assert "room code" in screen.classroom.error.html_text
 
 
 def test_valid_classroom_form_posts_join(manager: pygame_gui.UIManager, scenario: Scenario) -> None:
-    """A valid form posts JoinRoom with ws://HOST:PORT/ROOM, the seat and the name."""
-    screen = LobbyScreen(manager, scenario, (1280, 800), defaults=LobbyDefaults(seat="investors"))
+    """A valid form posts JoinRoom with ws://HOST:PORT/ROOM, the seat chosen and the name."""
+    defaults = LobbyDefaults(seat="cfius", class_seat="investors")
+    screen = LobbyScreen(manager, scenario, (1280, 800), defaults=defaults)
     _classroom(screen, " ws://192.168.1.20:8765 ", "k7qm2", " Ada ")
     pygame.event.clear()
-    _press(screen, screen.join)
+    _press(screen, screen.classroom.join)
     assert _intents() == [JoinRoom("ws://192.168.1.20:8765/K7QM2", "investors", "Ada")]
-    assert screen.error_text == ""
-    assert not screen.error.visible
+    assert screen.classroom.error_text == ""
+    assert not screen.classroom.error.visible
 
 
 def test_enter_in_a_field_joins(manager: pygame_gui.UIManager, scenario: Scenario) -> None:
-    """Enter in a classroom field (pygame_gui's entry-finished event) is the same as Join."""
+    """Enter in a classroom field (pygame_gui's entry-finished event) is the same as Join;
+    with no seat chosen, the join asks for any seat (None)."""
     screen = LobbyScreen(manager, scenario, (1280, 800))
     _classroom(screen, "ws://teacher.local:9000/", "ABCD", "Bo")
     pygame.event.clear()
     finished = pygame_gui.UI_TEXT_ENTRY_FINISHED
-    screen.handle(pygame.event.Event(finished, ui_element=screen.name_entry, text="Bo"))
-    assert _intents() == [JoinRoom("ws://teacher.local:9000/ABCD", scenario.seat_ids[0], "Bo")]
+    screen.handle(pygame.event.Event(finished, ui_element=screen.classroom.name_entry, text="Bo"))
+    assert _intents() == [JoinRoom("ws://teacher.local:9000/ABCD", None, "Bo")]
 
 
 @pytest.mark.parametrize(
@@ -214,8 +221,8 @@ def test_error_notice_is_shown(manager: pygame_gui.UIManager, scenario: Scenario
     sentence."""
     screen = LobbyScreen(manager, scenario, (1280, 800))
     screen.receive(ErrorNotice("unknown_room", "there is no room 'ABCD'"))
-    assert screen.error_text == "There is no room 'ABCD'"
-    assert screen.error.visible
+    assert screen.classroom.error_text == "There is no room 'ABCD'"
+    assert screen.classroom.error.visible
     assert screen.dirty
 
 
@@ -229,14 +236,14 @@ def test_resize_keeps_choices(manager: pygame_gui.UIManager, scenario: Scenario)
     screen.resize((1024, 700))
     assert screen.play is not old
     assert not old.alive()  # type: ignore[no-untyped-call]
-    assert screen.url_entry.get_text() == "ws://10.0.0.1:8765"
-    assert screen.name_entry.get_text() == "Ada"
+    assert screen.classroom.url_entry.get_text() == "ws://10.0.0.1:8765"
+    assert screen.classroom.name_entry.get_text() == "Ada"
     assert screen.seed_entry.get_text() == "42"
     assert screen.seat_menu.selected_option[1] == "microsoft"
     assert screen.difficulty_menu.selected_option[1] == "easy"
-    assert pygame.Rect(0, 0, 1024, 700).contains(screen.join.rect)
+    assert pygame.Rect(0, 0, 1024, 700).contains(screen.classroom.join.rect)
     screen.kill()
-    assert not screen.join.alive()  # type: ignore[no-untyped-call]
+    assert not screen.classroom.join.alive()  # type: ignore[no-untyped-call]
 
 
 def test_end_shows_outcome_and_totals(

@@ -17,6 +17,10 @@ from divestiture.game.types import SeatId
 
 if TYPE_CHECKING:
     from divestiture.client.discover import Heard
+    from divestiture.client.intents import JoinRoom
+    from divestiture.client.screens.lobby import LobbyDefaults
+
+ANY_SEAT = "any"  # --seat any: the server seats the student (in a class, where it needs them)
 
 
 def _headless() -> None:
@@ -80,15 +84,13 @@ def run_solo(
 
 
 def run_join(scenario: Scenario, url: str, seat: str | None, name: str | None) -> None:
-    """Join a classroom room, or open the lobby's classroom form prefilled with it. ``url``
-    is ws://HOST:PORT/ROOM, or a bare room code for a server found on the network."""
+    """Join a class or room, or open the lobby's classroom form prefilled with it. ``url``
+    is ws://HOST:PORT/CODE, or a bare code for a server found on the network."""
     os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
     from divestiture.client import intents
     from divestiture.client.app import ClientApp
     from divestiture.client.discover import FIND_SECONDS, find_servers, join_address
     from divestiture.client.saved import SeatFile
-    from divestiture.client.screens.lobby import LobbyDefaults
-    from divestiture.client.ws import parse_join_url
     from divestiture.server.discovery import discovery_port
 
     def find() -> tuple[Heard, ...]:
@@ -99,20 +101,48 @@ def run_join(scenario: Scenario, url: str, seat: str | None, name: str | None) -
         click.echo(f"Looking for your teacher's server on this network ({FIND_SECONDS:.0f} s)")
         return find_servers(port=port)
 
+    _check_seat(scenario, seat)
     try:
         url = join_address(url, find, found=lambda heard: click.echo(f"Found {heard.label}"))
-        server, room = parse_join_url(url)
+        step = join_step(url, seat, name)
     except ValueError as e:
         raise click.BadParameter(str(e), param_hint="'URL'") from None
     except (LookupError, OSError) as e:
         click.echo(f"error: {e}", err=True)
         sys.exit(1)
     app = ClientApp(scenario, seats=SeatFile.for_classroom())
-    if seat is not None and name:
-        intents.post(intents.JoinRoom(url, seat, name))
+    if isinstance(step, intents.JoinRoom):
+        intents.post(step)
     else:
-        app.show_lobby(LobbyDefaults(seat=seat, url=server, room=room, name=name or ""))
+        app.show_lobby(step)
     sys.exit(app.run())
+
+
+def _check_seat(scenario: Scenario, seat: str | None) -> None:
+    if seat is not None and seat != ANY_SEAT and seat not in scenario.seat_ids:
+        choices = ", ".join((ANY_SEAT, *scenario.seat_ids))
+        raise click.BadParameter(
+            f"'{seat}' is not a seat (choose from {choices})", param_hint="'--seat'"
+        )
+
+
+def join_step(url: str, seat: str | None, name: str | None) -> JoinRoom | LobbyDefaults:
+    """What ``divest join`` does first: with a seat (or ``any``) and a name, join at
+    once; else open the lobby with the server, code, name and seat filled in (no seat:
+    the seat menu on "Any seat", for a class to seat the student).
+
+    Raises:
+        ValueError: ``url`` is not ws://HOST:PORT/CODE.
+    """
+    from divestiture.client.intents import JoinRoom
+    from divestiture.client.screens.lobby import LobbyDefaults
+    from divestiture.client.ws import parse_join_url
+
+    server, room = parse_join_url(url)
+    if seat is not None and name:
+        return JoinRoom(url, None if seat == ANY_SEAT else seat, name)
+    class_seat = None if seat == ANY_SEAT else seat
+    return LobbyDefaults(url=server, room=room, name=name or "", class_seat=class_seat)
 
 
 def run_screenshot(

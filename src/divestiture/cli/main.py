@@ -264,12 +264,15 @@ def solo(  # noqa: PLR0917 - one parameter per option
 
 @main.command()
 @click.argument("url")
-@click.option("--seat", help="The seat to take; the lobby asks if not given.")
+@click.option(
+    "--seat",
+    help="The seat to take, or 'any' (your class seats you); the lobby asks if not given.",
+)
 @click.option("--name", help="Your name at the table.")
 @scenario_option
 def join(url: str, seat: str | None, name: str | None, rules_path: Path) -> None:
-    """Join a classroom game: divest join CODE (the server is found on this network),
-    or divest join ws://HOST:PORT/CODE."""
+    """Join a classroom game by its class code (or a room's): divest join CODE (the
+    server is found on this network), or divest join ws://HOST:PORT/CODE."""
     from divestiture.cli.client_cli import run_join
 
     run_join(_load(rules_path), url, seat, name)
@@ -289,7 +292,9 @@ def _size(value: str) -> tuple[int, int]:
 @click.option("--round", "round_no", type=click.IntRange(1, 10), default=2, show_default=True)
 @click.option(
     "--screen",
-    type=click.Choice(["table", "composer", "brief", "help", "lobby", "end"]),
+    type=click.Choice(
+        ["table", "composer", "brief", "help", "lobby", "end", "waiting", "paused", "moved"]
+    ),
     default="table",
     show_default=True,
 )

@@ -27,10 +27,19 @@ from typing import TYPE_CHECKING
 import pygame
 
 from divestiture.client import intents, theme
-from divestiture.client.describe import in_words
+from divestiture.client.describe import in_words, moved_text
 from divestiture.client.discover import Finder, Listener
 from divestiture.client.layout import DEFAULT_SIZE, MIN_SIZE
-from divestiture.client.net import ErrorNotice, Inbound, Status, ViewUpdate
+from divestiture.client.net import (
+    REMOVED,
+    ErrorNotice,
+    EventLines,
+    Inbound,
+    Moved,
+    Notice,
+    Status,
+    ViewUpdate,
+)
 from divestiture.client.saved import SeatFile, solo_games
 from divestiture.client.screens import Screen
 from divestiture.client.screens.end import EndScreen
@@ -117,7 +126,8 @@ class ClientApp:
         self.data_dir = data_dir
         self.bot_delay = bot_delay
         self.seats = seats  # where classroom seats' tokens are kept (None: nowhere)
-        self._early: list[ErrorNotice] = []  # said while joining, shown on the next screen
+        # Said while joining (or being moved), shown on the table that comes next.
+        self._early: list[ErrorNotice | EventLines | Notice] = []
         self.session: Session | None = None
         self.screen: Screen = WaitingScreen(self.manager, "Starting\u2026", self.size)
         self.autoplayer = autoplayer() if autoplayer is not None else None
@@ -164,7 +174,8 @@ class ClientApp:
         self.show(lobby)
         # What the server said while joining (a saved seat it did not take back) comes
         # before why the join ended.
-        said = [n.message for n in self._early if n.message != error]
+        said = [n.message for n in self._early if isinstance(n, ErrorNotice)]
+        said = [m for m in said if m != error]
         self._early = []
         message = " ".join(self._sentence(m) for m in [*said, error] if m)
         if message:
@@ -310,11 +321,13 @@ class ClientApp:
             self.running = False
 
     def drain(self) -> None:
-        """Everything the connection delivered since the last frame, without waiting."""
-        if self.session is None:
+        """Everything the connection delivered since the last frame, without waiting
+        (until an item ends the session: the rest was for it)."""
+        session = self.session
+        if session is None:
             return
-        inbox: queue.Queue[Inbound] = self.session.connection.inbox
-        while True:
+        inbox: queue.Queue[Inbound] = session.connection.inbox
+        while self.session is session:
             try:
                 item = inbox.get_nowait()
             except queue.Empty:
@@ -322,7 +335,20 @@ class ClientApp:
             self.deliver(item)
 
     def deliver(self, item: Inbound) -> None:
-        if isinstance(item, ErrorNotice) and isinstance(self.screen, WaitingScreen):
+        if isinstance(item, ErrorNotice) and item.code == REMOVED:
+            # Taken out of the seat by the teacher: the token is void and the connection
+            # over; the lobby comes back as the student left it, saying why.
+            self.show_lobby(error=item.message)
+            return
+        if isinstance(item, Moved):
+            # The seat's whole story comes next, as a history view: a new table for it.
+            text = moved_text(self.scenario, item.room, item.role, item.before)
+            self.show(WaitingScreen(self.manager, text, self.size))
+            self._early = [Notice(text)]
+            return
+        if isinstance(item, ErrorNotice | EventLines | Notice) and isinstance(
+            self.screen, WaitingScreen
+        ):
             self._early.append(item)
         if isinstance(item, ViewUpdate):
             view = item.view

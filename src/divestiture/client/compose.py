@@ -177,6 +177,10 @@ def _can_propose(view: GameView, scenario: Scenario, draft: Draft) -> list[str]:
     me = SeatId(view.viewer)
     if view.outcome is not None:
         return ["The game is over"]
+    if not view.started:
+        return ["Your teacher has not started the week yet"]
+    if view.paused:
+        return ["Play is paused by your teacher: send it when play resumes"]
     if me not in scenario.moves.propose.seats:
         return [f"{seat_word(scenario, me)} cannot propose term sheets"]
     if view.phase not in scenario.moves.propose.phases:

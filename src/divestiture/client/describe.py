@@ -194,3 +194,31 @@ def thread_of(me: str, sender: str, to: tuple[str, ...]) -> tuple[str, ...]:
     """The private threads a message belongs to: each other seat in the conversation."""
     others = {sender, *to} - {me}
     return tuple(sorted(others))
+
+
+# Refusals the teacher's controls cause, said as a student reads them (the server's
+# message names the facilitator, for every client).
+_TEACHER_SAYS = {
+    "not_started": "Your teacher has not started the week yet.",
+    "paused": "Play is paused by your teacher: try again when it resumes.",
+}
+
+
+def refusal_text(scenario: Scenario, code: str, message: str) -> str:
+    """A refusal from the server in a player's words: seats named as the rules name
+    them; a refusal because the week has not started, or play is paused, says so and
+    what was not done ("Not done: Sign ts-3. Play is paused by your teacher: ...")."""
+    said = _TEACHER_SAYS.get(code)
+    if said is None:
+        return in_words(scenario, message)
+    what, refused, _ = message.partition(" refused: ")
+    return f"Not done: {in_words(scenario, what)}. {said}" if refused else said
+
+
+def moved_text(scenario: Scenario, room: str, role: str, before: str) -> str:
+    """What a student is told when the teacher moves them: to which seat, at which
+    table; or that a bot plays their seat now and they watch."""
+    if role in scenario.seat_ids:
+        there = f" at table {room}" if room != before else ""
+        return f"Your teacher moved you to {scenario.seat_name(SeatId(role))}{there}."
+    return f"Your teacher gave your seat to a bot: you are watching table {room}."

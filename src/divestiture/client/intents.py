@@ -56,10 +56,11 @@ class ResumeSolo:
 
 @dataclass(frozen=True, slots=True)
 class JoinRoom:
-    """Join a classroom room from the lobby."""
+    """Join a classroom room or class (``ws://HOST:PORT/CODE``) from the lobby, in
+    ``seat``, or (None) wherever the server seats the student."""
 
     url: str
-    seat: str
+    seat: str | None
     name: str
 
 

@@ -22,6 +22,7 @@ from divestiture.game.actions import Action
 from divestiture.game.views import GameView
 
 LinkState = Literal["connecting", "connected", "reconnecting", "offline", "closed"]
+REMOVED = "removed"  # the error code of a student the teacher took out of the seat
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,13 +58,28 @@ class Status:
 
 @dataclass(frozen=True, slots=True)
 class PhaseTimer:
-    """The facilitator's phase timer: ``ends_at`` on ``time.monotonic()``; None = off."""
+    """The facilitator's phase timer: ``ends_at`` on ``time.monotonic()``; None = off.
+    While the clock waits (the week not started, play paused) it is ``stopped`` at that
+    many seconds left, and does not count down."""
 
     ends_at: float | None
+    stopped: float | None = None
 
     @classmethod
-    def seconds_from_now(cls, seconds: float | None) -> PhaseTimer:
-        return cls(None if seconds is None else time.monotonic() + seconds)
+    def seconds_from_now(cls, seconds: float | None, running: bool = True) -> PhaseTimer:
+        if seconds is None:
+            return cls(None)
+        if not running:
+            return cls(None, stopped=max(0.0, seconds))
+        return cls(time.monotonic() + seconds)
+
+    def seconds_left(self, now: float) -> int | None:
+        """Whole seconds left at ``now`` (rounded up), or None if the phase is not timed."""
+        if self.stopped is not None:
+            return int(self.stopped + 0.999)
+        if self.ends_at is None:
+            return None
+        return max(0, int(self.ends_at - now + 0.999))
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,7 +90,25 @@ class TeamChat:
     text: str
 
 
-Inbound = ViewUpdate | EventLines | ErrorNotice | Status | PhaseTimer | TeamChat
+@dataclass(frozen=True, slots=True)
+class Moved:
+    """The teacher moved this connection: it now plays ``role`` (a seat, or
+    ``"spectator"`` when a bot took its seat) in ``room``. The new seat's whole
+    story follows, as a history view."""
+
+    room: str
+    role: str
+    before: str  # the room it was in
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """Something the player should know that is not a refusal (shown, not as an error)."""
+
+    message: str
+
+
+Inbound = ViewUpdate | EventLines | ErrorNotice | Status | PhaseTimer | TeamChat | Moved | Notice
 
 
 class Connection(Protocol):

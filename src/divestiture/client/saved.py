@@ -3,7 +3,9 @@
 Once the teacher closes a room's seats, a seat's token (the ``token`` of the
 server's ``joined``) is the only way back into it. The client keeps each one in a
 small JSON file: a classroom seat in the user's config directory, keyed by the
-server's address and the room code (``ws://192.168.1.20:8765/K7QM2``); a solo
+server's address and the room code (``ws://192.168.1.20:8765/K7QM2``: the table's
+room, even when the student typed their class's code, which the seat notes as
+``via`` so that typing it again finds the seat); a solo
 game beside the games themselves, in the solo data directory, keyed by its room
 code, with when it was played and where it stood, for the lobby to list.
 
@@ -23,6 +25,7 @@ import logging
 import os
 import tempfile
 import threading
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
@@ -47,6 +50,9 @@ class SavedSeat:
     played: float = 0.0  # when it was last seen in play
     stands: str = ""  # where the game stood then: "Wednesday, day 3 of 5", or its outcome
     over: bool = False
+    # The code the student typed, when the seat is in another room: their class's (the
+    # class seated them at this table), or the table's they were moved from.
+    via: str = ""
 
 
 _TYPES: dict[str, tuple[type, ...]] = {
@@ -57,6 +63,7 @@ _TYPES: dict[str, tuple[type, ...]] = {
     "played": (int, float),
     "stands": (str,),
     "over": (bool,),
+    "via": (str,),
 }
 
 
@@ -72,6 +79,24 @@ def seat_key(server: str, room: str) -> str:
     """The key of a classroom seat: the server's address and the room code, as one
     address (``ws://192.168.1.20:8765/K7QM2``), the same however they were typed."""
     return f"{server.strip().rstrip('/').lower()}/{room.strip().upper()}"
+
+
+def room_of(key: str) -> str:
+    """The room code in a classroom seat's key."""
+    return key.rsplit("/", 1)[-1]
+
+
+def held_at(saved: Mapping[str, SavedSeat], server: str, code: str) -> tuple[str, SavedSeat] | None:
+    """The seat (its key, and it) this user holds on ``server`` in room ``code``, or at
+    a table of class ``code`` (the latest joined, if several); None if neither."""
+    if not code.strip():
+        return None
+    key = seat_key(server, code)
+    if key in saved:
+        return key, saved[key]
+    code, on = code.strip().upper(), seat_key(server, "")
+    through = [(k, s) for k, s in saved.items() if s.via == code and k.startswith(on)]
+    return max(through, key=lambda found: found[1].joined, default=None)
 
 
 def standing(view: GameView) -> tuple[str, bool]:

@@ -5,9 +5,11 @@ fills the other seats with bots, so a solo game and a classroom game take the
 same path: the same protocol, the same store, the same recovery.
 
 Every seat's token is kept (client/saved.py), so that a student who quits comes
-back to the same seat: joining a classroom room where this user holds the seat
-asked for resumes it with the token, and a solo game saved in the solo data
-directory is opened again on an embedded server over the same directory.
+back to the same seat: joining a classroom room (or class) where this user holds
+the seat asked for (or, asked for any seat, any seat) resumes it with the token,
+and a solo game saved in the solo data directory is opened again on an embedded
+server over the same directory. A seat the teacher moves is kept under its new
+room; one the teacher takes the student out of is forgotten.
 """
 
 from __future__ import annotations
@@ -16,12 +18,21 @@ import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from divestiture.client.embedded import EmbeddedServer
 from divestiture.client.intents import JoinRoom, StartSolo
-from divestiture.client.saved import GAMES_FILE, SavedSeat, SeatFile, seat_key, standing
-from divestiture.client.ws import RemoteConnection, parse_join_url
+from divestiture.client.saved import (
+    GAMES_FILE,
+    SavedSeat,
+    SeatFile,
+    held_at,
+    room_of,
+    seat_key,
+    standing,
+)
+from divestiture.client.ws import Held, RemoteConnection, parse_join_url
 from divestiture.game.scenario import Scenario
 from divestiture.game.types import SeatId
 from divestiture.game.views import GameView
@@ -30,25 +41,70 @@ from divestiture.server.protocol import BotSpec, RoomOptions
 SOLO_NAME = "You"  # the player's name at a solo table
 
 
+class Keeper:
+    """Keeps a seat's token in ``saved`` under the key of the room it is in (``key_of``
+    the room's code), as ``name``; the connection calls it with each seat the server
+    gives (``Held``), and None when the token is void. A seat moved to another room
+    is kept under the new room's key, and the old key forgotten. ``via``: the class
+    code the student typed (when it was one), noted with the seat."""
+
+    def __init__(
+        self,
+        saved: SeatFile,
+        name: str,
+        key_of: Callable[[str], str],
+        *,
+        asked: str = "",
+        key: str | None = None,
+        via: str = "",
+    ) -> None:
+        self.saved, self.name, self.key_of = saved, name, key_of
+        self.asked = asked.strip().upper()  # the code typed: a room's, or a class's
+        self.key = key  # where the seat is kept now (None: nowhere yet)
+        self.via = via
+
+    def __call__(self, held: Held | None) -> None:
+        if held is None:
+            if self.key is not None:
+                self.saved.forget(self.key)
+            return
+        key = self.key_of(held.room)
+        if self.asked and held.room != self.asked:
+            self.via = self.asked  # the server seated the student at a table of a class
+        old = self.saved.get(self.key) if self.key is not None else None
+        if self.key is not None and self.key != key:
+            self.saved.forget(self.key)
+        now = time.time()
+        joined = old.joined if old is not None and old.token == held.token else now
+        seat = SavedSeat(held.seat, held.token, self.name, joined, now, via=self.via)
+        self.saved.put(key, seat)
+        self.key = key
+
+
 @dataclass
 class Session:
     """A connection to one seat, the embedded server behind it if solo, and where the
-    seat's token is kept (``saved`` under ``key``)."""
+    seat's token is kept (``keeper``)."""
 
     connection: RemoteConnection
     server: EmbeddedServer | None = None
-    saved: SeatFile | None = None
-    key: str = ""
+    keeper: Keeper | None = None
     _stands: str = field(default="", repr=False)  # where the game stood, last noted
+
+    @property
+    def key(self) -> str | None:
+        """Where the seat's token is kept now (None: nowhere)."""
+        return self.keeper.key if self.keeper is not None else None
 
     def seen(self, view: GameView) -> None:
         """Note when the seat played and where its game stands (the lobby lists saved
         games by it), each time the day or the outcome changes."""
         stands, over = standing(view)
-        if self.saved is None or stands == self._stands:
+        key = self.key
+        if self.keeper is None or key is None or stands == self._stands:
             return
         self._stands = stands
-        self.saved.update(self.key, played=time.time(), stands=stands, over=over)
+        self.keeper.saved.update(key, played=time.time(), stands=stands, over=over)
 
     def close(self) -> None:
         self.connection.close()
@@ -85,9 +141,9 @@ def start_solo(
         server.stop()
         raise
     games, seat = SeatFile(where / GAMES_FILE), SeatId(intent.seat)
-    keep = keeper(games, room, seat, SOLO_NAME)
+    keep = Keeper(games, SOLO_NAME, _solo_key)
     connection = RemoteConnection(server.url, room, seat, SOLO_NAME, keep=keep)
-    return Session(connection, server, saved=games, key=room)
+    return Session(connection, server, keep)
 
 
 def resume_solo(data_dir: Path | None, room: str) -> Session:
@@ -105,36 +161,35 @@ def resume_solo(data_dir: Path | None, room: str) -> Session:
     server = EmbeddedServer(data_dir)
     server.start()  # every unfinished game is loaded back, this one with them
     try:
-        keep = keeper(games, room, seat, name)
+        keep = Keeper(games, name, _solo_key, key=room)
         connection = RemoteConnection(server.url, room, seat, name, token=held.token, keep=keep)
     except Exception:
         server.stop()
         raise
-    return Session(connection, server, saved=games, key=room)
+    return Session(connection, server, keep)
 
 
 def join_room(intent: JoinRoom, saved: SeatFile | None = None) -> Session:
-    """Connect to a seat of a room on a classroom server (``ws://HOST:PORT/ROOM``):
-    resume it with the token kept in ``saved`` if this user holds that seat there,
-    else join it (and keep the token the server gives)."""
-    url, room = parse_join_url(intent.url)
-    seat, key = SeatId(intent.seat), seat_key(url, room)
-    held = saved.get(key) if saved is not None else None
-    token = held.token if held is not None and held.seat == seat else None
-    keep = keeper(saved, key, seat, intent.name) if saved is not None else None
-    connection = RemoteConnection(url, room, seat, intent.name, token=token, keep=keep)
-    return Session(connection, saved=saved, key=key)
+    """Connect to a seat (or, with none asked for, wherever the server seats the student)
+    of a room or class on a classroom server (``ws://HOST:PORT/CODE``): resume the seat
+    with the token kept in ``saved`` if this user holds it there (in that room, or at a
+    table of that class), else join (and keep the token the server gives)."""
+    url, code = parse_join_url(intent.url)
+    seat = SeatId(intent.seat) if intent.seat is not None else None
+    found = held_at(saved.all(), url, code) if saved is not None else None
+    if found is not None and seat is not None and found[1].seat != seat:
+        found = None  # another seat is asked for: joined, not resumed
+    keep = None
+    if saved is not None:
+        key, via = (found[0], found[1].via) if found is not None else (None, "")
+        keep = Keeper(saved, intent.name, partial(seat_key, url), asked=code, key=key, via=via)
+    token, room = (found[1].token, room_of(found[0])) if found is not None else (None, None)
+    connection = RemoteConnection(
+        url, code, seat, intent.name, token=token, resume_in=room, keep=keep
+    )
+    return Session(connection, keeper=keep)
 
 
-def keeper(saved: SeatFile, key: str, seat: SeatId, name: str) -> Callable[[str | None], None]:
-    """What a connection calls with a seat's new token (kept under ``key``), or None
-    when the server refused the kept one (forgotten)."""
-
-    def keep(token: str | None) -> None:
-        if token is None:
-            saved.forget(key)
-        else:
-            now = time.time()
-            saved.put(key, SavedSeat(seat, token, name, joined=now, played=now))
-
-    return keep
+def _solo_key(room: str) -> str:
+    """A solo game is kept under its room code."""
+    return room

@@ -10,16 +10,20 @@ import os
 import time
 from pathlib import Path
 
+from divestiture.game.actions import Pause
 from divestiture.game.engine import apply, start
 from divestiture.game.events import Event
 from divestiture.game.narration import event_text
 from divestiture.game.scenario import Scenario
 from divestiture.game.simulation import play_game, player_factory
 from divestiture.game.state import GameState
-from divestiture.game.types import Phase, SeatId
+from divestiture.game.types import FACILITATOR, Phase, SeatId
 from divestiture.game.views import GameView, view_for
 
-SCREENS = ("table", "composer", "brief", "help", "lobby", "end")
+SCREENS = ("table", "composer", "brief", "help", "lobby", "end", "waiting", "paused", "moved")
+# A class's table: before the teacher starts the week, paused, and just after a move
+# (seconds on the stopped clock, and the move's tables).
+WAITING_SECONDS, PAUSED_SECONDS, MOVED = 600.0, 134.0, ("K7QM2", "H4RT8")
 # Servers the lobby's picture shows as heard on the network (``discovered`` of them).
 SAMPLE_SERVERS = (
     ("ws://192.168.1.37:8765", "teacher-laptop"),
@@ -67,14 +71,17 @@ def render(
     discovered: int = 1,
 ) -> GameView:
     """Draw one screen to ``out`` (a PNG) and return the view it showed. The lobby shows
-    ``discovered`` servers as heard on the network (0 to 3)."""
+    ``discovered`` servers as heard on the network (0 to 3). ``waiting``, ``paused``
+    and ``moved`` are a class's table: before the teacher starts the week, paused by
+    the teacher, and just after the teacher moved the student to the seat."""
     os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
     os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
     import pygame
 
     from divestiture.client import theme
+    from divestiture.client.describe import moved_text
     from divestiture.client.discover import Simulated
-    from divestiture.client.net import EventLines, TeamChat, ViewUpdate
+    from divestiture.client.net import EventLines, Notice, PhaseTimer, TeamChat, ViewUpdate
     from divestiture.client.saved import SavedSeat
     from divestiture.client.screens import Screen
     from divestiture.client.screens.end import EndScreen
@@ -82,6 +89,12 @@ def render(
     from divestiture.client.screens.table import TableScreen
 
     state, events, final = moment(scenario, seed, round_no, opening=screen == "composer")
+    if screen == "waiting":
+        step = start(scenario, seed, wait_for_start=True)
+        state, events = step.state, list(step.events)
+    elif screen == "paused":
+        step = apply(state, FACILITATOR, Pause(paused=True))
+        state, events = step.state, [*events, *step.events]
     view = view_for(state, seat)
     pygame.init()
     try:
@@ -113,6 +126,11 @@ def render(
             table.receive(ViewUpdate(view))
             table.receive(TeamChat("Sam", "I'll watch the tracks; you take the chat."))
             table.settle()  # the text a live table lays out over its next frames
+            if screen in ("waiting", "paused"):
+                stopped = WAITING_SECONDS if screen == "waiting" else PAUSED_SECONDS
+                table.receive(PhaseTimer(None, stopped=stopped))
+            elif screen == "moved":
+                table.receive(Notice(moved_text(scenario, MOVED[0], seat, MOVED[1])))
             if screen == "composer":
                 from divestiture.client import compose
 

@@ -7,7 +7,15 @@ resumes with the seat token and resends every action the server has not yet
 acknowledged under its first id, which the server applies once. A token the
 server does not know (a seat saved from an earlier game, a server started again
 on new data) is dropped, and the seat joined again, saying why. Only a server
-refusing the seat itself (no such room or seat, a bot in it, closed seats) ends it.
+refusing the seat itself (no such room or seat, a bot in it, closed seats) ends it,
+or the teacher taking the student out of it (``removed``): then the token is
+forgotten and the connection stops, with no reconnecting.
+
+The code joined may be a class's: the server seats the student at one of its tables
+and says which in ``joined``; from then on the connection is in that room (a resume
+names it). The teacher may move the student at any time (a new ``joined``, the same
+token now holding the new seat): the connection follows, keeps the token under the
+new room, and says so (``Moved``) before the new seat's story.
 """
 
 from __future__ import annotations
@@ -18,22 +26,25 @@ import queue
 import threading
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from websockets.asyncio.client import ClientConnection
 
 from divestiture.client.net import (
+    REMOVED,
     ErrorNotice,
     EventLines,
     Inbound,
     LinkState,
+    Moved,
     PhaseTimer,
     Status,
     TeamChat,
     ViewUpdate,
 )
 from divestiture.game.actions import Action
-from divestiture.game.types import SeatId
+from divestiture.game.types import SPECTATOR, SeatId
 from divestiture.server.client import DROPS, Refused, open_connection, receive, send
 from divestiture.server.protocol import (
     Ack,
@@ -61,6 +72,7 @@ FATAL = frozenset(
         "seats_locked",
         "room_unavailable",
         "protocol_mismatch",
+        "unknown_table",
     }
 )
 FIRST_DELAY, MAX_DELAY = 0.2, 2.0
@@ -94,12 +106,24 @@ class Fatal(Exception):
     """The server refused this seat; the connection stops for good."""
 
 
-class RemoteConnection:
-    """Plays ``seat`` in ``room`` on the server at ``url`` (ws://HOST:PORT).
+@dataclass(frozen=True, slots=True)
+class Held:
+    """A seat this connection holds: ``token`` resumes ``seat`` in ``room``."""
 
-    ``token`` resumes a seat joined before (it is set after a join, for saving).
-    ``keep``, if given, is called with each new token the server gives, and with None
-    when the server refuses the token: the caller keeps it on disk (client/saved.py).
+    room: str
+    seat: SeatId
+    token: str = field(repr=False)  # a secret: never printed
+
+
+class RemoteConnection:
+    """Plays ``seat`` (None: wherever the server seats it) of ``room`` (a room's code
+    or a class's) on the server at ``url`` (ws://HOST:PORT).
+
+    ``token`` resumes a seat joined before, in ``resume_in`` (the room the seat is in,
+    if not ``room``: a class's table). ``keep``, if given, is called with each seat the
+    server gives (a new token, or the same one after a move), and with None when the
+    token is void (refused, or the student removed): the caller keeps it on disk
+    (client/saved.py).
 
     Raises:
         ValueError: the room code or the name would not pass the wire's limits.
@@ -109,20 +133,24 @@ class RemoteConnection:
         self,
         url: str,
         room: str,
-        seat: SeatId,
+        seat: SeatId | None,
         name: str,
         token: str | None = None,
         *,
-        keep: Callable[[str | None], None] | None = None,
+        resume_in: str | None = None,
+        keep: Callable[[Held | None], None] | None = None,
     ) -> None:
         self.url = url
-        self.room = room.strip().upper()
-        self.seat = seat
+        self.asked = room.strip().upper()  # the code joined: a room's or a class's
+        self.room = (resume_in or self.asked).strip().upper()  # the room it is in
+        self.seat = seat  # the seat its token holds (None: not seated yet)
+        self.role: str | None = seat  # what it plays now: its seat, or a spectator's
         self.name = name
         self.token = token
         self._keep = keep
         # Made here so a bad name or room fails in the caller, not later in the thread.
-        self._join = Join(room=self.room, seat=seat, name=name)
+        self._join = Join(room=self.asked, seat=seat, name=name)
+        self._seated = False  # it was given a seat once: a new one after that is a move
         self.inbox: queue.Queue[Inbound] = queue.Queue()
         # An asyncio.Queue binds to a loop on first wait, so sends made before start()
         # simply wait in it; after start() only the loop's thread touches it.
@@ -148,7 +176,8 @@ class RemoteConnection:
     # -- the Connection interface (called from the pygame thread) -------------------------
 
     def send(self, action: Action) -> None:
-        self._post(Act(id=uuid.uuid4().hex, action=action, seat=self.seat))
+        seat = SeatId(self.role) if self.role not in (None, SPECTATOR) else None
+        self._post(Act(id=uuid.uuid4().hex, action=action, seat=seat))
 
     def send_team(self, text: str) -> None:
         text = text.strip()[:500]  # the wire's limit; longer lines would be refused
@@ -164,7 +193,7 @@ class RemoteConnection:
         self._loop = asyncio.new_event_loop()
         # Created before the thread starts, so close() always has a task to cancel.
         self._task = self._loop.create_task(self._main())
-        self._thread = threading.Thread(target=self._run, name=f"ws-{self.seat}", daemon=True)
+        self._thread = threading.Thread(target=self._run, name=f"ws-{self.asked}", daemon=True)
         self._thread.start()
 
     def close(self) -> None:
@@ -276,11 +305,12 @@ class RemoteConnection:
             if isinstance(reply, ErrorMsg) and reply.code == "bad_token":
                 self.token = None
                 await self._kept(None)
+                again = "it again" if self._join.seat is not None else "again"
                 self._put(
                     ErrorNotice(
                         "resume_refused",
                         f"The server did not take back your saved seat in room {self.room}"
-                        f" ({reply.message}): joining it again as {self.name}.",
+                        f" ({reply.message}): joining {again} as {self.name}.",
                     )
                 )
                 await send(ws, self._join)
@@ -291,15 +321,32 @@ class RemoteConnection:
                 raise Fatal(reply.message)
             raise ConnectionError(reply.message)  # a passing trouble (storage): try again
         assert isinstance(reply, Joined), reply
-        if reply.token is not None:
-            self.token = reply.token
-            await self._kept(reply.token)
+        await self._seat(reply)
 
-    async def _kept(self, token: str | None) -> None:
-        """Hand a new token (None: the refused one is void) to ``keep``, off the loop:
-        keeping it writes a file."""
+    async def _seat(self, joined: Joined) -> None:
+        """Sit where ``joined`` says: a new seat (a join), the same (a resume), or another
+        the teacher moved this student to (then its story starts again from nothing,
+        what was not yet acknowledged is dropped, and ``Moved`` says so)."""
+        if joined.token is not None:
+            self.token = joined.token
+        moved = self._seated and (joined.room, joined.role) != (self.room, self.role)
+        was = (self.room, self.seat)
+        self.room, self.role, self._seated = joined.room, joined.role, True
+        if joined.role != SPECTATOR:
+            self.seat = SeatId(joined.role)
+        if moved:
+            self._unacked.clear()  # made for the seat it left
+            self._lines_seen = self._team_seen = self._team_skip = self._team_last = 0
+            self._put(Moved(joined.room, joined.role, was[0]))
+        elsewhere = (self.room, self.seat) != was  # a new seat, or a token moved meanwhile
+        if self.token is not None and self.seat is not None and (elsewhere or joined.token):
+            await self._kept(Held(self.room, self.seat, self.token))
+
+    async def _kept(self, held: Held | None) -> None:
+        """Hand the seat's token and where it is (None: the token is void) to ``keep``,
+        off the loop: keeping it writes a file."""
         if self._keep is not None:
-            await asyncio.to_thread(self._keep, token)
+            await asyncio.to_thread(self._keep, held)
 
     async def _write(self, ws: ClientConnection) -> None:
         while True:
@@ -335,6 +382,13 @@ class RemoteConnection:
                 if msg.id is not None:
                     self._unacked.pop(msg.id, None)
                 self._put(ErrorNotice(msg.code, msg.message))
+                if msg.code == REMOVED:  # the token no longer resumes: no coming back
+                    self.token = None
+                    await self._kept(None)
+                    raise Fatal(msg.message)
+            elif isinstance(msg, Joined):  # the teacher moved this student
+                await self._seat(msg)
+                self._put(Status("connected", f"in room {self.room}"))
             elif isinstance(msg, TeamLine):
                 if msg.n is not None:  # numbered: skip what was shown before the drop
                     if msg.n <= self._team_last:
@@ -346,7 +400,7 @@ class RemoteConnection:
                 self._team_seen += 1
                 self._put(TeamChat(msg.sender, msg.text))
             elif isinstance(msg, Timer):
-                self._put(PhaseTimer.seconds_from_now(msg.seconds_left))
+                self._put(PhaseTimer.seconds_from_now(msg.seconds_left, msg.running))
             # presence (who sits where) has no Inbound item yet; it is dropped here.
 
 

@@ -186,6 +186,10 @@ class ActionBar:
         from divestiture.client.draw import label
 
         caption = "Your levers" if self.levers else "No levers now"
+        view = self.view
+        if view is not None and view.outcome is None and not (view.started and not view.paused):
+            # The teacher holds play: nothing here can be used until then.
+            caption = "Paused: no levers" if view.started else "No levers before the start"
         label(
             surface,
             caption.upper(),

@@ -3,8 +3,8 @@
 Under the Solo card, a row lists the solo games kept in the solo data directory
 (client/saved.py), newest first, each as when it was last played, the seat and
 where the game stands, with a button that goes back to the one chosen. On the
-Classroom card, ``held_notice`` says so when the room typed is one where this user
-holds a seat.
+Classroom card, ``held_notice`` says so when the room (or class) typed is one where
+this user holds a seat.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import pygame_gui
 from pygame_gui.elements import UIButton, UIDropDownMenu
 
 from divestiture.client.panels import oid
-from divestiture.client.saved import SavedSeat
+from divestiture.client.saved import SavedSeat, room_of
 from divestiture.game.scenario import Scenario
 from divestiture.game.types import SeatId
 
@@ -32,11 +32,17 @@ def game_label(scenario: Scenario, saved: SavedSeat) -> str:
     return " \u00b7 ".join(part for part in (when, _seat(scenario, saved), saved.stands) if part)
 
 
-def held_notice(scenario: Scenario, held: SavedSeat) -> str:
-    """What the Classroom card says when the room typed is one where this user holds a
-    seat: which, under what name, and that Join goes back to it."""
+def held_notice(scenario: Scenario, held: SavedSeat, key: str, typed: str) -> str:
+    """What the Classroom card says when the code typed is a room (or a class) where
+    this user holds a seat (kept under ``key``): which, at which table of a class, under
+    what name, and that Join goes back to it."""
     who = f" (as {held.name})" if held.name else ""
-    return f"You have a seat in this room: {_seat(scenario, held)}{who}. Join takes you back to it."
+    room = room_of(key)
+    if room == typed.strip().upper():
+        where = f"this room: {_seat(scenario, held)}"
+    else:
+        where = f"this class: {_seat(scenario, held)} at table {room}"
+    return f"You have a seat in {where}{who}. Join takes you back to it."
 
 
 def _seat(scenario: Scenario, saved: SavedSeat) -> str:

@@ -24,12 +24,13 @@ import pygame
 import pygame_gui
 
 from divestiture.client import compose, draw, intents, theme
-from divestiture.client.describe import seat_info
-from divestiture.client.layout import PAD, TableLayout
+from divestiture.client.describe import refusal_text, seat_info
+from divestiture.client.layout import TableLayout
 from divestiture.client.net import (
     ErrorNotice,
     EventLines,
     Inbound,
+    Notice,
     PhaseTimer,
     Status,
     TeamChat,
@@ -40,12 +41,19 @@ from divestiture.client.panels.composer import Composer
 from divestiture.client.panels.overlays import TextWindow, brief_html, help_html
 from divestiture.client.panels.sheets import SheetsPanel
 from divestiture.client.panels.talk import ChatPanel, FeedPanel
+from divestiture.client.screens.table_notes import (
+    NOTICE_SECONDS,
+    TOAST_SECONDS,
+    Toast,
+    draw_hold,
+    draw_toast,
+    hold,
+)
 from divestiture.game.actions import Pass
 from divestiture.game.scenario import Scenario
 from divestiture.game.state import TermSheet
 from divestiture.game.views import GameView
 
-TOAST_SECONDS = 6.0
 TEXT_BUDGET_MS = 0.5  # a frame starts another piece of text only if it spent less on them
 HOLD_FRAMES = 2  # frames with a new view that leave the text to the next frame, in a row
 _NEVER = object()  # the key of a region not painted yet
@@ -75,7 +83,7 @@ class TableScreen:
         self.link = Status("connected")
         self.timer = PhaseTimer(None)
         self.recent: deque[str] = deque(maxlen=40)  # event lines, newest last
-        self.toast: tuple[str, float] | None = None
+        self.toast: Toast | None = None
         self.team: list[TeamChat] = []
         self.composer: Composer | None = None
         self.overlay: TextWindow | None = None
@@ -172,7 +180,10 @@ class TableScreen:
         elif isinstance(item, EventLines):
             self.recent.extend(item.lines)
         elif isinstance(item, ErrorNotice):
-            self.toast = (item.message, time.monotonic() + TOAST_SECONDS)
+            text = refusal_text(self.scenario, item.code, item.message)
+            self.toast = Toast(text, time.monotonic() + TOAST_SECONDS)
+        elif isinstance(item, Notice):
+            self.toast = Toast(item.message, time.monotonic() + NOTICE_SECONDS, error=False)
         elif isinstance(item, Status):
             self.link = item
         elif isinstance(item, PhaseTimer):
@@ -250,7 +261,7 @@ class TableScreen:
                 self._lay_out_text()
         elif not fresh:
             self._prepare()
-        if self.toast is not None and now > self.toast[1]:
+        if self.toast is not None and now > self.toast.until:
             self.toast = None
             self.dirty = True
         seconds = self._seconds_left(now)
@@ -347,21 +358,23 @@ class TableScreen:
             v.phase,
             self.link,
             seconds,
+            self.timer.stopped is not None,
             self.unread,
         )
         latest = self.recent[-1] if self.recent else self.scenario.title
-        toast = self.toast[0] if self.toast is not None else None
+        toast = self.toast
+        held = hold(v)
         return [
             ("top", lay.top, top, lambda s, r: self._top_bar(s, r, seconds)),
             ("tracks", lay.tracks, v.tracks, self._tracks),
             ("news", lay.news, v.news[-1] if v.news else None, self._news),
-            ("table", lay.table, (v.seats, v.outcome is None, latest, toast), self._table),
+            ("table", lay.table, (v.seats, v.outcome is None, latest, toast, held), self._table),
             ("sheets", lay.sheets, self.sheets.placeholder, lambda s, _: self.sheets.draw(s)),
             ("chat", lay.chat, self.chat.tab_colours(), lambda s, _: self.chat.draw(s)),
             (
                 "actions",
                 lay.actions,
-                (bool(self.actions.levers), v.phase),
+                (bool(self.actions.levers), v.phase, held),
                 lambda s, _: self.actions.draw(s),
             ),
         ]
@@ -384,6 +397,10 @@ class TableScreen:
                 self.unread_rect = draw.pill(
                     surface, news, (hint.right + 8, hint.y - 2), theme.WARN, size=10, align="left"
                 )
+        else:  # a bot plays the seat: this student watches the table
+            draw.label(surface, "Watching", (rect.x + 20, rect.y + 10), 18, theme.TEXT, bold=True)
+            note = "A bot plays your seat; you see what everyone sees."
+            draw.label(surface, note, (rect.x + 20, rect.y + 34), 12, theme.TEXT_DIM)
         day = f"{v.round_name} \u2014 day {v.round} of {v.deadline}"
         mid = rect.centerx
         draw.label(surface, day, (mid, rect.y + 9), 17, theme.TEXT, bold=True, align="centre")
@@ -401,6 +418,8 @@ class TableScreen:
         if seconds is not None:
             clock = f"{seconds // 60}:{seconds % 60:02d} left"
             colour = theme.BAD if seconds <= 30 else theme.TEXT
+            if self.timer.stopped is not None:  # the clock waits for the teacher
+                clock, colour = f"{clock} \u00b7 stopped", theme.TEXT_DIM
             draw.label(surface, clock, (x, pill.bottom + 6), 16, colour, bold=True, align="right")
 
     def _tracks(self, surface: pygame.Surface, rect: pygame.Rect) -> None:
@@ -431,6 +450,7 @@ class TableScreen:
     def _table(self, surface: pygame.Surface, rect: pygame.Rect) -> None:
         area = self._table_area()
         oval = draw.felt_rect(area)  # the felt itself is in the base picture
+        held = hold(self.view)
         seats = self.view.seats
         mine = next((i for i, s in enumerate(seats) if s.id == self.view.viewer), 0)
         places = draw.seat_positions(area, len(seats), mine)
@@ -446,12 +466,15 @@ class TableScreen:
                     surface, name, (x, y + radius + 5), 13, theme.TEXT, bold=True, align="centre"
                 )
             )
-            if self.view.outcome is None:
+            if self.view.outcome is None and held is None:  # (held: no one can act)
                 tag, fill = ("to act", theme.WARN) if seat.waiting else ("done", theme.PANEL_HI)
                 taken.append(draw.pill(surface, tag, (x, y + radius + 23), fill, size=10))
-        self._latest(surface, oval, taken)
+        if held is not None:
+            draw_hold(surface, oval, held)  # in place of the latest line: nothing to do now
+        else:
+            self._latest(surface, oval, taken)
         if self.toast is not None:
-            self._toast(surface, self.toast[0])
+            draw_toast(surface, self.layout.table, self.toast)
 
     def _latest(
         self, surface: pygame.Surface, oval: pygame.Rect, taken: list[pygame.Rect]
@@ -476,21 +499,10 @@ class TableScreen:
             y += 20
         return written
 
-    def _toast(self, surface: pygame.Surface, text: str) -> None:
-        # Over the deal table, where no widget sits, so nothing covers it.
-        table = self.layout.table
-        width = table.w - 2 * PAD
-        lines = draw.wrap(text, 14, width - 24)[:3]
-        box = pygame.Rect(0, 0, width, 16 + 20 * len(lines))
-        box.midtop = (table.centerx, table.y + PAD)
-        draw.rounded(surface, box, theme.mix(theme.BAD, theme.BG_DEEP, 0.75), theme.BAD)
-        for i, line in enumerate(lines):
-            draw.label(surface, line, (box.x + 12, box.y + 8 + 20 * i), 14, theme.TEXT)
-
     def _seconds_left(self, now: float) -> int | None:
-        if self.timer.ends_at is None or self.view.outcome is not None:
+        if self.view.outcome is not None:
             return None
-        return max(0, int(self.timer.ends_at - now + 0.999))
+        return self.timer.seconds_left(now)
 
 
 def _typing(manager: pygame_gui.UIManager) -> bool:
