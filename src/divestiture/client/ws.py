@@ -381,11 +381,12 @@ class RemoteConnection:
             elif isinstance(msg, ErrorMsg):
                 if msg.id is not None:
                     self._unacked.pop(msg.id, None)
-                self._put(ErrorNotice(msg.code, msg.message))
                 if msg.code == REMOVED:  # the token no longer resumes: no coming back
                     self.token = None
-                    await self._kept(None)
+                    await self._kept(None)  # forgotten before the lobby, told, looks
+                    self._put(ErrorNotice(msg.code, msg.message))
                     raise Fatal(msg.message)
+                self._put(ErrorNotice(msg.code, msg.message))
             elif isinstance(msg, Joined):  # the teacher moved this student
                 await self._seat(msg)
                 self._put(Status("connected", f"in room {self.room}"))

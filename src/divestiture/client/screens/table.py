@@ -49,6 +49,7 @@ from divestiture.client.screens.table_notes import (
     draw_toast,
     hold,
 )
+from divestiture.client.screens.top_bar import Clock, draw_top_bar
 from divestiture.game.actions import Pass
 from divestiture.game.scenario import Scenario
 from divestiture.game.state import TermSheet
@@ -58,13 +59,6 @@ TEXT_BUDGET_MS = 0.5  # a frame starts another piece of text only if it spent le
 HOLD_FRAMES = 2  # frames with a new view that leave the text to the next frame, in a row
 _NEVER = object()  # the key of a region not painted yet
 _Paint = Callable[[pygame.Surface, pygame.Rect], None]
-_LINK_COLOURS = {
-    "connected": theme.GOOD,
-    "connecting": theme.WARN,
-    "reconnecting": theme.WARN,
-    "offline": theme.BAD,
-    "closed": theme.BAD,
-}
 
 
 class TableScreen:
@@ -95,6 +89,7 @@ class TableScreen:
         self._shown_seconds: int | None = None
         self.link_rect = pygame.Rect(0, 0, 0, 0)
         self.unread_rect = pygame.Rect(0, 0, 0, 0)  # where the new-findings mark was drawn
+        self.hold_rect = pygame.Rect(0, 0, 0, 0)  # where the teacher's hold was drawn
         self._picture: pygame.Surface | None = None
         self._base = pygame.Surface((0, 0))
         self._painted: dict[str, object] = {}  # region -> the key it was last painted for
@@ -380,47 +375,10 @@ class TableScreen:
         ]
 
     def _top_bar(self, surface: pygame.Surface, rect: pygame.Rect, seconds: int | None) -> None:
-        v = self.view
-        me = seat_info(v, v.viewer)
-        self.unread_rect = pygame.Rect(0, 0, 0, 0)
-        if me is not None:
-            colour = theme.hex_colour(me.color)
-            draw.portrait(surface, (rect.x + 34, rect.centery), 20, me.id, colour)
-            draw.label(surface, me.name, (rect.x + 64, rect.y + 10), 18, theme.TEXT, bold=True)
-            hint = draw.label(
-                surface, "Press B for your brief", (rect.x + 64, rect.y + 34), 12, theme.TEXT_DIM
-            )
-            if self.unread:
-                # Marked until the brief is opened: a finding is easy to miss in the talk.
-                n = self.unread
-                news = f"{n} new finding{'s' if n > 1 else ''}"
-                self.unread_rect = draw.pill(
-                    surface, news, (hint.right + 8, hint.y - 2), theme.WARN, size=10, align="left"
-                )
-        else:  # a bot plays the seat: this student watches the table
-            draw.label(surface, "Watching", (rect.x + 20, rect.y + 10), 18, theme.TEXT, bold=True)
-            note = "A bot plays your seat; you see what everyone sees."
-            draw.label(surface, note, (rect.x + 20, rect.y + 34), 12, theme.TEXT_DIM)
-        day = f"{v.round_name} \u2014 day {v.round} of {v.deadline}"
-        mid = rect.centerx
-        draw.label(surface, day, (mid, rect.y + 9), 17, theme.TEXT, bold=True, align="centre")
-        left = "last day" if v.rounds_left == 0 else f"{v.rounds_left} more after today"
-        when = f"{v.phase.value.capitalize()} phase \u00b7 deadline {v.deadline_name} ({left})"
-        draw.label(surface, when, (mid, rect.y + 34), 13, theme.TEXT_DIM, align="centre")
-        x = rect.right - 16
-        status: str = self.link.state if self.link.state != "connected" else "online"
-        if self.link.state == "reconnecting":
-            status = f"reconnecting\u2026 ({self.link.attempt})"
-        pill = draw.pill(
-            surface, status, (x, rect.y + 10), _LINK_COLOURS[self.link.state], align="right"
-        )
-        self.link_rect = pill  # where the link's state shows (tests look at it)
-        if seconds is not None:
-            clock = f"{seconds // 60}:{seconds % 60:02d} left"
-            colour = theme.BAD if seconds <= 30 else theme.TEXT
-            if self.timer.stopped is not None:  # the clock waits for the teacher
-                clock, colour = f"{clock} \u00b7 stopped", theme.TEXT_DIM
-            draw.label(surface, clock, (x, pill.bottom + 6), 16, colour, bold=True, align="right")
+        clock = None if seconds is None else Clock(seconds, self.timer.stopped is not None)
+        self.link_rect, self.unread_rect = draw_top_bar(
+            surface, rect, self.view, link=self.link, clock=clock, unread=self.unread
+        )  # (tests look at where the link's state and the findings' mark are)
 
     def _tracks(self, surface: pygame.Surface, rect: pygame.Rect) -> None:
         inner = draw.panel_inner(rect, titled=True)
@@ -469,8 +427,9 @@ class TableScreen:
             if self.view.outcome is None and held is None:  # (held: no one can act)
                 tag, fill = ("to act", theme.WARN) if seat.waiting else ("done", theme.PANEL_HI)
                 taken.append(draw.pill(surface, tag, (x, y + radius + 23), fill, size=10))
-        if held is not None:
-            draw_hold(surface, oval, held)  # in place of the latest line: nothing to do now
+        self.hold_rect = pygame.Rect(0, 0, 0, 0)
+        if held is not None:  # in place of the latest line: nothing can be done now
+            self.hold_rect = draw_hold(surface, oval, held)  # (tests look at it)
         else:
             self._latest(surface, oval, taken)
         if self.toast is not None:
