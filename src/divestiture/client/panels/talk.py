@@ -289,8 +289,8 @@ class ChatPanel:
         return any(log.step() for key, log in self.logs.items() if key != self.current)
 
     def _can_send(self) -> bool:
-        if self.current == TEAM:
-            return True
+        if self.current == TEAM:  # a seat's own channel: a spectator has none
+            return any(s.id == self.me for s in self.view.seats)
         return any(isinstance(a, Message) and a.to == (self.current,) for a in self.view.legal)
 
     def _select(self, key: str) -> None:
