@@ -383,7 +383,7 @@ class RemoteConnection:
                     self._unacked.pop(msg.id, None)
                 if msg.code == REMOVED:  # the token no longer resumes: no coming back
                     self.token = None
-                    await self._kept(None)  # forgotten before the lobby, told, looks
+                    await self._kept(None)  # first: the lobby that says so reads the kept seats
                     self._put(ErrorNotice(msg.code, msg.message))
                     raise Fatal(msg.message)
                 self._put(ErrorNotice(msg.code, msg.message))
