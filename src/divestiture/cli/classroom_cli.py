@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from divestiture.cli.options import difficulty_option
+from divestiture.cli.options import difficulty_option, host_token_option, need_host_token
 from divestiture.game.types import SeatId
 
 
@@ -91,6 +91,7 @@ def serve(  # noqa: PLR0917 - one parameter per option
 ) -> None:
     """Run the classroom server: rooms, seats, bots, timers; every action stored.
 
+    At start it prints its host token: only that opens rooms (divest room --host-token).
     On a network address (--host 0.0.0.0) it announces itself on the local network
     every 2 s, so the lobby finds it and students only type the room code.
     """
@@ -153,6 +154,7 @@ def serve(  # noqa: PLR0917 - one parameter per option
     is_flag=True,
     help="Close the seats when the first day's negotiation ends (no one joins after).",
 )
+@host_token_option
 def room(  # noqa: PLR0917 - one parameter per option
     server_url: str,
     rounds: int | None,
@@ -164,6 +166,7 @@ def room(  # noqa: PLR0917 - one parameter per option
     resolve_seconds: float | None,
     bots_after: float | None,
     lock_seats_after_first_round: bool,
+    host_token: str | None,
 ) -> None:
     """Open a room on a running server and print the room code and the facilitator token."""
     import asyncio
@@ -193,8 +196,10 @@ def room(  # noqa: PLR0917 - one parameter per option
         )
     except ValidationError as e:
         raise click.BadParameter(str(e.errors()[0]["msg"])) from None
+    token = need_host_token(host_token)
     try:
-        made = asyncio.run(asyncio.wait_for(create_room(server_url, options), 15))
+        opened = create_room(server_url, options, host_token=token)
+        made = asyncio.run(asyncio.wait_for(opened, 15))
     except Refused as e:
         click.echo(f"error: {e.error.message}", err=True)
         sys.exit(2)

@@ -12,7 +12,12 @@ import click
 from divestiture import __version__
 from divestiture.cli.analyze import analyze
 from divestiture.cli.classroom_cli import facilitate, room, serve
-from divestiture.cli.options import difficulty_option, scenario_option
+from divestiture.cli.options import (
+    difficulty_option,
+    host_token_option,
+    need_host_token,
+    scenario_option,
+)
 from divestiture.game.scenario import DEFAULT_SCENARIO, Scenario, ScenarioError, load_scenario
 from divestiture.game.simulation import PlayerFactory, Summary
 from divestiture.game.types import SeatId
@@ -97,6 +102,7 @@ def _seat_kinds(values: tuple[str, ...]) -> dict[SeatId, str]:
     metavar="ws://HOST:PORT",
     help="Play the games on a running server, one websocket per seat.",
 )
+@host_token_option
 @scenario_option
 def simulate(  # noqa: PLR0917 - one parameter per option
     games: int,
@@ -106,6 +112,7 @@ def simulate(  # noqa: PLR0917 - one parameter per option
     bot: tuple[str, ...],
     difficulty: str,
     server_url: str | None,
+    host_token: str | None,
     rules_path: Path,
 ) -> None:
     """Play GAMES headless games and report outcomes and scores."""
@@ -120,7 +127,9 @@ def simulate(  # noqa: PLR0917 - one parameter per option
         raise click.BadParameter(str(e), param_hint="'--bot'") from None
     started = time.perf_counter()
     if server_url is not None:
-        result, refused = _simulate_remote(server_url, scenario, seed, games, players)
+        result, refused = _simulate_remote(
+            server_url, scenario, seed, games, players, host_token=host_token
+        )
     else:
         records = []
         with batch_gc(), progress(games) as advance:
@@ -149,6 +158,8 @@ def _simulate_remote(
     seed: int,
     games: int,
     players: dict[SeatId, PlayerFactory],
+    *,
+    host_token: str | None,
 ) -> tuple[Summary, int]:
     from divestiture.cli.remote import play_remote_games
     from divestiture.cli.report import progress
@@ -157,9 +168,11 @@ def _simulate_remote(
 
     if not url.startswith(("ws://", "wss://")):
         raise click.BadParameter(f"'{url}' is not ws://HOST:PORT", param_hint="'--server'")
+    token = need_host_token(host_token)
     try:
         with progress(games, "games on the server") as advance:
-            played = play_remote_games(url, scenario, game_seeds(seed, games), players, advance)
+            seeds = game_seeds(seed, games)
+            played = play_remote_games(url, scenario, seeds, players, advance, host_token=token)
     except (ServerGone, Refused, ValueError) as e:
         click.echo(f"error: {url}: {e}", err=True)
         sys.exit(1)

@@ -59,7 +59,7 @@ from divestiture.server.protocol import (
     _Out,
 )
 from divestiture.server.rooms import Room
-from divestiture.server.store import DB_FILE, AsyncStore, StoreError
+from divestiture.server.store import DB_FILE, AsyncStore, Store, StoreError
 
 SERVER_NAME = f"divestiture/{__version__}"
 FLOOD = 3 * RATE_BURST  # messages of debt before the connection is closed
@@ -329,6 +329,7 @@ class App:
     # -- one handler per message type -----------------------------------------------------
 
     async def _create(self, conn: Connection, msg: CreateRoom) -> None:
+        await self.lobby.check_host(msg.host_token)
         room, token = await self.lobby.create(msg.scenario, msg.options)
         conn.send(
             RoomCreated(
@@ -468,13 +469,21 @@ def _peek_id(frame: str | bytes) -> str | None:
 
 
 async def start_server(
-    host: str, port: int, data_dir: Path, *, bot_delay: float | None = None
+    host: str,
+    port: int,
+    data_dir: Path,
+    *,
+    host_token: str,
+    bot_delay: float | None = None,
 ) -> tuple[Server, Lobby, AsyncStore]:
     """Open the store, load every unfinished game, and listen.
 
-    ``port`` 0 picks a free port (``server.sockets[0].getsockname()`` tells which).
+    ``host_token`` is the one token that creates rooms (``host.host_token`` keeps one per
+    data directory; an embedded server makes its own). ``port`` 0 picks a free port
+    (``server.sockets[0].getsockname()`` tells which).
     """
     store = await asyncio.to_thread(AsyncStore, data_dir / DB_FILE)
+    await store.run(Store.set_host_token, host_token)
     lobby = Lobby(store, bot_delay=bot_delay)
     resumed = await lobby.load_unfinished()
     if resumed:

@@ -74,6 +74,23 @@ class Lobby:
             self._scenarios[scenario_id] = sc
         return self._scenarios[scenario_id]
 
+    async def check_host(self, token: str | None) -> None:
+        """Check that ``token`` is the server's host token, which alone opens rooms.
+
+        Raises:
+            LobbyError: ``not_host``, saying whether the token is missing or wrong.
+        """
+        if not token:
+            raise LobbyError(
+                "not_host",
+                "only the teacher opens rooms: send the host token divest serve printed"
+                " (divest room --host-token)",
+            )
+        if not await self.store.run(Store.is_host_token, token):
+            raise LobbyError(
+                "not_host", "that is not this server's host token (divest serve prints it)"
+            )
+
     async def create(self, scenario_id: str, options: RoomOptions) -> tuple[Room, str]:
         """A new room and its facilitator token.
 
