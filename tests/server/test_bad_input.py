@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
+import re
 from typing import Any
 
 import pytest
@@ -212,6 +214,26 @@ async def test_what_clients_send_is_logged_one_line_each(
     lines = [r.getMessage() for r in caplog.records if r.name == "divest.server"]
     assert any("dance\\nroom" in line for line in lines)
     assert not any("\n" in line or "\x1b" in line for line in lines)
+
+
+async def test_refused_frames_are_logged_as_counts(
+    server: Running, peers: list[Peer], caplog: pytest.LogCaptureFixture
+) -> None:
+    """Thirty refused frames write two log lines, not thirty: the first at once, then
+    the count of each code when the connection closes."""
+    caplog.set_level(logging.INFO, logger="divest.server")
+    peer = await Peer.open(server.url)
+    peers.append(peer)
+    for n in range(30):
+        await peer.send("not json" if n % 3 else '{"type": "dance"}')
+        await peer.expect("error")
+    await peer.close()
+    await asyncio.sleep(0.1)
+    lines = [r.getMessage() for r in caplog.records if "refused" in r.getMessage()]
+    assert len(lines) == 2, lines
+    assert lines[0].startswith("refused 1 frame from 127.0.0.1:")
+    last = re.match(r"refused 29 frames from [0-9.:]+: bad_json 20, unknown_type 9 ", lines[1])
+    assert last is not None, lines[1]
 
 
 async def test_an_id_used_again_for_another_action_is_refused(

@@ -4,8 +4,9 @@ One ``Connection`` per socket, with an outbound queue and a writer task, so a
 room sending to thirty members never waits on a slow one. The queue is bounded:
 a connection that falls behind gets only the latest view (what it missed is
 merged into it), and one that falls far behind is closed (1013) and resumes.
-Every bad frame gets a typed error and changes nothing; only a flood (1008) or
-an oversized frame (1009, from the websockets library) closes the connection.
+Every bad frame gets a typed error and changes nothing, and is counted in the log,
+not written there one by one; only a flood (1008) or an oversized frame (1009, from
+the websockets library) closes the connection.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from divestiture import __version__
 from divestiture.game.errors import GameError
 from divestiture.game.types import FACILITATOR, SPECTATOR, SeatId
 from divestiture.server.lobby import Lobby, LobbyError
-from divestiture.server.logs import log
+from divestiture.server.logs import Tally, log
 from divestiture.server.protocol import (
     CLIENT_ADAPTER,
     CLIENT_TYPES,
@@ -99,6 +100,7 @@ class Connection:
         self.ws = ws
         self.peer = _peer(ws)
         self.address = _address(ws)
+        self.refused = Tally("frame", f"from {self.peer}")
         self.role: Role = SPECTATOR
         self.name = ""
         self.room: Room | None = None
@@ -132,17 +134,19 @@ class Connection:
     def error(self, code: str, message: str, action_id: str | None = None) -> None:
         version = self.room.state.version if self.room is not None else None
         self.send(ErrorMsg(code=code, message=message, id=action_id, version=version))
-        log.info("error %s to %s: %s", code, self.peer, message)
+        self.refused.add(code, message)
 
     async def drop(self) -> None:
         """Stop sending at once, dropping what is queued (the connection is being closed)."""
         self._closed = True
+        self.refused.flush()
         self._writer.cancel()
         await asyncio.gather(self._writer, return_exceptions=True)
 
     async def close(self) -> None:
         """Send what is queued, then stop."""
         self._closed = True
+        self.refused.flush()
         self._ready.set()
         await asyncio.gather(self._writer, return_exceptions=True)
         if self._closing is not None:
