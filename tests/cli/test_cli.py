@@ -291,3 +291,9 @@ def test_room_needs_the_host_token(tmp_path: Path) -> None:
         assert simulated.exit_code == 2 and "--host-token" in simulated.output
     with sqlite3.connect(tmp_path / "divestiture.sqlite3") as db:
         assert db.execute("SELECT COUNT(*) FROM rooms").fetchone() == (0,)
+
+
+def test_serve_limit_names_a_limit(tmp_path: Path) -> None:
+    """`divest serve --limit` takes NAME=VALUE; another name is a usage error listing them."""
+    result = CliRunner().invoke(main, ["serve", "--data", str(tmp_path), "--limit", "rooms=9"])
+    assert result.exit_code == 2 and "connections_per_address" in result.output

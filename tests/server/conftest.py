@@ -14,6 +14,7 @@ import pytest
 from websockets.asyncio.client import ClientConnection, connect
 
 from divestiture.server.app import start_server, stop_server
+from divestiture.server.limits import Limits
 from divestiture.server.lobby import Lobby
 from divestiture.server.store import AsyncStore
 
@@ -30,11 +31,13 @@ class Running:
 
 
 @asynccontextmanager
-async def running(data: Path) -> AsyncIterator[Running]:
+async def running(data: Path, limits: Limits | None = None) -> AsyncIterator[Running]:
     """A server in this process with instant bots on the data directory ``data`` (with
     the host token HOST_TOKEN), stopped on the way out (a test may start several on the
     same data, one by one)."""
-    srv, lobby, store = await start_server("127.0.0.1", 0, data, host_token=HOST_TOKEN, bot_delay=0)
+    srv, lobby, store = await start_server(
+        "127.0.0.1", 0, data, host_token=HOST_TOKEN, bot_delay=0, limits=limits
+    )
     port = srv.sockets[0].getsockname()[1]
     try:
         yield Running(f"ws://127.0.0.1:{port}", lobby, data, store)

@@ -78,6 +78,14 @@ def _announce_name(value: str | None) -> str:
 @click.option(
     "--announce-name", help="The name the lobby shows for this server (default: the host name)."
 )
+@click.option(
+    "--limit",
+    "limit_settings",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Change one of the per-address limits (docs/PROTOCOL.md lists them), e.g. "
+    "connections_per_address=300 for several classes behind one address. Repeatable.",
+)
 def serve(  # noqa: PLR0917 - one parameter per option
     host: str,
     port: int,
@@ -88,6 +96,7 @@ def serve(  # noqa: PLR0917 - one parameter per option
     announce_port: int | None,
     announce_to: tuple[str, ...],
     announce_name: str | None,
+    limit_settings: tuple[str, ...],
 ) -> None:
     """Run the classroom server: rooms, seats, bots, timers; every action stored.
 
@@ -99,6 +108,12 @@ def serve(  # noqa: PLR0917 - one parameter per option
 
     from divestiture.cli.serve import Announce, default_data_dir, run
     from divestiture.server.discovery import discovery_port
+    from divestiture.server.limits import Limits
+
+    try:
+        limits = Limits().changed(limit_settings)
+    except ValueError as e:
+        raise click.BadParameter(str(e), param_hint="'--limit'") from None
 
     if announce_port is None:
         try:
@@ -117,7 +132,7 @@ def serve(  # noqa: PLR0917 - one parameter per option
     if log_level != "debug":  # our own lines say who connected; the library's would repeat it
         logging.getLogger("websockets").setLevel(logging.WARNING)
     try:
-        run(host, port, data_dir or default_data_dir(), bot_delay, announce)
+        run(host, port, data_dir or default_data_dir(), bot_delay, announce, limits)
     except OSError as e:
         click.echo(f"error: cannot serve on {host}:{port}: {e.strerror or e}", err=True)
         sys.exit(1)

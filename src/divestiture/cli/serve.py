@@ -30,6 +30,7 @@ from divestiture.server.announce import (
 from divestiture.server.app import start_server, stop_server
 from divestiture.server.discovery import ANNOUNCE_SECONDS, DISCOVERY_PORT, Announcement, clean_name
 from divestiture.server.host import host_token
+from divestiture.server.limits import Limits
 
 log = logging.getLogger("divest.server")
 
@@ -104,23 +105,30 @@ def show_address(url: str, token: str) -> None:
     print(f"  open a room: divest room --server {url} --host-token {token}", flush=True)
 
 
-def run(
+def run(  # noqa: PLR0917 - one parameter per option of divest serve
     host: str,
     port: int,
     data_dir: Path,
     bot_delay: float | None,
     announce: Announce | None = None,
+    limits: Limits | None = None,
 ) -> None:
     """Serve until interrupted; every game is stored in ``data_dir`` as it is played."""
-    asyncio.run(_serve(host, port, data_dir, bot_delay, announce or Announce()))
+    asyncio.run(_serve(host, port, data_dir, bot_delay, announce or Announce(), limits=limits))
 
 
 async def _serve(
-    host: str, port: int, data_dir: Path, bot_delay: float | None, announce: Announce
+    host: str,
+    port: int,
+    data_dir: Path,
+    bot_delay: float | None,
+    announce: Announce,
+    *,
+    limits: Limits | None,
 ) -> None:
     token = await asyncio.to_thread(host_token, data_dir)
     server, lobby, store = await start_server(
-        host, port, data_dir, host_token=token, bot_delay=bot_delay
+        host, port, data_dir, host_token=token, bot_delay=bot_delay, limits=limits
     )
     bound = server.sockets[0].getsockname()[1]
     where = [host] if host not in ("0.0.0.0", "::", "") else lan_addresses() or ["127.0.0.1"]

@@ -5,17 +5,16 @@ room sending to thirty members never waits on a slow one. The queue is bounded:
 a connection that falls behind gets only the latest view (what it missed is
 merged into it), and one that falls far behind is closed (1013) and resumes.
 Every bad frame gets a typed error and changes nothing, and is counted in the log,
-not written there one by one; only a flood (1008) or an oversized frame (1009, from
-the websockets library) closes the connection.
+not written there one by one; only a flood (1008), too many connections from one
+address (1008) or an oversized frame (1009, from the websockets library) closes the
+connection. What one address may use in all is in limits.py.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
-import time
 from collections import deque
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +26,7 @@ from websockets.frames import CloseCode
 from divestiture import __version__
 from divestiture.game.errors import GameError
 from divestiture.game.types import FACILITATOR, SPECTATOR, SeatId
+from divestiture.server.limits import Bucket, Limits, Quotas, address_key
 from divestiture.server.lobby import Lobby, LobbyError
 from divestiture.server.logs import Tally, log
 from divestiture.server.protocol import (
@@ -63,7 +63,6 @@ from divestiture.server.rooms import Room
 from divestiture.server.store import DB_FILE, AsyncStore, Store, StoreError
 
 SERVER_NAME = f"divestiture/{__version__}"
-FLOOD = 3 * RATE_BURST  # messages of debt before the connection is closed
 BEHIND = 32  # unsent messages past which superseded views, timers and presences are merged
 # Unsent messages past which the connection is closed (it resumes): well above what
 # entering a room sends at once (a view and each seat's last TEAM_REPLAY team lines).
@@ -73,26 +72,6 @@ FAR_BEHIND = 5000
 _SUPERSEDED = (ViewMsg, Timer, Presence)
 
 
-@dataclass
-class RateLimit:
-    """A token bucket that may go into debt: every message costs a token, refused or not,
-    so a client that keeps sending past the limit sinks until it is flooding."""
-
-    tokens: float = RATE_BURST
-    last: float = field(default_factory=time.monotonic)
-
-    def take(self) -> bool:
-        now = time.monotonic()
-        self.tokens = min(RATE_BURST, self.tokens + (now - self.last) * RATE_PER_SECOND)
-        self.last = now
-        self.tokens -= 1
-        return self.tokens >= 0
-
-    @property
-    def flooding(self) -> bool:
-        return self.tokens < -FLOOD
-
-
 class Connection:
     """One client socket: who it is, and its outbound queue."""
 
@@ -100,6 +79,7 @@ class Connection:
         self.ws = ws
         self.peer = _peer(ws)
         self.address = _address(ws)
+        self.key = address_key(self.address)  # what the per-address limits count by
         self.refused = Tally("frame", f"from {self.peer}")
         self.role: Role = SPECTATOR
         self.name = ""
@@ -207,26 +187,39 @@ def _merged(views: list[ViewMsg]) -> ViewMsg:
 class App:
     """Routes each client message to the lobby or the connection's room."""
 
-    def __init__(self, lobby: Lobby) -> None:
+    def __init__(self, lobby: Lobby, limits: Limits | None = None) -> None:
         self.lobby = lobby
+        self.limits = limits or Limits()
+        self.quotas = Quotas(self.limits)
+        self._crowded = Tally("connection", "over connections_per_address")
 
     async def handler(self, ws: ServerConnection) -> None:
+        key = address_key(_address(ws))
+        if not self.quotas.connect(key):
+            self._crowded.add(key, f"{self.limits.connections_per_address} open already")
+            await ws.close(CloseCode.POLICY_VIOLATION, "too many connections from this address")
+            return
+        try:
+            await self._serve(ws)
+        finally:
+            self.quotas.disconnect(key)
+
+    async def _serve(self, ws: ServerConnection) -> None:
         conn = Connection(ws)
-        limit = RateLimit()
+        limit = Bucket(RATE_PER_SECOND, RATE_BURST)
         log.info("connection from %s", conn.peer)
         try:
             async for frame in ws:
                 await asyncio.sleep(0)  # let the writers run between two buffered frames
-                if not limit.take():
-                    if limit.flooding:
-                        log.info("closing %s: flooding", conn.peer)
+                # Every frame costs the connection's bucket and its address's, refused or not.
+                own, shared = limit.take(), self.quotas.message(conn.key)
+                if not (own and shared):
+                    if limit.flooding or self.quotas.flooding(conn.key):
+                        whose = "" if limit.flooding else " (its address's connections together)"
+                        log.info("closing %s: flooding%s", conn.peer, whose)
                         await ws.close(CloseCode.POLICY_VIOLATION, "too many messages")
                         break
-                    conn.error(
-                        "rate_limited",
-                        f"more than {RATE_PER_SECOND:.0f} messages a second; this one was dropped",
-                        _peek_id(frame),
-                    )
+                    conn.error("rate_limited", self._too_fast(own), _peek_id(frame))
                     continue
                 await self._handle(conn, frame)
         except ConnectionClosed:
@@ -236,6 +229,15 @@ class App:
                 conn.room.leave(conn)
             await conn.close()
             log.info("disconnect %s (%s)", conn.peer, conn.role if conn.room else "no room")
+
+    def _too_fast(self, own: bool) -> str:
+        if not own:
+            return f"more than {RATE_PER_SECOND:.0f} messages a second; this one was dropped"
+        rate = self.limits.messages_per_second
+        return (
+            f"more than {rate:.0f} messages a second from this address (all its connections"
+            " together); this one was dropped"
+        )
 
     async def _handle(self, conn: Connection, frame: str | bytes) -> None:
         """Parse and route one frame; whatever goes wrong, the connection stays open."""
@@ -334,7 +336,8 @@ class App:
 
     async def _create(self, conn: Connection, msg: CreateRoom) -> None:
         await self.lobby.check_host(msg.host_token)
-        room, token = await self.lobby.create(msg.scenario, msg.options)
+        with self.quotas.room(conn.key):
+            room, token = await self.lobby.create(msg.scenario, msg.options)
         conn.send(
             RoomCreated(
                 version=room.state.version,
@@ -345,7 +348,8 @@ class App:
         )
 
     async def _join(self, conn: Connection, msg: Join) -> None:
-        seated, token = await self.lobby.join(msg.room, msg.seat, msg.name)
+        with self.quotas.join(conn.key, msg.room.strip().upper()):  # as the lobby reads it
+            seated, token = await self.lobby.join(msg.room, msg.seat, msg.name)
         self._seat(conn, seated.room, seated.role, seated.name, token)
         log.info(
             "room %s: %s joined %s from %s", seated.room.code, seated.name, seated.role, conn.peer
@@ -383,7 +387,8 @@ class App:
         if conn.role in (SPECTATOR, FACILITATOR):
             conn.error("not_a_seat", "only a seat's players have a team channel")
             return
-        await room.say_to_team(SeatId(conn.role), conn.name, msg.text)
+        with self.quotas.team_line(room.code, conn.role):
+            await room.say_to_team(SeatId(conn.role), conn.name, msg.text)
 
     async def _end_phase(self, conn: Connection, msg: EndPhase) -> None:
         room = self._facilitated(conn)
@@ -479,6 +484,7 @@ async def start_server(
     *,
     host_token: str,
     bot_delay: float | None = None,
+    limits: Limits | None = None,
 ) -> tuple[Server, Lobby, AsyncStore]:
     """Open the store, load every unfinished game, and listen.
 
@@ -492,7 +498,7 @@ async def start_server(
     resumed = await lobby.load_unfinished()
     if resumed:
         log.info("resumed %d unfinished room(s) from %s", resumed, data_dir)
-    app = App(lobby)
+    app = App(lobby, limits)
     server = await serve(
         app.handler,
         host,
