@@ -4,11 +4,14 @@ from 127.0.0.1; the defaults let a class of 30 on one address through."""
 from __future__ import annotations
 
 import asyncio
+import socket
 import sqlite3
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
 
 from divestiture.server.limits import Bucket, Limits, Window, address_key
@@ -177,6 +180,56 @@ async def test_team_lines_per_seat_and_hour(tmp_path: Path, opened: list[Peer]) 
         await cy.send({"type": "team", "text": "cfius here"})
         await cy.expect("team", text="cfius here")
         assert _count(tmp_path, "SELECT COUNT(*) FROM team_lines WHERE seat = 'microsoft'") == 3
+
+
+async def _not_reading(url: str) -> Any:
+    """A client that reads nothing: a tiny receive buffer, and its library stops reading
+    after one message (and so answers no ping)."""
+    host, port = url.removeprefix("ws://").split(":")
+    sock = socket.socket()
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    sock.connect((host, int(port)))
+    return await connect(
+        url, sock=sock, max_queue=1, ping_interval=None, compression=None, max_size=None
+    )
+
+
+def _narrow(room: Any, ws: Any) -> None:
+    """Give the server's end of ``ws`` the send buffer of a slow network (on loopback the
+    kernel grows it to megabytes, which would take minutes to fill)."""
+    port = ws.transport.get_extra_info("sockname")[1]
+    (conn,) = [m for m in room.members if m.ws.remote_address[1] == port]
+    sock = conn.ws.transport.get_extra_info("socket")
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 4096)
+
+
+async def test_a_connection_that_reads_nothing_is_closed_however_much_it_sends(
+    tmp_path: Path, opened: list[Peer]
+) -> None:
+    """A client that keeps asking for the room (each watch sends it the whole story) but
+    reads nothing is closed once a message has waited unread_seconds to be written,
+    although it never stops sending (and so never times out on a ping)."""
+    async with running(tmp_path, Limits(unread_seconds=0.5)) as server:
+        admin = await _open(server.url, opened)
+        room = (await admin.create(seed=1))["room"]
+        ws = await _not_reading(server.url)
+        watch = f'{{"type": "watch", "room": "{room}"}}'
+        loop = asyncio.get_running_loop()
+        try:
+            await ws.send('{"type": "hello", "protocol": 1}')
+            await ws.send(watch)
+            await asyncio.sleep(0.2)
+            _narrow(server.lobby.rooms[room], ws)
+            end = loop.time() + 15
+            with pytest.raises(ConnectionClosed):
+                while loop.time() < end:
+                    await ws.send(watch)
+                    await asyncio.sleep(0.06)  # under the rate limit
+            assert loop.time() < end
+            await asyncio.sleep(0.1)
+            assert not server.lobby.rooms[room].members  # it left the room
+        finally:
+            ws.transport.abort()
 
 
 async def test_a_class_of_thirty_on_one_address_is_under_every_default(

@@ -4,6 +4,7 @@ One ``Connection`` per socket, with an outbound queue and a writer task, so a
 room sending to thirty members never waits on a slow one. The queue is bounded:
 a connection that falls behind gets only the latest view (what it missed is
 merged into it), and one that falls far behind is closed (1013) and resumes.
+One that reads nothing at all is closed however much it sends (``unread_seconds``).
 Every bad frame gets a typed error and changes nothing, and is counted in the log,
 not written there one by one; only a flood (1008), too many connections from one
 address (1008) or an oversized frame (1009, from the websockets library) closes the
@@ -63,6 +64,7 @@ from divestiture.server.rooms import Room
 from divestiture.server.store import DB_FILE, AsyncStore, Store, StoreError
 
 SERVER_NAME = f"divestiture/{__version__}"
+PING_SECONDS = 20.0  # the library pings this often, and drops a connection not answering
 BEHIND = 32  # unsent messages past which superseded views, timers and presences are merged
 # Unsent messages past which the connection is closed (it resumes): well above what
 # entering a room sends at once (a view and each seat's last TEAM_REPLAY team lines).
@@ -75,12 +77,13 @@ _SUPERSEDED = (ViewMsg, Timer, Presence)
 class Connection:
     """One client socket: who it is, and its outbound queue."""
 
-    def __init__(self, ws: ServerConnection) -> None:
+    def __init__(self, ws: ServerConnection, unread_seconds: float = PING_SECONDS) -> None:
         self.ws = ws
         self.peer = _peer(ws)
         self.address = _address(ws)
         self.key = address_key(self.address)  # what the per-address limits count by
         self.refused = Tally("frame", f"from {self.peer}")
+        self.unread_seconds = unread_seconds
         self.role: Role = SPECTATOR
         self.name = ""
         self.room: Room | None = None
@@ -143,7 +146,14 @@ class Connection:
             if len(self._out) < BEHIND:
                 self._merge_at = BEHIND
             try:
-                await self.ws.send(text)
+                # The library waits while its write buffer is over its write_limit: a
+                # client that reads nothing keeps it full, and its keepalive ping waits
+                # behind the same buffer, so it never times out while we keep sending.
+                async with asyncio.timeout(self.unread_seconds):
+                    await self.ws.send(text)
+            except TimeoutError:
+                self._unread()
+                return
             except ConnectionClosed:
                 return
 
@@ -177,6 +187,14 @@ class Connection:
             self.ws.close(CloseCode.TRY_AGAIN_LATER, "too far behind; resume")
         )
 
+    def _unread(self) -> None:
+        """Nothing it was sent has been read for ``unread_seconds``: close it at once,
+        whatever it sends; a close frame would wait behind what it does not read."""
+        log.info("closing %s: it has read nothing for %.0f s", self.peer, self.unread_seconds)
+        self._closed = True
+        self._out.clear()
+        self.ws.transport.abort()
+
 
 def _merged(views: list[ViewMsg]) -> ViewMsg:
     """The last view, with the event lines of all of them, in order."""
@@ -205,7 +223,7 @@ class App:
             self.quotas.disconnect(key)
 
     async def _serve(self, ws: ServerConnection) -> None:
-        conn = Connection(ws)
+        conn = Connection(ws, self.limits.unread_seconds)
         limit = Bucket(RATE_PER_SECOND, RATE_BURST)
         log.info("connection from %s", conn.peer)
         try:
@@ -504,8 +522,8 @@ async def start_server(
         host,
         port,
         max_size=MAX_FRAME_BYTES,
-        ping_interval=20,
-        ping_timeout=20,
+        ping_interval=PING_SECONDS,
+        ping_timeout=PING_SECONDS,
         close_timeout=2,
     )
     return server, lobby, store

@@ -31,7 +31,8 @@ FLOOD_BURSTS = 3  # a bucket this many bursts in debt is a flood: the connection
 
 @dataclass(frozen=True, slots=True)
 class Limits:
-    """The per-address limits, with the defaults ``divest serve`` uses."""
+    """The per-address limits, and how long any connection may leave what it is sent
+    unread, with the defaults ``divest serve`` uses."""
 
     connections_per_address: int = 100
     """Connections open at once from one address: a class of 30 with one connection each
@@ -65,6 +66,11 @@ class Limits:
     team_lines_per_hour: int = 1000
     """Team lines one seat of a room may store in any hour (every line is kept): a team
     of six typing a line every 25 seconds each for the whole hour."""
+
+    unread_seconds: float = 20.0
+    """Seconds a message may wait to be written to a connection whose buffers are full
+    (it does not read) before the connection is closed, however much it sends; as long
+    as the server's ping timeout."""
 
     def __post_init__(self) -> None:
         for name, value in dataclasses.asdict(self).items():
