@@ -117,6 +117,15 @@ def test_protocol_schema_has_the_bounds_the_server_checks() -> None:
     assert seed["minimum"] == 0 and seed["exclusiveMaximum"] == 2**63
 
 
+def test_protocol_schema_has_the_timeout_action_and_the_host_token() -> None:
+    """The schema lists the timeout action (only the server's timer sends it, as
+    docs/PROTOCOL.md says) and create_room's host_token."""
+    result = CliRunner().invoke(main, ["protocol", "--schema"])
+    defs = json.loads(result.output)["client_to_server"]["$defs"]
+    assert defs["Timeout"]["properties"]["type"]["const"] == "timeout"
+    assert "host_token" in defs["CreateRoom"]["properties"]
+
+
 def test_simulate_server_with_nothing_listening_fails_fast() -> None:
     """A --server URL where nothing listens is an error at once, not a hang."""
     import socket

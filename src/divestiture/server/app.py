@@ -482,8 +482,10 @@ def _in_options(e: ValidationError) -> bool:
 
 
 def _action_id(data: dict[str, Any]) -> str | None:
+    """The id to name in an error: the frame's, if it is one an ``act`` may carry (null
+    when the id itself is what is wrong)."""
     value = data.get("id")
-    return value if isinstance(value, str) and len(value) <= 64 else None
+    return value if isinstance(value, str) and 1 <= len(value) <= 64 else None
 
 
 def _peek_id(frame: str | bytes) -> str | None:
