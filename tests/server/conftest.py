@@ -14,8 +14,12 @@ import pytest
 from websockets.asyncio.client import ClientConnection, connect
 
 from divestiture.server.app import start_server, stop_server
+from divestiture.server.limits import Limits
 from divestiture.server.lobby import Lobby
 from divestiture.server.store import AsyncStore
+
+# The host token of every test server (a real one is 192 random bits, server/host.py).
+HOST_TOKEN = "tests-host-token-tests-host-toke"
 
 
 @dataclass
@@ -27,10 +31,13 @@ class Running:
 
 
 @asynccontextmanager
-async def running(data: Path) -> AsyncIterator[Running]:
-    """A server in this process with instant bots on the data directory ``data``,
-    stopped on the way out (a test may start several on the same data, one by one)."""
-    srv, lobby, store = await start_server("127.0.0.1", 0, data, bot_delay=0)
+async def running(data: Path, limits: Limits | None = None) -> AsyncIterator[Running]:
+    """A server in this process with instant bots on the data directory ``data`` (with
+    the host token HOST_TOKEN), stopped on the way out (a test may start several on the
+    same data, one by one)."""
+    srv, lobby, store = await start_server(
+        "127.0.0.1", 0, data, host_token=HOST_TOKEN, bot_delay=0, limits=limits
+    )
     port = srv.sockets[0].getsockname()[1]
     try:
         yield Running(f"ws://127.0.0.1:{port}", lobby, data, store)
@@ -91,7 +98,8 @@ class Peer:
                 return message
 
     async def create(self, **options: Any) -> dict[str, Any]:
-        await self.send({"type": "create_room", "options": options})
+        """A room with these options, created with the test servers' host token."""
+        await self.send({"type": "create_room", "options": options, "host_token": HOST_TOKEN})
         return await self.expect("room_created")
 
     async def join(self, room: str, seat: str, name: str = "Ann") -> dict[str, Any]:

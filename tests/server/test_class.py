@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from divestiture.server.store import Store
-from tests.server.conftest import MS_TERMS, Peer, Running, running
+from tests.server.conftest import HOST_TOKEN, MS_TERMS, Peer, Running, running
 
 SEATS = ("white_house", "cfius", "bytedance", "microsoft", "investors")
 
@@ -16,7 +16,7 @@ SEATS = ("white_house", "cfius", "bytedance", "microsoft", "investors")
 async def _open_class(url: str, peers: list[Peer], **options: Any) -> tuple[Peer, dict[str, Any]]:
     console = await Peer.open(url)
     peers.append(console)
-    await console.send({"type": "create_class", "options": options})
+    await console.send({"type": "create_class", "options": options, "host_token": HOST_TOKEN})
     created = await console.expect("class_created")
     return console, created
 
@@ -236,6 +236,10 @@ async def test_only_the_class_token_watches_a_class_and_a_class_comes_back_after
         peers.append(console)
         await console.send({"type": "watch_class", "code": created["code"], "token": "nope"})
         assert (await console.expect("error"))["code"] == "bad_token"
+        await console.send({"type": "create_class", "options": {"tables": 1}})
+        assert (await console.expect("error"))["code"] == "not_host"
+        await console.send({"type": "watch_class", "code": created["code"], "token": HOST_TOKEN})
+        assert len((await console.expect("class_view"))["tables"]) == 3, "the host's token too"
         token = created["facilitator_token"]
         await console.send({"type": "watch_class", "code": created["code"], "token": token})
         view = await console.expect("class_view")

@@ -102,9 +102,16 @@ class Hello(_Msg):
 
 
 class CreateRoom(_Msg):
+    """Open a room: only with the server's host token (``divest serve`` prints it)."""
+
     type: Literal["create_room"] = "create_room"
     scenario: str = Field(default="tiktok_2020", pattern=r"^[a-z0-9_]{1,40}$")
     options: RoomOptions = Field(default_factory=RoomOptions)
+    host_token: str | None = Field(
+        default=None,
+        description="The host token divest serve printed; without it, or with another, the"
+        " answer is not_host and nothing is created",
+    )
 
 
 class Join(_Msg):

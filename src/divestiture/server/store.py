@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import hmac
 import json
 import sqlite3
 import time
@@ -80,6 +81,10 @@ CREATE TABLE IF NOT EXISTS team_lines (
     seat TEXT NOT NULL,
     sender TEXT NOT NULL,
     text TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS host_token (
+    only INTEGER PRIMARY KEY CHECK (only = 1),
+    digest TEXT NOT NULL
 );
 """
 
@@ -308,6 +313,17 @@ class Store:
     def _seats_locked(self, room: str) -> bool:
         row = self.db.execute("SELECT locked FROM seat_locks WHERE room = ?", (room,)).fetchone()
         return row is not None and bool(row[0])
+
+    def set_host_token(self, token: str) -> None:
+        """The token that opens rooms from now on (its digest replaces the one before)."""
+        self.db.execute(
+            "INSERT OR REPLACE INTO host_token (only, digest) VALUES (1, ?)", (token_digest(token),)
+        )
+
+    def is_host_token(self, token: str) -> bool:
+        """Whether ``token`` is the host token."""
+        row = self.db.execute("SELECT digest FROM host_token WHERE only = 1").fetchone()
+        return row is not None and hmac.compare_digest(row[0], token_digest(token))
 
     def token(self, room: str, token: str) -> tuple[str, str] | None:
         """The role and name this token holds in ``room``, or None."""
