@@ -71,6 +71,7 @@ from divestiture.server.protocol import (
 )
 from divestiture.server.rooms import Room
 from divestiture.server.store import DB_FILE, AsyncStore, StoreError
+from divestiture.server.web import Web
 
 SERVER_NAME = f"divestiture/{__version__}"
 FLOOD = 3 * RATE_BURST  # messages of debt before the connection is closed
@@ -623,6 +624,7 @@ async def start_server(
         app.handler,
         host,
         port,
+        process_request=Web(lobby).process_request,  # the console's pages, on the same port
         max_size=MAX_FRAME_BYTES,
         ping_interval=20,
         ping_timeout=20,
