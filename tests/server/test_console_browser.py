@@ -237,7 +237,7 @@ async def test_the_console_opens_a_class_and_its_buttons_change_the_servers_tabl
     assert first.state.paused and not second.state.paused
     await expect(console.table(1).locator(".badge")).to_have_text("Paused")
     await console.press("Resume")
-    text = await console.status("Resume (every table)", "refused")
+    text = await console.status("Resume at every table", "refused")
     assert "table 2" in text and "play is not paused" in text and "done at 1 other table" in text
     assert not first.state.paused
     await expect(console.table(1).locator(".badge")).to_have_text("In play")
@@ -246,7 +246,7 @@ async def test_the_console_opens_a_class_and_its_buttons_change_the_servers_tabl
     await page.get_by_label("For").select_option(label=f"table 1 ({rooms[0]})")
     await page.get_by_label("Announcement").fill("Ten minutes to lunch")
     await console.press("Announce")
-    await console.status("Announce “Ten minutes to lunch” (table 1", "done at table 1")
+    await console.status("Announce “Ten minutes to lunch” at table 1", "done at table 1")
     lines = [item.text for item in first.state.feed if item.kind == "facilitator"]
     assert lines == ["Facilitator: Ten minutes to lunch"]
     assert not [item for item in second.state.feed if item.kind == "facilitator"]
@@ -380,7 +380,7 @@ async def test_a_class_of_six_tables_starts_at_once_and_plays_to_the_end(
     first = server.lobby.rooms[rooms[0]]
     assert first.options.phase_seconds == {"negotiate": 420, "government": 120, "resolve": 60}
     await console.press("Start")
-    await console.status("Start (every table): done at all 6 tables")
+    await console.status("Start at every table: done at all 6 tables")
     tables = [server.lobby.rooms[r] for r in rooms]
     await until(lambda: all(t.state.over for t in tables), "every table over", timeout=20)
     await expect(console.page.locator("#summary")).to_contain_text("6 tables (6 over)")

@@ -441,10 +441,14 @@
         { class: "when" },
         h("strong", { text: t.day }),
         ` (day ${t.round} of ${t.deadline}) · `,
-        h("span", { class: "phase", text: PHASES[t.phase] || t.phase }),
-        " · ",
-        h("span", { class: "clock", "data-room": t.room, text: clockText(t.room) }),
-        t.seats_locked ? h("span", { class: "locked", text: " · seats closed" }) : null,
+        t.over
+          ? h("span", { class: "phase", text: "game over" })
+          : [
+              h("span", { class: "phase", text: PHASES[t.phase] || t.phase }),
+              " · ",
+              h("span", { class: "clock", "data-room": t.room, text: clockText(t.room) }),
+              t.seats_locked ? h("span", { class: "locked", text: " · seats closed" }) : null,
+            ],
       ),
       t.over ? h("p", { class: "outcome" }, "Outcome: ", h("strong", { text: t.outcome || "none" })) : null,
       h("ul", { class: "seats", "aria-label": `Seats at table ${t.n}` }, t.seats.map((s) => seatItem(t, s))),
@@ -545,13 +549,15 @@
         out.push(button("End phase", `End the phase at ${where}`, `${t.room}:end`, () => control(`End the phase at ${where}`, { do: "end_phase" }, tables)));
       }
     }
-    const locked = t.seats_locked;
-    out.push(
-      button(locked ? "Open seats" : "Close seats", `${locked ? "Open" : "Close"} the seats at ${where}`, `${t.room}:seats`, () =>
-        control(`${locked ? "Open" : "Close"} the seats at ${where}`, { do: "lock_seats", locked: !locked }, tables),
-      ),
-    );
-    return h("div", { class: "table-actions" }, out);
+    if (!t.over) {
+      const locked = t.seats_locked;
+      out.push(
+        button(locked ? "Open seats" : "Close seats", `${locked ? "Open" : "Close"} the seats at ${where}`, `${t.room}:seats`, () =>
+          control(`${locked ? "Open" : "Close"} the seats at ${where}`, { do: "lock_seats", locked: !locked }, tables),
+        ),
+      );
+    }
+    return out.length ? h("div", { class: "table-actions" }, out) : null;
   }
 
   // --- the clocks count down between two views -------------------------------------------
@@ -616,7 +622,7 @@
   for (const el of document.querySelectorAll("[data-order]")) {
     el.addEventListener("click", () => {
       const [label, order] = ORDERS[el.dataset.order];
-      control(`${label} (${targetWords()})`, order(), targets());
+      control(`${label} at ${targetWords()}`, order(), targets());
     });
   }
 
@@ -624,7 +630,7 @@
     event.preventDefault();
     const text = $("announce-text").value.trim();
     if (!text) return;
-    control(`Announce “${text}” (${targetWords()})`, { do: "announce", text }, targets());
+    control(`Announce “${text}” at ${targetWords()}`, { do: "announce", text }, targets());
     $("announce-text").value = "";
   });
 
@@ -633,19 +639,19 @@
     const phase = $("timer-phase").value;
     const seconds = minutes("timer-minutes");
     if (seconds === null) return;
-    control(`The ${phase} timer set to ${$("timer-minutes").value} min (${targetWords()})`, { do: "timer", phase, seconds }, targets());
+    control(`The ${phase} timer set to ${$("timer-minutes").value} min at ${targetWords()}`, { do: "timer", phase, seconds }, targets());
   });
 
   $("timer-off").addEventListener("click", () => {
     const phase = $("timer-phase").value;
-    control(`No timer for ${phase} (${targetWords()})`, { do: "timer", phase, seconds: null }, targets());
+    control(`No timer for ${phase} at ${targetWords()}`, { do: "timer", phase, seconds: null }, targets());
   });
 
   $("news-form").addEventListener("submit", (event) => {
     event.preventDefault();
     const card = $("news-card").value;
     const order = card ? { do: "news", card } : { do: "news" };
-    control(`News: ${card ? cardName(card) : "the next card"} (${targetWords()})`, order, targets());
+    control(`News: ${card ? cardName(card) : "the next card"} at ${targetWords()}`, order, targets());
   });
 
   // --- moving and removing a student ------------------------------------------------------
