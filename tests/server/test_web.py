@@ -139,7 +139,7 @@ async def test_the_join_page_tells_students_the_code_and_the_address_they_reache
     assert "<code>ws://192.168.1.20:8765</code>" in page
     assert f"divest join ws://192.168.1.20:8765/{code}" in page
     assert f'src="/join/{code}/qr.svg"' in page
-    assert "the class seats you" in page
+    assert "The class finds you a table" in page
     assert "listens on this machine only" not in page
 
 

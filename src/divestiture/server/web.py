@@ -235,7 +235,7 @@ def join_page(code: str, kind: str, where: Where) -> bytes:
         server += " (or " + ", ".join(f"<code>ws://{e(h)}</code>" for h in others) + ")"
     warning = f'<p class="warning" role="alert">{e(where.warning)}</p>' if where.warning else ""
     seat = (
-        "Type your name; you need not choose a seat: the class seats you at a table."
+        "Type your name. The class finds you a table, and a seat unless you choose one."
         if kind == "class"
         else "Type your name and choose a seat (or the seat your teacher gives you)."
     )
