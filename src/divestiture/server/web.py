@@ -30,6 +30,7 @@ import string
 from dataclasses import dataclass
 from http import HTTPStatus
 from importlib.resources import files
+from pathlib import Path
 
 import segno
 from websockets.asyncio.server import ServerConnection
@@ -52,8 +53,8 @@ HOST_RE = re.compile(r"(?P<host>\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]{1,253})(?::(?P<
 
 HTML = "text/html; charset=utf-8"
 TEXT = "text/plain; charset=utf-8"
-TYPES = {".html": HTML, ".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8"}
-TYPES[".svg"] = "image/svg+xml"
+SVG = "image/svg+xml"
+TYPES = {".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8", ".svg": SVG}
 
 
 def _read(name: str) -> bytes:
@@ -71,7 +72,7 @@ def _static() -> dict[str, Page]:
     console = Page(_read("console.html"), HTML)
     pages = {"/": console, "/console": console}
     for name in ("console.css", "console.js", "join.css", "favicon.svg"):
-        pages[f"/{name}"] = Page(_read(name), TYPES[name[name.rindex(".") :]])
+        pages[f"/{name}"] = Page(_read(name), TYPES[Path(name).suffix])
     return pages
 
 
@@ -141,7 +142,7 @@ class Web:
             where = where_to_join(connection, request)
             if qr:
                 svg = qr_svg(join_page_url(where.hosts[0], code))
-                return response_for(HTTPStatus.OK, svg, TYPES[".svg"])
+                return response_for(HTTPStatus.OK, svg, SVG)
             return response_for(HTTPStatus.OK, join_page(code, kind, where), HTML)
         raise BadRequest(HTTPStatus.NOT_FOUND, f"nothing at {_shown(path)}: the console is at /")
 
