@@ -115,7 +115,10 @@ async def shoot(out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
     announce.lan_addresses = lambda: [SHOWN_ADDRESS]  # the join page's address, made up
     with tempfile.TemporaryDirectory() as data:
-        server, lobby, store = await start_server("0.0.0.0", 0, Path(data), bot_delay=0.05)
+        try:  # the usual port, so the pictures show the address a class sees
+            server, lobby, store = await start_server("0.0.0.0", 8765, Path(data), bot_delay=0.05)
+        except OSError:
+            server, lobby, store = await start_server("0.0.0.0", 0, Path(data), bot_delay=0.05)
         port = server.sockets[0].getsockname()[1]
         url, http = f"ws://127.0.0.1:{port}", f"http://127.0.0.1:{port}"
         students: list[Student] = []
