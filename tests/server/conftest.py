@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import importlib.util
 import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -129,3 +130,26 @@ MS_TERMS: dict[str, object] = {
     "us_storage": True,
     "rounds_to_close": 2,
 }
+
+
+# --- the console's browser tests (test_console_browser.py) --------------------------------
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+def browser_missing() -> str | None:
+    """Why the browser tests cannot run here, in one line, or None if they can."""
+    if not Path(CHROMIUM).is_file():
+        return f"browser tests skipped: no Chromium at {CHROMIUM} (apt install chromium)"
+    if importlib.util.find_spec("playwright") is None:
+        return "browser tests skipped: playwright is not installed (make test installs it)"
+    return None
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Say once, in the summary, that the browser tests were skipped and why (a skipped
+    module is otherwise one 's' in the dots)."""
+    reason = browser_missing()
+    skipped = terminalreporter.stats.get("skipped", [])
+    if reason and any("test_console_browser" in str(r.nodeid) for r in skipped):
+        terminalreporter.write_line(reason)

@@ -73,6 +73,7 @@ from divestiture.server.protocol import (
 )
 from divestiture.server.rooms import Room
 from divestiture.server.store import DB_FILE, AsyncStore, Store, StoreError
+from divestiture.server.web import Web
 
 SERVER_NAME = f"divestiture/{__version__}"
 PING_SECONDS = 20.0  # the library pings this often, and drops a connection not answering
@@ -664,6 +665,7 @@ async def start_server(
         app.handler,
         host,
         port,
+        process_request=Web(lobby).process_request,  # the console's pages, on the same port
         max_size=MAX_FRAME_BYTES,
         ping_interval=PING_SECONDS,
         ping_timeout=PING_SECONDS,

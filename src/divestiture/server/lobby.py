@@ -213,13 +213,17 @@ class Lobby:
         return loaded
 
     async def resume(self, code: str, token: str) -> Seated:
-        """The role a token holds in a room.
+        """The role a token holds in a room. A class's facilitator token is the
+        facilitator's at each of its tables (``divest facilitate`` on one table).
 
         Raises:
             LobbyError: no such room, or the token is not one of its tokens.
         """
         room = await self.get(code)
         found = await self.store.run(Store.token, room.code, token)
+        klass = self.class_of(room) if found is None else None
+        if klass is not None and await self.store.run(Store.class_token, klass.code, token):
+            return Seated(room, FACILITATOR, FACILITATOR)
         if found is None:
             raise LobbyError("bad_token", f"that token is not valid in room {room.code}")
         role, name = found
