@@ -28,6 +28,7 @@ from divestiture.game.errors import GameError
 from divestiture.game.types import FACILITATOR, SPECTATOR, SeatId
 from divestiture.server import controls
 from divestiture.server.classes import Classroom
+from divestiture.server.debrief_source import room_log
 from divestiture.server.lobby import Lobby, LobbyError
 from divestiture.server.logs import log
 from divestiture.server.protocol import (
@@ -50,6 +51,7 @@ from divestiture.server.protocol import (
     Encoded,
     EndPhase,
     ErrorMsg,
+    Export,
     Hello,
     Join,
     Joined,
@@ -357,6 +359,8 @@ class App:
                 await self._watch_class(conn, msg)
             case ListClasses():
                 await self._list_classes(conn, msg)
+            case Export():
+                await self._export(conn, msg)
             case Hello():  # answered before dispatch
                 pass
 
@@ -500,7 +504,15 @@ class App:
                 self._make(effect)
         conn.send(ControlDone(id=msg.id, results=results))
 
-    def _controlled(self, conn: Connection, msg: Control) -> list[Room] | None:
+    async def _export(self, conn: Connection, msg: Export) -> None:
+        """The stored log of each table named (or every one) of this console's class or
+        this facilitator's room, for the debrief: one ``room_log`` each."""
+        rooms = self._controlled(conn, msg) or []
+        for i, room in enumerate(rooms):
+            n = conn.klass.number(room) if conn.klass is not None else 0
+            conn.send(await room_log(self.lobby.store, room.code, n, last=i == len(rooms) - 1))
+
+    def _controlled(self, conn: Connection, msg: Control | Export) -> list[Room] | None:
         """The tables a control is for: those named, of this console's class or this
         facilitator's room; None (and an error sent) if there are none it may control."""
         if conn.klass is not None:
