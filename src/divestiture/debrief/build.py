@@ -15,7 +15,7 @@ from divestiture.debrief.records import BotRecord, ClassInput, TableInput
 from divestiture.game.actions import Terms
 from divestiture.game.analysis import Analysis, DealSpace, analyse
 from divestiture.game.engine import apply, start
-from divestiture.game.events import Event, PhaseBegan, Proposed, Reason
+from divestiture.game.events import Event, NewsDrawn, PhaseBegan, Proposed, Reason
 from divestiture.game.narration import event_text
 from divestiture.game.scenario import Scenario
 from divestiture.game.scoring import SeatScore, scores
@@ -27,6 +27,8 @@ BOT_GAMES = 200  # games between bots the class is compared with
 BOT_SEED = 1  # their run's seed: the games of ``divest simulate --games 200 --seed 1``
 FACILITATOR_ROW = "facilitator"  # the transcript's filter for the facilitator's controls
 TIMER = "timer"
+# The lines of the facilitator's controls (and the timer's), which carry no seat.
+_CONTROLS = frozenset({"started", "paused", "announcement", "note", "timeout", "news"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,7 +210,7 @@ class _Replayed:
 def _table(sc: Scenario, table: TableInput) -> _Replayed:
     opening = start(sc, table.seed, table.rounds, wait_for_start=table.waits_for_teacher)
     state = opening.state
-    where = (state.round, state.phase)
+    where = (1, Phase.NEWS)
     lines: list[Line] = []
     offers: list[Offer] = []
     where = _lines(sc, lines, offers, opening.events, 0, "", where)
@@ -245,6 +247,8 @@ def _lines(  # noqa: PLR0917 - the step's parts, in the order they are read
         data = event.data
         if isinstance(data, PhaseBegan):
             where = (data.round, data.phase)
+        elif isinstance(data, NewsDrawn) and data.round != where[0]:
+            where = (data.round, Phase.NEWS)
         if isinstance(data, Reason):
             why = data.action.rationale
             continue
@@ -253,9 +257,16 @@ def _lines(  # noqa: PLR0917 - the step's parts, in the order they are read
                 Offer(version, where[0], data.seat, data.sheet, data.terms, data.replaces)
             )
         seat = getattr(data, "seat", None)
-        actor = str(seat) if seat is not None else who
+        # A line with no seat of its own is the facilitator's (or the timer's) only if it
+        # is their control's; the game's own lines (phases, tracks) are nobody's.
+        if seat is not None:
+            actor = str(seat)
+        elif who in (FACILITATOR_ROW, TIMER) and data.kind in _CONTROLS:
+            actor = who
+        else:
+            actor = ""
         concerned = {actor} | set(event.visible_to or ())
-        if who in (FACILITATOR_ROW, TIMER):
+        if actor == TIMER:
             concerned.add(FACILITATOR_ROW)
         concerned.discard("")
         lines.append(

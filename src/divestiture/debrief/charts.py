@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import re
+import textwrap
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -22,6 +23,7 @@ from divestiture.game.wording import day_name
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
 
 WIDTH = 7.2  # inches: a chart fills the printed width of A4 or Letter (it scales down)
 GREY = "#777777"
@@ -39,6 +41,13 @@ _RC: dict[Any, Any] = {
     "axes.spines.top": False,
     "axes.spines.right": False,
 }
+
+
+def _integers() -> MaxNLocator:
+    """Ticks on whole numbers ($B)."""
+    from matplotlib.ticker import MaxNLocator
+
+    return MaxNLocator(integer=True)
 
 
 def svg(draw: Callable[[Figure], None], key: str, height: float) -> str:
@@ -141,7 +150,7 @@ def seat_scores_chart(debrief: ClassDebrief) -> str:
                 )
             ours = [(t.n, t.scores[seat].total) for t in debrief.tables if seat in t.scores]
             for i, (n, total) in enumerate(sorted(ours, key=lambda p: p[1])):
-                x = 0.45 + 0.12 * (i % 2)
+                x = 0.38 + 0.14 * (i % 3)
                 ax.plot([x], [total], "o", color=sc.seat(seat).color, mec=INK, mew=0.5, ms=6)
                 ax.annotate(str(n or "R"), (x, total), xytext=(5, -3), textcoords="offset points")
             ax.set_xlim(-0.5, 1.0)
@@ -258,7 +267,8 @@ def _price_panel(
     ax.set_xlim(-0.6, len(scopes) - 0.4)
     ax.set_ylabel("price, $B")
     ax.set_title("Price by scope")
-    ax.legend(loc="upper left", frameon=False, fontsize=7)
+    ax.yaxis.set_major_locator(_integers())
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2, frameon=False, fontsize=7)
 
 
 def _score_panel(ax: Axes, table: TableDebrief) -> None:
@@ -267,6 +277,9 @@ def _score_panel(ax: Axes, table: TableDebrief) -> None:
     if space is None:
         ax.set_axis_off()
         return
+    if not space.frontier:
+        ax.text(50, 75, "No deal would have left\nevery party better off.", ha="center",
+                va="center", color=GREY)  # fmt: skip
     seller, buyers = space.parties[0], space.parties[1:]
     buyer_word = " and ".join(sc.seat_name(b) for b in buyers)
     ylabel = f"{buyer_word}'s score" if len(buyers) == 1 else f"{buyer_word}: mean score"
@@ -327,6 +340,7 @@ def concessions_chart(table: TableDebrief) -> str:
         ax.set_xticks(range(1, days + 1), [day_name(sc, d) for d in range(1, days + 1)])
         ax.set_xlim(0.5, days + 0.5)
         ax.set_ylabel("price offered, $B")
+        ax.yaxis.set_major_locator(_integers())
         if offers:
             ax.legend(loc="best", frameon=False, fontsize=7)
         else:
@@ -335,13 +349,7 @@ def concessions_chart(table: TableDebrief) -> str:
     return svg(draw, f"concessions-{table.table.room}", 2.3)
 
 
-def _short(text: str, limit: int = 18) -> str:
-    """A tick label short enough to sit under its column."""
-    if len(text) <= limit:
-        return text
-    words, out = text.split(), ""
-    for word in words:
-        if len(out) + len(word) + 1 > limit:
-            break
-        out = f"{out} {word}".strip()
-    return (out or text[:limit]) + "…"
+def _short(text: str, width: int = 16) -> str:
+    """A tick label that fits under its column: on two lines at most."""
+    lines = textwrap.wrap(text, width)
+    return "\n".join(lines[:2]) + ("…" if len(lines) > 2 else "")

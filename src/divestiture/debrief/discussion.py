@@ -45,7 +45,8 @@ def _table_questions(debrief: ClassDebrief, table: TableDebrief) -> list[Questio
     found = table.analysis
     deal = table.deal
     n = str(table.n) if table.n else table.table.room
-    outcome = sc.outcome(str(table.state.outcome)).name
+    name = sc.outcome(str(table.state.outcome)).name
+    outcome = name[:1].lower() + name[1:]  # mid-sentence: "ended in ban"
     if deal is None:
         possible = [s for s in found.spaces if s.nash is not None]
         if not found.missed or not possible:
@@ -81,7 +82,19 @@ def _table_questions(debrief: ClassDebrief, table: TableDebrief) -> list[Questio
         "buyer": sc.seat_name(buyer),
         "seller": sc.seat_name(seller),
     }
-    if gains[buyer] >= seller_gain:
+    losers = {p: g for p, g in {**gains, seller: seller_gain}.items() if g < 0}
+    if losers:
+        party = min(losers, key=lambda p: losers[p])
+        text = question(
+            sc,
+            "below_walk_away",
+            table=n,
+            price=fields["price"],
+            scope=fields["scope"],
+            party=sc.seat_name(party),
+            gap=money(-losers[party]),
+        )
+    elif gains[buyer] >= seller_gain:
         text = question(
             sc, "buyer_kept_surplus", gap=money(gains[buyer]), seller_gap=money(seller_gain),
             **fields,

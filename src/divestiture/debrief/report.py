@@ -156,7 +156,7 @@ def _seats(debrief: ClassDebrief) -> str:
         ranked = sorted(debrief.tables, key=lambda t: (t.standings[seat].rank, t.n))
         rows = [
             [
-                f'<a href="#{_tid(t)}">{_e(t.label)}</a>',
+                f'<a href="#{_tid(t)}">{t.n or _e(t.table.room)}</a>',
                 _e(t.players(seat)),
                 _num(t.scores[seat].total, f'data-score="{t.scores[seat].total!r}"'),
                 f"{t.standings[seat].rank} of {t.standings[seat].of}",
@@ -549,8 +549,9 @@ td .num, .num { font-variant-numeric: tabular-nums; }
 figure { margin: 0.6em 0 1em; }
 figcaption { font-size: 0.88em; color: #555; }
 svg.chart { width: 100%; height: auto; max-width: 100%; display: block; }
-.seats { display: grid; grid-template-columns: repeat(auto-fit, minmax(17rem, 1fr));
+.seats { display: grid; grid-template-columns: repeat(auto-fit, minmax(18rem, 1fr));
   gap: 0 1.2rem; }
+.seats table { font-size: 0.9em; }
 .two { display: grid; grid-template-columns: 1fr 1.4fr; gap: 1.5rem; }
 ol.timeline { padding-left: 1.2em; }
 ol.timeline time { font-weight: 600; margin-right: 0.4em; font-variant-numeric: tabular-nums; }

@@ -25,6 +25,8 @@ QUESTION_FIELDS: dict[str, frozenset[str]] = {
     "seller_kept_surplus": frozenset(
         {"table", "price", "scope", "buyer", "seller", "gap", "buyer_gap"}
     ),
+    # a deal one of whose parties did worse than walking away
+    "below_walk_away": frozenset({"table", "price", "scope", "party", "gap"}),
     # a deal that some other deal betters for every party (points from the Pareto frontier)
     "off_frontier": frozenset({"table", "distance", "nash", "parties"}),
     # no deal, though one would have left every party of it better off
@@ -61,6 +63,10 @@ DEFAULT_QUESTIONS: dict[str, str] = {
         "Table {table} closed at ${price}B for {scope}: ${gap}B above the least {seller} would"
         " have taken, and ${buyer_gap}B below what {buyer} would have paid."
         " What did {buyer} give away about its limit, and when?"
+    ),
+    "below_walk_away": (
+        "Table {table} closed at ${price}B for {scope}: ${gap}B worse for {party} than walking"
+        " away. Why did {party} sign, and what did it know then?"
     ),
     "off_frontier": (
         "Table {table}'s deal was {distance} points from the Pareto frontier: the Nash point"
