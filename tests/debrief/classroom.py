@@ -105,8 +105,8 @@ def make_class(data: Path, sc: Scenario | None = None) -> Made:
         code = f"R{n}T{n}X"
         rooms.append(NewRoom(code, sc.id, seed, options.model_dump_json(), f"f{n}", stored, 0.0))
         logs.append(play(sc, seed, chosen))
-    options = ClassOptions(tables=len(SEEDS), room=RoomOptions(start="teacher"))
-    store.create_class(CODE, TOKEN, options.model_dump_json(), 1_750_000_000.0, rooms)
+    klass = ClassOptions(tables=len(SEEDS), room=RoomOptions(start="teacher"))
+    store.create_class(CODE, TOKEN, klass.model_dump_json(), 1_750_000_000.0, rooms)
     for n, (room, log) in enumerate(zip(rooms, logs, strict=True), start=1):
         for seat, names in STUDENTS.get(n, {}).items():
             for name in names:
