@@ -134,9 +134,13 @@ def one_text(sc: Scenario, found: Analysis) -> str:
     lines.append("")
     if found.agreed is not None and found.agreed_space is not None:
         lines.append(f"The deal struck: {_point(sc, found.agreed_space, found.agreed)}")
+        frontier, nash = found.frontier_distance, found.nash_distance
         lines.append(
-            f"  {found.frontier_distance:.1f} points from the frontier,"
-            f" {found.nash_distance or 0:.1f} from the Nash point."
+            "  No Pareto frontier: no deal of these parties would have left each as well off"
+            " as no deal."
+            if frontier is None
+            else f"  {frontier:.1f} points from the frontier,"
+            + (" with no Nash point." if nash is None else f" {nash:.1f} from the Nash point.")
         )
     elif found.missed:
         lines.append("No deal was struck, though one would have left every party better off.")

@@ -25,7 +25,7 @@ from divestiture.debrief.build import (
 )
 from divestiture.debrief.discussion import money, questions
 from divestiture.debrief.records import ClassInput
-from divestiture.game.analysis import DealSpace, Point
+from divestiture.game.analysis import Analysis, DealSpace, Point
 from divestiture.game.scenario import Scenario
 from divestiture.game.types import SeatId
 from divestiture.game.wording import day_name, terms_text
@@ -111,10 +111,7 @@ def _outcomes(debrief: ClassDebrief) -> str:
         found = t.analysis
         if deal is not None:
             what = terms_text(sc, deal, closed=True)
-            left = (
-                f"{found.frontier_distance:.1f} points from the frontier,"
-                f" {found.nash_distance or 0:.1f} from the Nash point"
-            )
+            left = distances(found)
         else:
             what = "no deal"
             left = (
@@ -372,10 +369,8 @@ def _spaces(sc: Scenario, t: TableDebrief) -> str:
         )
         out.append(
             f'<p class="struck" {attrs}><b>The deal struck:</b>'
-            f" {_e(_point(sc, found.agreed_space, agreed))} It was"
-            f" {found.frontier_distance:.1f} points from the Pareto frontier and"
-            f" {found.nash_distance or 0:.1f} from the Nash point (the value left on the table,"
-            " in the parties' scores).</p>"
+            f" {_e(_point(sc, found.agreed_space, agreed))} It was {_e(distances(found))}"
+            " (the value left on the table, in the parties' scores).</p>"
         )
     elif found.missed:
         out.append(
@@ -389,6 +384,19 @@ def _spaces(sc: Scenario, t: TableDebrief) -> str:
             " have left every party better off.</p>"
         )
     return "".join(out)
+
+
+def distances(found: Analysis) -> str:
+    """How far the deal struck was from the Pareto frontier and the Nash point."""
+    if found.frontier_distance is None:
+        return (
+            "with no Pareto frontier to measure from: no deal of these parties would have"
+            " left each as well off as no deal"
+        )
+    text = f"{found.frontier_distance:.1f} points from the Pareto frontier"
+    if found.nash_distance is None:
+        return text + ", with no Nash point (no deal left every party better off)"
+    return text + f" and {found.nash_distance:.1f} from the Nash point"
 
 
 def _point(sc: Scenario, space: DealSpace, point: Point) -> str:
@@ -525,6 +533,8 @@ def _css(sc: Scenario) -> str:
 
 _BASE_CSS = """
 :root { color-scheme: light; }
+.sw, table.log tr.fac td, th, .tag, .struck { -webkit-print-color-adjust: exact;
+  print-color-adjust: exact; }
 body { font-family: "DejaVu Sans", "Segoe UI", Helvetica, Arial, sans-serif; color: #222;
   max-width: 60rem; margin: 0 auto; padding: 1rem 1.5rem 3rem; font-size: 10.5pt;
   line-height: 1.4; }
@@ -552,6 +562,7 @@ svg.chart { width: 100%; height: auto; max-width: 100%; display: block; }
 .seats { display: grid; grid-template-columns: repeat(auto-fit, minmax(18rem, 1fr));
   gap: 0 1.2rem; }
 .seats table { font-size: 0.9em; }
+table.outcomes td:first-child, table.anchors td:first-child { white-space: nowrap; }
 .two { display: grid; grid-template-columns: 1fr 1.4fr; gap: 1.5rem; }
 ol.timeline { padding-left: 1.2em; }
 ol.timeline time { font-weight: 600; margin-right: 0.4em; font-variant-numeric: tabular-nums; }
