@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import re
 import textwrap
+import threading
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -50,13 +51,18 @@ def _integers() -> MaxNLocator:
     return MaxNLocator(integer=True)
 
 
+# matplotlib's settings are its process's: two reports drawn in two threads (the server's
+# workers) take turns, so neither draws with the other's settings.
+_DRAWING = threading.Lock()
+
+
 def svg(draw: Callable[[Figure], None], key: str, height: float) -> str:
     """The SVG of a figure ``WIDTH`` by ``height`` inches drawn by ``draw``, its ids
     prefixed with ``key``."""
     from matplotlib import rc_context
     from matplotlib.figure import Figure
 
-    with rc_context(_RC):
+    with _DRAWING, rc_context(_RC):
         fig = Figure(figsize=(WIDTH, height), layout="constrained")
         draw(fig)
         out = io.StringIO()

@@ -37,16 +37,26 @@ def read_class(data_dir: Path, code: str, rules_dir: Path = SCENARIO_DIR) -> Cla
     """
     store = open_store(data_dir)
     try:
-        code = code.strip().upper()
-        found = store.load_class(code)
-        if found is None:
-            raise SourceError(_unknown(store, "class", code, store.class_codes()))
-        records = [_room(store, room) for room in found.rooms]
-        holders = [store.seat_holders(room) for room in found.rooms]
+        return class_from_store(store, code, rules_dir)
     except sqlite3.Error as e:
         raise SourceError(f"{store.path} could not be read: {e}") from None
     finally:
         store.close()
+
+
+def class_from_store(store: Store, code: str, rules_dir: Path = SCENARIO_DIR) -> ClassInput:
+    """Class ``code`` from an open store (a server's own, on its store's thread).
+
+    Raises:
+        SourceError: no such class, or its rules cannot be loaded.
+        sqlite3.Error: the store could not be read.
+    """
+    code = code.strip().upper()
+    found = store.load_class(code)
+    if found is None:
+        raise SourceError(_unknown(store, "class", code, store.class_codes()))
+    records = [_room(store, room) for room in found.rooms]
+    holders = [store.seat_holders(room) for room in found.rooms]
     sc = _scenario({r.scenario for r in records}, rules_dir, code)
     tables = tuple(
         table_input(sc, r, n, h) for n, (r, h) in enumerate(zip(records, holders, strict=True), 1)
