@@ -509,7 +509,8 @@ class App:
         this facilitator's room, for the debrief: one ``room_log`` each."""
         rooms = self._controlled(conn, msg) or []
         for i, room in enumerate(rooms):
-            n = conn.klass.number(room) if conn.klass is not None else 0
+            klass = conn.klass or self.lobby.class_of(room)  # a table keeps its number
+            n = klass.number(room) if klass is not None else 0
             conn.send(await room_log(self.lobby.store, room.code, n, last=i == len(rooms) - 1))
 
     def _controlled(self, conn: Connection, msg: Control | Export) -> list[Room] | None:
