@@ -13,6 +13,7 @@ from divestiture import __version__
 from divestiture.cli.analyze import analyze
 from divestiture.cli.class_cli import class_group
 from divestiture.cli.classroom_cli import facilitate, room, serve
+from divestiture.cli.debrief_cli import debrief
 from divestiture.cli.options import (
     difficulty_option,
     host_token_option,
@@ -36,6 +37,7 @@ main.add_command(room)
 main.add_command(facilitate)
 main.add_command(analyze)
 main.add_command(class_group)
+main.add_command(debrief)
 
 
 def _load(path: Path) -> Scenario:

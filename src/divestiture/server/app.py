@@ -29,6 +29,7 @@ from divestiture.game.errors import GameError
 from divestiture.game.types import FACILITATOR, SPECTATOR, SeatId
 from divestiture.server import controls
 from divestiture.server.classes import Classroom
+from divestiture.server.debrief_source import room_log
 from divestiture.server.limits import Bucket, Limits, Quotas, address_key
 from divestiture.server.lobby import Lobby, LobbyError
 from divestiture.server.logs import Tally, log
@@ -52,6 +53,7 @@ from divestiture.server.protocol import (
     Encoded,
     EndPhase,
     ErrorMsg,
+    Export,
     Hello,
     Join,
     Joined,
@@ -382,6 +384,8 @@ class App:
                 await self._watch_class(conn, msg)
             case ListClasses():
                 await self._list_classes(conn, msg)
+            case Export():
+                await self._export(conn, msg)
             case Hello():  # answered before dispatch
                 pass
 
@@ -531,7 +535,16 @@ class App:
                 self._make(effect)
         conn.send(ControlDone(id=msg.id, results=results))
 
-    def _controlled(self, conn: Connection, msg: Control) -> list[Room] | None:
+    async def _export(self, conn: Connection, msg: Export) -> None:
+        """The stored log of each table named (or every one) of this console's class or
+        this facilitator's room, for the debrief: one ``room_log`` each."""
+        rooms = self._controlled(conn, msg) or []
+        for i, room in enumerate(rooms):
+            klass = conn.klass or self.lobby.class_of(room)  # a table keeps its number
+            n = klass.number(room) if klass is not None else 0
+            conn.send(await room_log(self.lobby.store, room.code, n, last=i == len(rooms) - 1))
+
+    def _controlled(self, conn: Connection, msg: Control | Export) -> list[Room] | None:
         """The tables a control is for: those named, of this console's class or this
         facilitator's room; None (and an error sent) if there are none it may control."""
         if conn.klass is not None:

@@ -173,6 +173,25 @@ class Store:
         self.db.executescript(_SCHEMA)
         self._migrate()
 
+    @classmethod
+    def read_only(cls, path: Path) -> Store:
+        """The store at ``path``, opened read-only (an SQLite ``mode=ro`` URI): nothing is
+        created, migrated or written, so reading a class (the debrief) never changes it.
+        With no write-ahead log beside it (no server has it open) it is read as immutable,
+        and SQLite leaves no file of its own beside it either.
+
+        Raises:
+            sqlite3.Error: there is no database there, or it cannot be read.
+        """
+        store = cls.__new__(cls)
+        store.path = path
+        wal = path.with_name(path.name + "-wal")
+        mode = "mode=ro" if wal.exists() else "mode=ro&immutable=1"
+        uri = f"{path.resolve().as_uri()}?{mode}"
+        store.db = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
+        store.db.execute("SELECT 1 FROM rooms LIMIT 1").fetchall()  # a store, and readable
+        return store
+
     def _migrate(self) -> None:
         """Bring a database made by an older version up to this schema."""
         columns = {row[1] for row in self.db.execute("PRAGMA table_info(actions)")}
