@@ -16,7 +16,7 @@ STAMP   := $(VENV)/.installed
 LOCK    := requirements.lock
 UV      := uv==0.13.9
 
-.PHONY: play test lint types pytest lock screenshots clean FORCE
+.PHONY: play test lint types pytest lock screenshots console-screenshots clean FORCE
 
 # Which Python, said once; refused, with what to do, when it is missing or older than 3.11.
 # Rewritten only when it changes, so the install below runs again only then.
@@ -54,7 +54,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 
 types: $(STAMP)
-	$(BIN)/mypy src tests benchmarks
+	$(BIN)/mypy src tests benchmarks tools
 
 pytest: $(STAMP)
 	$(BIN)/pytest
@@ -75,6 +75,11 @@ screenshots: $(STAMP)
 	$(SHOT) --round 2 --seat cfius --screen brief --out docs/screenshots/brief.png
 	$(SHOT) --seat bytedance --screen end --out docs/screenshots/end.png
 	$(SHOT) --seat microsoft --screen lobby --discovered 1 --out docs/screenshots/lobby.png
+	$(MAKE) console-screenshots
+
+# The teacher's console in Debian's Chromium (apt install chromium), with a class in play.
+console-screenshots: $(STAMP)
+	$(BIN)/python tools/console_screenshots.py --out docs/screenshots
 
 clean:
 	rm -rf $(VENV) build dist src/*.egg-info .mypy_cache .pytest_cache .ruff_cache

@@ -1,5 +1,10 @@
-"""The packages are layers: game <- server <- client <- cli, each importing only from those
-below it (ARCHITECTURE.md). Read from the source, so a new module is held to it too."""
+"""The packages are layers: game <- debrief <- server <- client <- cli, each importing only
+from those below it (ARCHITECTURE.md). Read from the source, so a new module is held to it too.
+
+``debrief`` (the debrief report and the grades) sits just above the engine: it reads games
+through ``game`` alone and does no I/O, so the server (for the console) and the command line
+(``divest debrief``) both call it; reading a server's store into its records is the server's
+(``server/debrief_source.py``)."""
 
 from __future__ import annotations
 
@@ -11,7 +16,7 @@ import divestiture
 PACKAGE = Path(divestiture.__file__).parent
 # Lowest first; the modules at the package's top (its version, its shipped data) are
 # below them all, and ``python -m divestiture`` above them all.
-LAYERS = ("game", "server", "client", "cli")
+LAYERS = ("game", "debrief", "server", "client", "cli")
 
 
 def _layer(module: str) -> int:
@@ -36,8 +41,8 @@ def _imports(path: Path) -> list[str]:
 
 
 def test_each_package_imports_only_from_the_layers_below_it() -> None:
-    """No module of game/ imports server/, client/ or cli/; server/ none of client/ or cli/;
-    client/ none of cli/."""
+    """No module of game/ imports debrief/, server/, client/ or cli/; debrief/ none of server/,
+    client/ or cli/; server/ none of client/ or cli/; client/ none of cli/."""
     wrong = []
     for path in sorted(PACKAGE.rglob("*.py")):
         parts = path.relative_to(PACKAGE.parent).with_suffix("").parts

@@ -12,12 +12,15 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from divestiture.server.host import HOST_TOKEN_FILE
+
 
 @dataclass(frozen=True)
 class Served:
     url: str  # ws://127.0.0.1:PORT
     port: int
     process: subprocess.Popen[str]
+    host_token: str  # the one it made in its data directory (and prints)
 
 
 def free_port(kind: int = socket.SOCK_STREAM) -> int:
@@ -47,7 +50,8 @@ def serving(data: Path, *args: str, host: str = "127.0.0.1") -> Iterator[Served]
                 if probe.connect_ex(("127.0.0.1", port)) == 0:
                     break
             time.sleep(0.05)
-        yield Served(f"ws://127.0.0.1:{port}", port, server)
+        token = (data / HOST_TOKEN_FILE).read_text(encoding="ascii").strip()
+        yield Served(f"ws://127.0.0.1:{port}", port, server, token)
     finally:
         server.terminate()
         server.wait(10)

@@ -44,6 +44,7 @@ def test_a_class_opened_from_the_command_line_is_played_by_simulated_students(
         opened = CliRunner().invoke(
             main,
             ["class", "open", "--server", served.url, "--tables", "2", "--negotiate-seconds", "2"],
+            env={"DIVEST_HOST_TOKEN": served.host_token},
         )
         assert opened.exit_code == 0, opened.output
         found = re.search(r"Class ([A-Z0-9]{5}) is open", opened.output)
@@ -75,8 +76,12 @@ def test_class_flags_are_checked_before_anything_is_opened() -> None:
     assert too_many.exit_code == 2 and "--tables" in too_many.output
     no_server = CliRunner().invoke(main, ["simulate", "--class", "ABCDE"])
     assert no_server.exit_code == 2 and "--class needs --server" in no_server.output
-    nothing = CliRunner().invoke(main, ["class", "open", "--server", "ws://127.0.0.1:9"])
+    nothing = CliRunner().invoke(
+        main, ["class", "open", "--server", "ws://127.0.0.1:9", "--host-token", "x"]
+    )
     assert nothing.exit_code == 1 and "no server at" in nothing.output
+    no_token = CliRunner().invoke(main, ["class", "open"], env={"DIVEST_HOST_TOKEN": ""})
+    assert no_token.exit_code == 2 and "host token" in no_token.output
 
 
 def test_facilitate_shows_every_seats_score_once_a_room_is_over(tmp_path: Path) -> None:
@@ -85,7 +90,11 @@ def test_facilitate_shows_every_seats_score_once_a_room_is_over(tmp_path: Path) 
     seats = ("white_house", "cfius", "bytedance", "microsoft", "investors")
     with serving(tmp_path, "--bot-delay", "0", "--no-announce") as served:
         bots = [arg for seat in seats for arg in ("--bot", seat)]
-        opened = CliRunner().invoke(main, ["room", "--server", served.url, "--seed", "3", *bots])
+        opened = CliRunner().invoke(
+            main,
+            ["room", "--server", served.url, "--seed", "3", *bots],
+            env={"DIVEST_HOST_TOKEN": served.host_token},
+        )
         assert opened.exit_code == 0, opened.output
         found = re.search(r"Room ([A-Z0-9]{5}) is open", opened.output)
         assert found is not None

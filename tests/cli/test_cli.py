@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -116,6 +118,15 @@ def test_protocol_schema_has_the_bounds_the_server_checks() -> None:
     assert seed["minimum"] == 0 and seed["exclusiveMaximum"] == 2**63
 
 
+def test_protocol_schema_has_the_timeout_action_and_the_host_token() -> None:
+    """The schema lists the timeout action (only the server's timer sends it, as
+    docs/PROTOCOL.md says) and create_room's host_token."""
+    result = CliRunner().invoke(main, ["protocol", "--schema"])
+    defs = json.loads(result.output)["client_to_server"]["$defs"]
+    assert defs["Timeout"]["properties"]["type"]["const"] == "timeout"
+    assert "host_token" in defs["CreateRoom"]["properties"]
+
+
 def test_simulate_server_with_nothing_listening_fails_fast() -> None:
     """A --server URL where nothing listens is an error at once, not a hang."""
     import socket
@@ -123,7 +134,8 @@ def test_simulate_server_with_nothing_listening_fails_fast() -> None:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    result = CliRunner().invoke(main, ["simulate", "--server", f"ws://127.0.0.1:{port}"])
+    url = f"ws://127.0.0.1:{port}"
+    result = CliRunner().invoke(main, ["simulate", "--server", url, "--host-token", "x"])
     assert result.exit_code == 1
     assert "nothing answers" in result.output
 
@@ -156,8 +168,10 @@ def test_room_and_facilitate_on_a_running_server(tmp_path: Path) -> None:
 
     with serving(tmp_path) as served:
         url = served.url
+        host = ["--host-token", served.host_token]
         result = CliRunner().invoke(
-            main, ["room", "--server", url, "--bot", "cfius=strict", "--negotiate-seconds", "300"]
+            main,
+            ["room", "--server", url, *host, "--bot", "cfius=strict", "--negotiate-seconds", "300"],
         )
         assert result.exit_code == 0, result.output
         code = re.search(r"Room ([A-Z0-9]{5}) is open", result.output)
@@ -166,13 +180,13 @@ def test_room_and_facilitate_on_a_running_server(tmp_path: Path) -> None:
         assert "Facilitator token" in result.output
         assert f"only type the room code {code.group(1)}" in result.output
         assert f"divest join {code.group(1)})" in result.output
-        bad = CliRunner().invoke(main, ["room", "--server", url, "--bot", "cfius=nonsense"])
+        bad = CliRunner().invoke(main, ["room", "--server", url, *host, "--bot", "cfius=nonsense"])
         assert bad.exit_code == 2 and "not a personality" in bad.output
         timed = CliRunner().invoke(
-            main, ["room", "--server", url, "--bots-after", "60", "--resolve-seconds", "30"]
+            main, ["room", "--server", url, *host, "--bots-after", "60", "--resolve-seconds", "30"]
         )
         assert timed.exit_code == 0, timed.output
-        never = CliRunner().invoke(main, ["room", "--server", url, "--bots-after", "0"])
+        never = CliRunner().invoke(main, ["room", "--server", url, *host, "--bots-after", "0"])
         assert never.exit_code == 2 and "--bots-after" in never.output
         token = result.output.split("Facilitator token (keep it to yourself): ")[1].split()[0]
         room_url = f"{url}/{code.group(1)}"
@@ -205,7 +219,8 @@ def test_facilitate_closes_and_opens_the_seats(tmp_path: Path) -> None:
     `--lock-seats-after-first-round` closes them when the first negotiation ends."""
     with serving(tmp_path) as served:
         url = served.url
-        made = CliRunner().invoke(main, ["room", "--server", url])
+        host = {"DIVEST_HOST_TOKEN": served.host_token}  # from the environment this time
+        made = CliRunner().invoke(main, ["room", "--server", url], env=host)
         assert made.exit_code == 0, made.output
         code = made.output.split("Room ")[1].split()[0]
         token = made.output.split("Facilitator token (keep it to yourself): ")[1].split()[0]
@@ -228,7 +243,7 @@ def test_facilitate_closes_and_opens_the_seats(tmp_path: Path) -> None:
         )
         assert both.exit_code == 2 and "choose one" in both.output
         later = CliRunner().invoke(
-            main, ["room", "--server", url, "--lock-seats-after-first-round"]
+            main, ["room", "--server", url, "--lock-seats-after-first-round"], env=host
         )
         code = later.output.split("Room ")[1].split()[0]
         room_url = f"{url}/{code}"
@@ -237,3 +252,60 @@ def test_facilitate_closes_and_opens_the_seats(tmp_path: Path) -> None:
         assert "Seats: open" in status.output, status.output
         ended = CliRunner().invoke(main, ["facilitate", room_url, "--token", token, "--end-phase"])
         assert "Seats: closed" in ended.output, ended.output
+
+
+def _printed_host_token(data: Path) -> tuple[str, str]:
+    """Start `divest serve` on ``data``, and stop it once it has printed its host token:
+    (what it printed on standard output, its log on standard error)."""
+    from tests.cli.serving import free_port
+
+    exe = Path(sys.executable).parent / "divest"
+    port = free_port()
+    command = [str(exe), "serve", "--port", str(port), "--data", str(data)]
+    server = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, bufsize=1
+    )
+    try:
+        assert server.stdout is not None
+        printed = "".join(server.stdout.readline() for _ in range(3))
+    finally:
+        server.terminate()
+        _, log = server.communicate(timeout=10)
+    return printed, log
+
+
+def test_serve_prints_its_host_token_with_its_address_at_every_start(tmp_path: Path) -> None:
+    """`divest serve` prints the teacher's console address (the host token in its fragment),
+    the data directory's host token with the server's address and the `divest room` line
+    that uses it, on standard output only (never in its log); the
+    token is the same after a restart."""
+    printed, log = _printed_host_token(tmp_path)
+    token = (tmp_path / "host_token").read_text().strip()
+    assert f": {token}\n" in printed and "Host token for ws://127.0.0.1:" in printed
+    assert "divest room --server ws://127.0.0.1:" in printed and f"--host-token {token}" in printed
+    assert re.search(rf"The teacher's console: http://127.0.0.1:\d+/#host={token}\n", printed)
+    assert token not in log and "server on ws://127.0.0.1:" in log
+    again, _ = _printed_host_token(tmp_path)
+    assert token in again
+
+
+def test_room_needs_the_host_token(tmp_path: Path) -> None:
+    """`divest room` without a host token says where it comes from (before connecting);
+    with a wrong one the server's refusal is shown; both exit 2 and open nothing."""
+    unset: dict[str, str | None] = {"DIVEST_HOST_TOKEN": None}
+    with serving(tmp_path) as served:
+        none = CliRunner().invoke(main, ["room", "--server", served.url], env=unset)
+        assert none.exit_code == 2 and "DIVEST_HOST_TOKEN" in none.output, none.output
+        wrong = CliRunner().invoke(main, ["room", "--server", served.url, "--host-token", "x"])
+        assert wrong.exit_code == 2 and "not this server's host token" in wrong.output
+        simulate = ["simulate", "--server", served.url, "--games", "1"]
+        simulated = CliRunner().invoke(main, simulate, env=unset)
+        assert simulated.exit_code == 2 and "--host-token" in simulated.output
+    with sqlite3.connect(tmp_path / "divestiture.sqlite3") as db:
+        assert db.execute("SELECT COUNT(*) FROM rooms").fetchone() == (0,)
+
+
+def test_serve_limit_names_a_limit(tmp_path: Path) -> None:
+    """`divest serve --limit` takes NAME=VALUE; another name is a usage error listing them."""
+    result = CliRunner().invoke(main, ["serve", "--data", str(tmp_path), "--limit", "rooms=9"])
+    assert result.exit_code == 2 and "connections_per_address" in result.output

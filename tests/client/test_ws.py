@@ -20,6 +20,7 @@ from divestiture.game import DEFAULT_SCENARIO, load_scenario
 from divestiture.game.actions import Pass, UseLever
 from divestiture.game.narration import event_text
 from divestiture.game.types import SeatId
+from divestiture.server.host import HOST_TOKEN_FILE
 from divestiture.server.protocol import BotSpec, RoomOptions
 
 SC = load_scenario(DEFAULT_SCENARIO)
@@ -325,3 +326,18 @@ def test_parse_join_url_refuses(text: str, says: str) -> None:
     """Anything but ws(s)://HOST[:PORT]/ROOM is refused with a message that says why."""
     with pytest.raises(ValueError, match=says):
         parse_join_url(text)
+
+
+def test_the_embedded_server_keeps_its_host_token_to_itself(
+    embedded: EmbeddedServer, room: str, tmp_path: Path
+) -> None:
+    """A solo game's server opens its rooms with a host token only it holds: none is kept
+    in its data directory, and another client opening a room is refused."""
+    from websockets.sync.client import connect
+
+    assert room and not (tmp_path / "data" / HOST_TOKEN_FILE).exists()
+    with connect(embedded.url) as ws:
+        ws.send(json.dumps({"type": "hello", "protocol": 1}))
+        ws.recv(5)
+        ws.send(json.dumps({"type": "create_room"}))
+        assert json.loads(ws.recv(5))["code"] == "not_host"

@@ -30,6 +30,12 @@ SHIPPED = [
     "divestiture/assets/fonts/DejaVuSans-BoldOblique.ttf",
     "divestiture/assets/fonts/LICENSE-DejaVu.txt",
     "divestiture/py.typed",
+    "divestiture/server/web/console.html",
+    "divestiture/server/web/console.css",
+    "divestiture/server/web/console.js",
+    "divestiture/server/web/join.html",
+    "divestiture/server/web/join.css",
+    "divestiture/server/web/favicon.svg",
 ]
 
 

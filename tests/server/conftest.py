@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import importlib.util
 import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -14,8 +15,12 @@ import pytest
 from websockets.asyncio.client import ClientConnection, connect
 
 from divestiture.server.app import start_server, stop_server
+from divestiture.server.limits import Limits
 from divestiture.server.lobby import Lobby
 from divestiture.server.store import AsyncStore
+
+# The host token of every test server (a real one is 192 random bits, server/host.py).
+HOST_TOKEN = "tests-host-token-tests-host-toke"
 
 
 @dataclass
@@ -27,10 +32,13 @@ class Running:
 
 
 @asynccontextmanager
-async def running(data: Path) -> AsyncIterator[Running]:
-    """A server in this process with instant bots on the data directory ``data``,
-    stopped on the way out (a test may start several on the same data, one by one)."""
-    srv, lobby, store = await start_server("127.0.0.1", 0, data, bot_delay=0)
+async def running(data: Path, limits: Limits | None = None) -> AsyncIterator[Running]:
+    """A server in this process with instant bots on the data directory ``data`` (with
+    the host token HOST_TOKEN), stopped on the way out (a test may start several on the
+    same data, one by one)."""
+    srv, lobby, store = await start_server(
+        "127.0.0.1", 0, data, host_token=HOST_TOKEN, bot_delay=0, limits=limits
+    )
     port = srv.sockets[0].getsockname()[1]
     try:
         yield Running(f"ws://127.0.0.1:{port}", lobby, data, store)
@@ -91,7 +99,8 @@ class Peer:
                 return message
 
     async def create(self, **options: Any) -> dict[str, Any]:
-        await self.send({"type": "create_room", "options": options})
+        """A room with these options, created with the test servers' host token."""
+        await self.send({"type": "create_room", "options": options, "host_token": HOST_TOKEN})
         return await self.expect("room_created")
 
     async def join(self, room: str, seat: str, name: str = "Ann") -> dict[str, Any]:
@@ -121,3 +130,26 @@ MS_TERMS: dict[str, object] = {
     "us_storage": True,
     "rounds_to_close": 2,
 }
+
+
+# --- the console's browser tests (test_console_browser.py) --------------------------------
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+def browser_missing() -> str | None:
+    """Why the browser tests cannot run here, in one line, or None if they can."""
+    if not Path(CHROMIUM).is_file():
+        return f"browser tests skipped: no Chromium at {CHROMIUM} (apt install chromium)"
+    if importlib.util.find_spec("playwright") is None:
+        return "browser tests skipped: playwright is not installed (make test installs it)"
+    return None
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Say once, in the summary, that the browser tests were skipped and why (a skipped
+    module is otherwise one 's' in the dots)."""
+    reason = browser_missing()
+    skipped = terminalreporter.stats.get("skipped", [])
+    if reason and any("test_console_browser" in str(r.nodeid) for r in skipped):
+        terminalreporter.write_line(reason)

@@ -11,15 +11,23 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from divestiture.server.host import HOST_TOKEN_FILE
 from tests.cli.serving import free_port
+from tests.server.conftest import HOST_TOKEN
 
 __all__ = ["free_port", "kill_9", "served", "until_listening"]
 
 
 @contextmanager
 def served(port: int, data: Path) -> Iterator[subprocess.Popen[bytes]]:
-    """`divest serve` on ``port`` with the data directory ``data``; stopped on the way
-    out unless the test has killed it already."""
+    """`divest serve` on ``port`` with the data directory ``data``, whose host token is
+    HOST_TOKEN (as the tests' servers in this process); stopped on the way out unless the
+    test has killed it already."""
+    data.mkdir(parents=True, exist_ok=True)
+    kept = data / HOST_TOKEN_FILE
+    if not kept.exists():
+        kept.write_text(HOST_TOKEN + "\n", encoding="ascii")
+        kept.chmod(0o600)
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     command = [
         sys.executable,

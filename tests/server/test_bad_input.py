@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
+import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,7 +15,7 @@ from websockets.exceptions import ConnectionClosed
 from divestiture.game.types import SeatId
 from divestiture.server.lobby import Lobby
 from divestiture.server.rooms import Room
-from tests.server.conftest import Peer, Running
+from tests.server.conftest import HOST_TOKEN, Peer, Running
 
 
 async def _table(
@@ -149,8 +152,10 @@ async def test_oversized_frame_closes_with_1009(server: Running, peers: list[Pee
 
 
 async def test_flood_closes_with_1008(server: Running, peers: list[Peer]) -> None:
-    """A client that keeps sending far past the rate limit is closed (policy violation)."""
-    peer = await Peer.open(server.url)
+    """A client that keeps sending far past the rate limit is closed (policy violation)
+    when it is three bursts (120 messages) in debt: all at once, its first 40 messages
+    are answered, the next 120 refused with rate_limited, and the one after closes it."""
+    peer = await Peer.open(server.url, hello=False)
     peers.append(peer)
     with pytest.raises(ConnectionClosed):
         for _ in range(400):
@@ -158,8 +163,9 @@ async def test_flood_closes_with_1008(server: Running, peers: list[Peer]) -> Non
         while True:
             await peer.next()
     assert peer.ws.close_code == 1008
-    codes = {m.get("code") for m in peer.received if m["type"] == "error"}
-    assert "rate_limited" in codes
+    welcomed = sum(m["type"] == "welcome" for m in peer.received)
+    limited = sum(m.get("code") == "rate_limited" for m in peer.received)
+    assert 40 <= welcomed <= 45 and 115 <= limited <= 121, (welcomed, limited)
 
 
 async def test_a_failure_of_the_server_is_an_internal_error_on_an_open_line(
@@ -214,6 +220,26 @@ async def test_what_clients_send_is_logged_one_line_each(
     assert not any("\n" in line or "\x1b" in line for line in lines)
 
 
+async def test_refused_frames_are_logged_as_counts(
+    server: Running, peers: list[Peer], caplog: pytest.LogCaptureFixture
+) -> None:
+    """Thirty refused frames write two log lines, not thirty: the first at once, then
+    the count of each code when the connection closes."""
+    caplog.set_level(logging.INFO, logger="divest.server")
+    peer = await Peer.open(server.url)
+    peers.append(peer)
+    for n in range(30):
+        await peer.send("not json" if n % 3 else '{"type": "dance"}')
+        await peer.expect("error")
+    await peer.close()
+    await asyncio.sleep(0.1)
+    lines = [r.getMessage() for r in caplog.records if "refused" in r.getMessage()]
+    assert len(lines) == 2, lines
+    assert lines[0].startswith("refused 1 frame from 127.0.0.1:")
+    last = re.match(r"refused 29 frames from [0-9.:]+: bad_json 20, unknown_type 9 ", lines[1])
+    assert last is not None, lines[1]
+
+
 async def test_an_id_used_again_for_another_action_is_refused(
     server: Running, peers: list[Peer]
 ) -> None:
@@ -252,3 +278,62 @@ async def test_a_rate_limited_action_carries_its_id(server: Running, peers: list
         if message["type"] == "error" and message["code"] == "rate_limited":
             limited.append(message["id"])
     assert all(i is not None and i.startswith("r-") for i in limited)
+
+
+async def test_invalid_utf8_closes_with_1007(server: Running, peers: list[Peer]) -> None:
+    """A text frame that is not UTF-8 closes the connection with 1007 (the websockets
+    library's answer, before the server reads it)."""
+    peer = await Peer.open(server.url)
+    peers.append(peer)
+    await peer.ws.send(b'{"type": "hello", "protocol": 1, "client": "\xff"}', text=True)
+    with pytest.raises(ConnectionClosed):
+        await peer.next()
+    assert peer.ws.close_code == 1007
+
+
+@pytest.mark.parametrize("bad_id", [12, "", "x" * 65, None])
+async def test_an_error_names_no_id_when_the_id_is_what_is_wrong(
+    server: Running, peers: list[Peer], bad_id: object
+) -> None:
+    """An act whose id is not a string of 1-64 characters gets bad_message with id null."""
+    peer = await Peer.open(server.url)
+    peers.append(peer)
+    await peer.send({"type": "act", "id": bad_id, "action": {"type": "pass"}})
+    error = await peer.expect("error")
+    assert error["code"] == "bad_message" and error["id"] is None, error
+
+
+async def test_a_seat_cannot_send_the_clocks_timeout(server: Running, peers: list[Peer]) -> None:
+    """The schema has the timeout action (the phase timer's), but from a seat it is
+    refused with not_your_turn and changes nothing."""
+    me, room, version = await _table(server, peers)
+    before = server.lobby.rooms[room].state
+    await me.send({"type": "act", "id": "t-1", "action": {"type": "timeout", "version": version}})
+    error = await me.expect("error")
+    assert error["code"] == "not_your_turn" and error["id"] == "t-1"
+    assert server.lobby.rooms[room].state is before
+
+
+async def test_room_codes_are_read_in_any_case(server: Running, peers: list[Peer]) -> None:
+    """A room code typed in lower case, or with blanks around it, finds the room."""
+    _, room, _ = await _table(server, peers)
+    other = await Peer.open(server.url)
+    peers.append(other)
+    await other.send({"type": "watch", "room": f" {room.lower()} "})
+    assert (await other.expect("joined"))["room"] == room
+
+
+async def test_a_scenario_that_does_not_load_is_bad_scenario(
+    server: Running, peers: list[Peer], tmp_path: Path
+) -> None:
+    """A scenario file that is there but does not load refuses the room with bad_scenario."""
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "broken.yaml").write_text("id: broken\nseats: 3\n")
+    server.lobby.rules_dir = rules
+    peer = await Peer.open(server.url)
+    peers.append(peer)
+    await peer.send({"type": "create_room", "scenario": "broken", "host_token": HOST_TOKEN})
+    error = await peer.expect("error")
+    assert error["code"] == "bad_scenario" and error["message"].startswith("broken: ")
+    assert not server.lobby.rooms

@@ -7,8 +7,10 @@ import asyncio
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from divestiture.server.store import Store
-from tests.server.conftest import MS_TERMS, Peer, Running, running
+from tests.server.conftest import HOST_TOKEN, MS_TERMS, Peer, Running, running
 
 SEATS = ("white_house", "cfius", "bytedance", "microsoft", "investors")
 
@@ -16,7 +18,7 @@ SEATS = ("white_house", "cfius", "bytedance", "microsoft", "investors")
 async def _open_class(url: str, peers: list[Peer], **options: Any) -> tuple[Peer, dict[str, Any]]:
     console = await Peer.open(url)
     peers.append(console)
-    await console.send({"type": "create_class", "options": options})
+    await console.send({"type": "create_class", "options": options, "host_token": HOST_TOKEN})
     created = await console.expect("class_created")
     return console, created
 
@@ -236,6 +238,10 @@ async def test_only_the_class_token_watches_a_class_and_a_class_comes_back_after
         peers.append(console)
         await console.send({"type": "watch_class", "code": created["code"], "token": "nope"})
         assert (await console.expect("error"))["code"] == "bad_token"
+        await console.send({"type": "create_class", "options": {"tables": 1}})
+        assert (await console.expect("error"))["code"] == "not_host"
+        await console.send({"type": "watch_class", "code": created["code"], "token": HOST_TOKEN})
+        assert len((await console.expect("class_view"))["tables"]) == 3, "the host's token too"
         token = created["facilitator_token"]
         await console.send({"type": "watch_class", "code": created["code"], "token": token})
         view = await console.expect("class_view")
@@ -267,3 +273,44 @@ async def test_a_class_where_no_one_takes_cfius_ends_every_table_by_its_deadline
         cfius = next(s for s in table["seats"] if s["seat"] == "cfius")
         assert cfius["students"] == []
         assert cfius["bot"] is None and cfius["score"] is not None
+
+
+async def test_the_class_token_is_the_facilitators_at_each_of_its_tables(
+    server: Running, peers: list[Peer]
+) -> None:
+    """So ``divest facilitate ws://HOST/ROOM --token CLASS_TOKEN --log`` reads a table's
+    week for the debrief; another class's token does not open it."""
+    _, created = await _open_class(server.url, peers, tables=2)
+    _, other = await _open_class(server.url, peers, tables=1)
+    for room in created["tables"]:
+        peer = await Peer.open(server.url)
+        peers.append(peer)
+        await peer.send({"type": "resume", "room": room, "token": created["facilitator_token"]})
+        joined = await peer.expect("joined")
+        assert (joined["room"], joined["role"]) == (room, "facilitator")
+        view = await peer.expect("view")
+        assert view["view"]["viewer"] == "facilitator"
+        await peer.send({"type": "resume", "room": room, "token": other["facilitator_token"]})
+        assert (await peer.expect("error"))["code"] == "bad_token"
+
+
+async def test_bots_wait_while_play_is_paused_and_play_on_when_it_resumes(
+    server: Running, peers: list[Peer], caplog: pytest.LogCaptureFixture
+) -> None:
+    console, created = await _open_class(server.url, peers, tables=1)
+    (code,) = created["tables"]
+    table = server.lobby.rooms[code]
+    assert await _control(console, {"do": "start", "bots_for_empty_seats": False}) == {code: "ok"}
+    assert await _control(console, {"do": "pause"}) == {code: "ok"}
+    for seat in SEATS:
+        assert await _control(console, {"do": "bot", "seat": seat}) == {code: "ok"}
+    version = table.state.version
+    await asyncio.sleep(0.5)
+    assert table.state.version == version, "no bot moved while play was paused"
+    assert not [r for r in caplog.records if code in r.getMessage() and "refused" in r.getMessage()]
+    assert await _control(console, {"do": "resume"}) == {code: "ok"}
+    for _ in range(100):
+        if table.state.over:
+            break
+        await asyncio.sleep(0.05)
+    assert table.state.over, "the bots played the week to its end once play resumed"

@@ -26,7 +26,7 @@ from divestiture.server.app import start_server, stop_server
 from divestiture.server.client import SeatClient, create_room
 from divestiture.server.protocol import Act, BotSpec, RoomOptions
 from divestiture.server.store import Store
-from tests.server.conftest import MS_TERMS, Peer, Running
+from tests.server.conftest import HOST_TOKEN, MS_TERMS, Peer, Running
 
 SC = load_scenario(DEFAULT_SCENARIO)
 OTHERS = ("white_house", "cfius", "bytedance", "investors")
@@ -75,9 +75,11 @@ async def test_patience_counts_from_the_last_frame_not_the_start(tmp_path: Path)
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     url = f"ws://127.0.0.1:{port}"
-    srv, lobby, store = await start_server("127.0.0.1", port, tmp_path)
+    srv, lobby, store = await start_server("127.0.0.1", port, tmp_path, host_token=HOST_TOKEN)
     bots = {SeatId(s): BotSpec() for s in OTHERS}
-    made = await create_room(url, RoomOptions(seed=4, bots=bots, bot_delay=0.2))
+    made = await create_room(
+        url, RoomOptions(seed=4, bots=bots, bot_delay=0.2), host_token=HOST_TOKEN
+    )
     bot = make_bot(SC, SeatId("microsoft"), random.Random(1))
     client = SeatClient(url, made.room, SeatId("microsoft"), bot, patience=0.8)
     play = asyncio.ensure_future(client.play())
@@ -86,7 +88,7 @@ async def test_patience_counts_from_the_last_frame_not_the_start(tmp_path: Path)
         assert not play.done()
         await stop_server(srv, lobby, store)
         await asyncio.sleep(0.3)  # an outage well within the patience
-        srv, lobby, store = await start_server("127.0.0.1", port, tmp_path)
+        srv, lobby, store = await start_server("127.0.0.1", port, tmp_path, host_token=HOST_TOKEN)
         loop = asyncio.get_running_loop()
         end = loop.time() + 10
         while client.reconnects == 0 or lobby.rooms[made.room].state.version < 1:
@@ -179,7 +181,9 @@ async def test_bot_clients_on_a_busy_server_are_never_refused(
     monkeypatch.setattr(Store, "append", slow)
     refused = redecided = 0
     for seed in (21, 22):
-        created = await create_room(server.url, RoomOptions(seed=seed, bot_delay=0))
+        created = await create_room(
+            server.url, RoomOptions(seed=seed, bot_delay=0), host_token=HOST_TOKEN
+        )
         players = make_players(seed, created.seats, player_factory(SC))
         clients = [SeatClient(server.url, created.room, s, players[s]) for s in created.seats]
         await asyncio.wait_for(asyncio.gather(*(c.play() for c in clients)), 120)

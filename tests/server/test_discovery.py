@@ -26,6 +26,7 @@ from divestiture.server.discovery import (
     discovery_port,
 )
 from divestiture.server.protocol import PROTOCOL_VERSION
+from tests.server.conftest import HOST_TOKEN
 
 
 @pytest.fixture
@@ -197,7 +198,7 @@ async def test_a_failing_send_is_logged_once_and_the_server_keeps_serving(
 ) -> None:
     """A target the system refuses gets one warning, the other targets still get the
     datagram, and the server answers clients meanwhile."""
-    server, lobby, store = await start_server("127.0.0.1", 0, tmp_path)
+    server, lobby, store = await start_server("127.0.0.1", 0, tmp_path, host_token=HOST_TOKEN)
     port = server.sockets[0].getsockname()[1]
     announcement = Announcement((f"ws://192.168.1.20:{port}",))
     targets = [("127.0.0.1", 0), ("127.0.0.1", _port(receiver))]  # port 0: EINVAL

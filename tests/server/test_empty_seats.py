@@ -7,7 +7,7 @@ from pathlib import Path
 
 from divestiture.game.types import SeatId
 from divestiture.server.app import start_server, stop_server
-from tests.server.conftest import Peer, Running
+from tests.server.conftest import HOST_TOKEN, Peer, Running
 
 OTHERS = {"white_house", "cfius", "bytedance", "investors"}
 
@@ -40,7 +40,9 @@ async def test_seats_nobody_joined_go_to_bots(server: Running, peers: list[Peer]
 async def test_the_wait_holds_across_a_restart(tmp_path: Path) -> None:
     """The wait runs from the room's opening, by the clock: a room reloaded after its
     wait is over gives its empty seats to bots at once."""
-    srv, lobby, store = await start_server("127.0.0.1", 0, tmp_path, bot_delay=0)
+    srv, lobby, store = await start_server(
+        "127.0.0.1", 0, tmp_path, host_token=HOST_TOKEN, bot_delay=0
+    )
     url = f"ws://127.0.0.1:{srv.sockets[0].getsockname()[1]}"
     admin = await Peer.open(url)
     room = (await admin.create(seed=4, empty_seats_to_bots_after=1.0))["room"]
@@ -50,7 +52,9 @@ async def test_the_wait_holds_across_a_restart(tmp_path: Path) -> None:
     await bea.close()
     await stop_server(srv, lobby, store)  # before the wait is over: no bots yet
     await asyncio.sleep(1.2)
-    srv, lobby, store = await start_server("127.0.0.1", 0, tmp_path, bot_delay=0)
+    srv, lobby, store = await start_server(
+        "127.0.0.1", 0, tmp_path, host_token=HOST_TOKEN, bot_delay=0
+    )
     try:
         loaded = lobby.rooms[room]
         for _ in range(50):

@@ -24,7 +24,7 @@ from divestiture.game.views import GameView
 from divestiture.server import app, backoff, bot_runner, rooms, team
 from divestiture.server.app import start_server, stop_server
 from divestiture.server.store import Store
-from tests.server.conftest import Peer, Running
+from tests.server.conftest import HOST_TOKEN, Peer, Running
 
 DB = "divestiture.sqlite3"
 
@@ -170,7 +170,8 @@ async def test_room_creation_is_all_or_nothing(
     monkeypatch.setattr(Store, "add_token", full)
     admin = await Peer.open(server.url)
     peers.append(admin)
-    await admin.send({"type": "create_room", "options": {"seed": 3, "bots": {"cfius": {}}}})
+    options = {"seed": 3, "bots": {"cfius": {}}}
+    await admin.send({"type": "create_room", "options": options, "host_token": HOST_TOKEN})
     assert (await admin.expect("error"))["code"] == "storage_failed"
     assert not server.lobby.rooms
     for table in ("rooms", "bots", "tokens"):
@@ -185,7 +186,9 @@ async def test_a_room_that_cannot_be_loaded_is_skipped(
 ) -> None:
     """After a restart, a room whose log no longer replays is skipped with a log line
     naming it and why; its data is kept, the server starts and serves the others."""
-    srv, lobby, store = await start_server("127.0.0.1", 0, tmp_path, bot_delay=0)
+    srv, lobby, store = await start_server(
+        "127.0.0.1", 0, tmp_path, host_token=HOST_TOKEN, bot_delay=0
+    )
     url = f"ws://127.0.0.1:{srv.sockets[0].getsockname()[1]}"
     admin = await Peer.open(url)
     broken = (await admin.create(seed=3))["room"]
@@ -199,7 +202,9 @@ async def test_a_room_that_cannot_be_loaded_is_skipped(
             (broken, json.dumps({"type": "sign", "sheet": "ts-99"})),
         )
     caplog.set_level(logging.INFO, logger="divest.server")
-    srv, lobby, store = await start_server("127.0.0.1", 0, tmp_path, bot_delay=0)
+    srv, lobby, store = await start_server(
+        "127.0.0.1", 0, tmp_path, host_token=HOST_TOKEN, bot_delay=0
+    )
     try:
         url = f"ws://127.0.0.1:{srv.sockets[0].getsockname()[1]}"
         assert good in lobby.rooms and broken not in lobby.rooms
@@ -228,7 +233,9 @@ async def test_a_bad_bot_request_changes_nothing(tmp_path: Path, bots: dict[str,
     """add_bots with a personality the rules do not have gets invalid_bot on an open
     connection; nothing is stored (not even the good seats), and a restart on the same
     data directory loads the room."""
-    srv, lobby, store = await start_server("127.0.0.1", 0, tmp_path, bot_delay=0)
+    srv, lobby, store = await start_server(
+        "127.0.0.1", 0, tmp_path, host_token=HOST_TOKEN, bot_delay=0
+    )
     url = f"ws://127.0.0.1:{srv.sockets[0].getsockname()[1]}"
     try:
         admin, code = await _facilitator(url)
@@ -242,7 +249,9 @@ async def test_a_bad_bot_request_changes_nothing(tmp_path: Path, bots: dict[str,
     finally:
         await stop_server(srv, lobby, store)
     assert _rows(tmp_path, "SELECT count(*) FROM bots") == [(0,)]
-    srv, lobby, store = await start_server("127.0.0.1", 0, tmp_path, bot_delay=0)
+    srv, lobby, store = await start_server(
+        "127.0.0.1", 0, tmp_path, host_token=HOST_TOKEN, bot_delay=0
+    )
     try:
         assert code in lobby.rooms
     finally:

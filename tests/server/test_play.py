@@ -12,13 +12,13 @@ from divestiture.game.scenario import DEFAULT_SCENARIO
 from divestiture.game.simulation import make_players, player_factory
 from divestiture.server.client import SeatClient, create_room
 from divestiture.server.protocol import RoomOptions
-from tests.server.conftest import Peer, Running
+from tests.server.conftest import HOST_TOKEN, Peer, Running
 
 SC = load_scenario(DEFAULT_SCENARIO)
 
 
 async def _play_room(server: Running, seed: int, random_players: bool) -> list[SeatClient]:
-    created = await create_room(server.url, RoomOptions(seed=seed))
+    created = await create_room(server.url, RoomOptions(seed=seed), host_token=HOST_TOKEN)
     factory = player_factory(SC, "random" if random_players else "scripted")
     players = make_players(seed, created.seats, factory)
     clients = [

@@ -12,14 +12,14 @@ from divestiture.server.client import SeatClient, create_room
 from divestiture.server.lobby import replayed
 from divestiture.server.protocol import RoomOptions
 from divestiture.server.store import Store
-from tests.server.conftest import Running
+from tests.server.conftest import HOST_TOKEN, Running
 from tests.server.processes import free_port, kill_9, served, until_listening
 
 SC = load_scenario(DEFAULT_SCENARIO)
 
 
 async def _play(url: str, seed: int, patience: float = 60) -> list[SeatClient]:
-    created = await create_room(url, RoomOptions(seed=seed))
+    created = await create_room(url, RoomOptions(seed=seed), host_token=HOST_TOKEN)
     players = make_players(seed, created.seats, player_factory(SC))
     clients = [
         SeatClient(url, created.room, s, players[s], patience=patience) for s in created.seats

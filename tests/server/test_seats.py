@@ -13,7 +13,7 @@ from divestiture.game.narration import event_text
 from divestiture.game.types import SeatId
 from divestiture.server.app import start_server, stop_server
 from divestiture.server.store import Store
-from tests.server.conftest import Peer, Running
+from tests.server.conftest import HOST_TOKEN, Peer, Running
 from tests.server.processes import free_port, kill_9, served, until_listening
 
 SC = load_scenario(DEFAULT_SCENARIO)
@@ -233,14 +233,18 @@ async def test_closed_seats_stay_closed_after_kill_9(tmp_path: Path) -> None:
 async def test_a_data_directory_from_before_closed_seats_loads(tmp_path: Path) -> None:
     """A store made before seats could be closed (no seat_locks table) loads: its rooms
     are open, and their seats can be closed."""
-    srv, lobby, store = await start_server("127.0.0.1", 0, tmp_path, bot_delay=0)
+    srv, lobby, store = await start_server(
+        "127.0.0.1", 0, tmp_path, host_token=HOST_TOKEN, bot_delay=0
+    )
     url = f"ws://127.0.0.1:{srv.sockets[0].getsockname()[1]}"
     admin, code, token = await _room(url)
     await admin.close()
     await stop_server(srv, lobby, store)
     with sqlite3.connect(tmp_path / DB) as db:
         db.execute("DROP TABLE seat_locks")
-    srv, lobby, store = await start_server("127.0.0.1", 0, tmp_path, bot_delay=0)
+    srv, lobby, store = await start_server(
+        "127.0.0.1", 0, tmp_path, host_token=HOST_TOKEN, bot_delay=0
+    )
     try:
         url = f"ws://127.0.0.1:{srv.sockets[0].getsockname()[1]}"
         ann = await Peer.open(url)

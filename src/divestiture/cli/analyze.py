@@ -58,14 +58,15 @@ def analyze(  # noqa: PLR0917 - one parameter per option
         out = many(sc, int(seed or 0), games)
         click.echo(json.dumps(out, indent=2) if as_json else many_text(sc, out))
         return
+    waits = False
     if room is not None and data_dir is not None:
-        sc, game_seed, log, rounds = _stored(data_dir, room)
+        sc, game_seed, log, rounds, waits = _stored(data_dir, room)
     else:
         sc = _scenario(rules_path)
         game_seed = int(seed or 0)
         log = list(play_game(sc, game_seed, player_factory(sc)).log)
         rounds = None
-    found = analyse(sc, game_seed, log, rounds=rounds)
+    found = analyse(sc, game_seed, log, rounds=rounds, wait_for_start=waits)
     click.echo(json.dumps(to_json(found), indent=2) if as_json else one_text(sc, found))
 
 
@@ -79,8 +80,9 @@ def _scenario(path: Path) -> Scenario:
 
 def _stored(
     data_dir: Path, code: str
-) -> tuple[Scenario, int, list[tuple[Actor, Action]], int | None]:
-    """A room's scenario, seed, log and rounds from a server's data directory."""
+) -> tuple[Scenario, int, list[tuple[Actor, Action]], int | None, bool]:
+    """A room's scenario, seed, log and rounds from a server's data directory, and
+    whether its week waited for the teacher (a class's table)."""
     from divestiture.game.scenario import SCENARIO_DIR
     from divestiture.server.protocol import RoomOptions
     from divestiture.server.store import DB_FILE, Store
@@ -98,8 +100,9 @@ def _stored(
             f"there is no room {code.upper()} in {path}", param_hint="'--room'"
         )
     sc = _scenario(SCENARIO_DIR / f"{record.scenario}.yaml")
-    rounds = RoomOptions.model_validate_json(record.options).rounds
-    return sc, record.seed, [(a.actor, a.action) for a in record.actions], rounds
+    options = RoomOptions.model_validate_json(record.options)
+    log = [(a.actor, a.action) for a in record.actions]
+    return sc, record.seed, log, options.rounds, options.start == "teacher"
 
 
 # --- one game -------------------------------------------------------------------------------
@@ -131,9 +134,13 @@ def one_text(sc: Scenario, found: Analysis) -> str:
     lines.append("")
     if found.agreed is not None and found.agreed_space is not None:
         lines.append(f"The deal struck: {_point(sc, found.agreed_space, found.agreed)}")
+        frontier, nash = found.frontier_distance, found.nash_distance
         lines.append(
-            f"  {found.frontier_distance:.1f} points from the frontier,"
-            f" {found.nash_distance or 0:.1f} from the Nash point."
+            "  No Pareto frontier: no deal of these parties would have left each as well off"
+            " as no deal."
+            if frontier is None
+            else f"  {frontier:.1f} points from the frontier,"
+            + (" with no Nash point." if nash is None else f" {nash:.1f} from the Nash point.")
         )
     elif found.missed:
         lines.append("No deal was struck, though one would have left every party better off.")

@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from divestiture.cli.options import difficulty_option
+from divestiture.cli.options import difficulty_option, host_token_option, need_host_token
 
 
 @click.group(name="class")
@@ -35,6 +35,7 @@ def class_group() -> None:
     type=click.FloatRange(min=1, max=3600),
     help="Phase timer (CFIUS's ruling on a signed deal).",
 )
+@host_token_option
 @click.option(
     "--start-now",
     is_flag=True,
@@ -49,6 +50,7 @@ def open_class(  # noqa: PLR0917 - one parameter per option
     negotiate_seconds: float | None,
     government_seconds: float | None,
     resolve_seconds: float | None,
+    host_token: str | None,
     start_now: bool,
 ) -> None:
     """Open a class on a running server: print its code and the facilitator token."""
@@ -77,8 +79,11 @@ def open_class(  # noqa: PLR0917 - one parameter per option
         )
     except ValidationError as e:
         raise click.BadParameter(str(e.errors()[0]["msg"])) from None
+    token = need_host_token(host_token)
     try:
-        made = asyncio.run(asyncio.wait_for(create_class(server_url, options), 15))
+        made = asyncio.run(
+            asyncio.wait_for(create_class(server_url, options, host_token=token), 15)
+        )
     except Refused as e:
         click.echo(f"error: {e.error.message}", err=True)
         sys.exit(2)

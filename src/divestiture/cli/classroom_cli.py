@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from divestiture.cli.options import difficulty_option
+from divestiture.cli.options import difficulty_option, host_token_option, need_host_token
 from divestiture.game.types import SeatId
 
 
@@ -78,6 +78,14 @@ def _announce_name(value: str | None) -> str:
 @click.option(
     "--announce-name", help="The name the lobby shows for this server (default: the host name)."
 )
+@click.option(
+    "--limit",
+    "limit_settings",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Change one of the per-address limits (docs/PROTOCOL.md lists them), e.g. "
+    "connections_per_address=300 for several classes behind one address. Repeatable.",
+)
 def serve(  # noqa: PLR0917 - one parameter per option
     host: str,
     port: int,
@@ -88,9 +96,11 @@ def serve(  # noqa: PLR0917 - one parameter per option
     announce_port: int | None,
     announce_to: tuple[str, ...],
     announce_name: str | None,
+    limit_settings: tuple[str, ...],
 ) -> None:
     """Run the classroom server: rooms, seats, bots, timers; every action stored.
 
+    At start it prints its host token: only that opens rooms (divest room --host-token).
     On a network address (--host 0.0.0.0) it announces itself on the local network
     every 2 s, so the lobby finds it and students only type the room code.
     """
@@ -98,6 +108,12 @@ def serve(  # noqa: PLR0917 - one parameter per option
 
     from divestiture.cli.serve import Announce, default_data_dir, run
     from divestiture.server.discovery import discovery_port
+    from divestiture.server.limits import Limits
+
+    try:
+        limits = Limits().changed(limit_settings)
+    except ValueError as e:
+        raise click.BadParameter(str(e), param_hint="'--limit'") from None
 
     if announce_port is None:
         try:
@@ -116,7 +132,7 @@ def serve(  # noqa: PLR0917 - one parameter per option
     if log_level != "debug":  # our own lines say who connected; the library's would repeat it
         logging.getLogger("websockets").setLevel(logging.WARNING)
     try:
-        run(host, port, data_dir or default_data_dir(), bot_delay, announce)
+        run(host, port, data_dir or default_data_dir(), bot_delay, announce, limits)
     except OSError as e:
         click.echo(f"error: cannot serve on {host}:{port}: {e.strerror or e}", err=True)
         sys.exit(1)
@@ -153,6 +169,7 @@ def serve(  # noqa: PLR0917 - one parameter per option
     is_flag=True,
     help="Close the seats when the first day's negotiation ends (no one joins after).",
 )
+@host_token_option
 def room(  # noqa: PLR0917 - one parameter per option
     server_url: str,
     rounds: int | None,
@@ -164,6 +181,7 @@ def room(  # noqa: PLR0917 - one parameter per option
     resolve_seconds: float | None,
     bots_after: float | None,
     lock_seats_after_first_round: bool,
+    host_token: str | None,
 ) -> None:
     """Open a room on a running server and print the room code and the facilitator token."""
     import asyncio
@@ -193,8 +211,10 @@ def room(  # noqa: PLR0917 - one parameter per option
         )
     except ValidationError as e:
         raise click.BadParameter(str(e.errors()[0]["msg"])) from None
+    token = need_host_token(host_token)
     try:
-        made = asyncio.run(asyncio.wait_for(create_room(server_url, options), 15))
+        opened = create_room(server_url, options, host_token=token)
+        made = asyncio.run(asyncio.wait_for(opened, 15))
     except Refused as e:
         click.echo(f"error: {e.error.message}", err=True)
         sys.exit(2)

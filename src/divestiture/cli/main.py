@@ -13,7 +13,13 @@ from divestiture import __version__
 from divestiture.cli.analyze import analyze
 from divestiture.cli.class_cli import class_group
 from divestiture.cli.classroom_cli import facilitate, room, serve
-from divestiture.cli.options import difficulty_option, scenario_option
+from divestiture.cli.debrief_cli import debrief
+from divestiture.cli.options import (
+    difficulty_option,
+    host_token_option,
+    need_host_token,
+    scenario_option,
+)
 from divestiture.game.scenario import DEFAULT_SCENARIO, Scenario, ScenarioError, load_scenario
 from divestiture.game.simulation import PlayerFactory, Summary
 from divestiture.game.types import SeatId
@@ -31,6 +37,7 @@ main.add_command(room)
 main.add_command(facilitate)
 main.add_command(analyze)
 main.add_command(class_group)
+main.add_command(debrief)
 
 
 def _load(path: Path) -> Scenario:
@@ -113,6 +120,7 @@ def _seat_kinds(values: tuple[str, ...]) -> dict[SeatId, str]:
     show_default=True,
     help="With --class: how many students join.",
 )
+@host_token_option
 @scenario_option
 def simulate(  # noqa: PLR0917 - one parameter per option
     games: int,
@@ -124,6 +132,7 @@ def simulate(  # noqa: PLR0917 - one parameter per option
     server_url: str | None,
     class_code: str | None,
     students: int,
+    host_token: str | None,
     rules_path: Path,
 ) -> None:
     """Play GAMES headless games and report outcomes and scores."""
@@ -143,7 +152,9 @@ def simulate(  # noqa: PLR0917 - one parameter per option
         _simulate_class(server_url, class_code, students, seed, players)
         return
     if server_url is not None:
-        result, refused = _simulate_remote(server_url, scenario, seed, games, players)
+        result, refused = _simulate_remote(
+            server_url, scenario, seed, games, players, host_token=host_token
+        )
     else:
         records = []
         with batch_gc(), progress(games) as advance:
@@ -172,6 +183,8 @@ def _simulate_remote(
     seed: int,
     games: int,
     players: dict[SeatId, PlayerFactory],
+    *,
+    host_token: str | None,
 ) -> tuple[Summary, int]:
     from divestiture.cli.remote import play_remote_games
     from divestiture.cli.report import progress
@@ -180,9 +193,11 @@ def _simulate_remote(
 
     if not url.startswith(("ws://", "wss://")):
         raise click.BadParameter(f"'{url}' is not ws://HOST:PORT", param_hint="'--server'")
+    token = need_host_token(host_token)
     try:
         with progress(games, "games on the server") as advance:
-            played = play_remote_games(url, scenario, game_seeds(seed, games), players, advance)
+            seeds = game_seeds(seed, games)
+            played = play_remote_games(url, scenario, seeds, players, advance, host_token=token)
     except (ServerGone, Refused, ValueError) as e:
         click.echo(f"error: {url}: {e}", err=True)
         sys.exit(1)

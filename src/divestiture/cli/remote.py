@@ -25,10 +25,17 @@ class RemoteGame:
 
 
 async def play_remote_game(
-    url: str, scenario: Scenario, seed: int, factory: Mapping[SeatId, PlayerFactory]
+    url: str,
+    scenario: Scenario,
+    seed: int,
+    factory: Mapping[SeatId, PlayerFactory],
+    *,
+    host_token: str,
 ) -> RemoteGame:
-    """Create a room with ``seed`` and play each seat from its own connection."""
-    created = await create_room(url, RoomOptions(seed=seed, bot_delay=0), scenario.id)
+    """Create a room with ``seed`` (with the server's host token) and play each seat from
+    its own connection."""
+    options = RoomOptions(seed=seed, bot_delay=0)
+    created = await create_room(url, options, scenario.id, host_token=host_token)
     players = make_players(seed, created.seats, factory)
     clients = [
         SeatClient(url, created.room, seat, players[seat], name=f"{seat} bot")
@@ -52,6 +59,8 @@ def play_remote_games(
     seeds: list[int],
     factory: Mapping[SeatId, PlayerFactory],
     advance: Callable[[], None],
+    *,
+    host_token: str,
 ) -> list[RemoteGame]:
     """Play the games one after another (each with one connection per seat)."""
 
@@ -63,7 +72,9 @@ def play_remote_games(
         await ws.close()
         games = []
         for seed in seeds:
-            games.append(await play_remote_game(url, scenario, seed, factory))
+            games.append(
+                await play_remote_game(url, scenario, seed, factory, host_token=host_token)
+            )
             advance()
         return games
 

@@ -1,8 +1,10 @@
 """``divest serve``: run the classroom server until Ctrl-C (or SIGTERM).
 
-On a network address (``--host 0.0.0.0``) it also announces itself on the local
-network (server/announce.py), so the lobby finds it and students type only the
-room code; on loopback, or with ``--no-announce``, it says nothing.
+At start it prints, with its address, the data directory's host token: only that
+token opens rooms (server/host.py keeps it across restarts). On a network address
+(``--host 0.0.0.0``) it also announces itself on the local network
+(server/announce.py), so the lobby finds it and students type only the room code;
+on loopback, or with ``--no-announce``, it says nothing.
 """
 
 from __future__ import annotations
@@ -27,10 +29,19 @@ from divestiture.server.announce import (
 )
 from divestiture.server.app import start_server, stop_server
 from divestiture.server.discovery import ANNOUNCE_SECONDS, DISCOVERY_PORT, Announcement, clean_name
+from divestiture.server.host import host_token
+from divestiture.server.limits import Limits
 
 log = logging.getLogger("divest.server")
 
-__all__ = ["Announce", "announcer_for", "default_data_dir", "lan_addresses", "run"]
+__all__ = [
+    "Announce",
+    "announcer_for",
+    "default_data_dir",
+    "lan_addresses",
+    "run",
+    "show_address",
+]
 
 
 @dataclass(frozen=True)
@@ -86,25 +97,47 @@ def announcer_for(bound: Sequence[str], port: int, announce: Announce) -> Announ
     return announcer
 
 
-def run(
+def show_address(url: str, token: str) -> None:
+    """Say where the server listens, and print the teacher's console address and the
+    host token that opens rooms on it: the address in the log, the token on standard
+    output only (no log holds a token; in the console's address it is in the fragment,
+    which a browser never sends to the server)."""
+    log.info("Divestiture %s server on %s", __version__, url)
+    page = url.replace("ws://", "http://", 1)
+    print(f"The teacher's console: {page}/#host={token}")
+    print(f"Host token for {url} (only it opens rooms; keep it to yourself): {token}")
+    print(f"  open a room: divest room --server {url} --host-token {token}", flush=True)
+
+
+def run(  # noqa: PLR0917 - one parameter per option of divest serve
     host: str,
     port: int,
     data_dir: Path,
     bot_delay: float | None,
     announce: Announce | None = None,
+    limits: Limits | None = None,
 ) -> None:
     """Serve until interrupted; every game is stored in ``data_dir`` as it is played."""
-    asyncio.run(_serve(host, port, data_dir, bot_delay, announce or Announce()))
+    asyncio.run(_serve(host, port, data_dir, bot_delay, announce or Announce(), limits=limits))
 
 
 async def _serve(
-    host: str, port: int, data_dir: Path, bot_delay: float | None, announce: Announce
+    host: str,
+    port: int,
+    data_dir: Path,
+    bot_delay: float | None,
+    announce: Announce,
+    *,
+    limits: Limits | None,
 ) -> None:
-    server, lobby, store = await start_server(host, port, data_dir, bot_delay=bot_delay)
+    token = await asyncio.to_thread(host_token, data_dir)
+    server, lobby, store = await start_server(
+        host, port, data_dir, host_token=token, bot_delay=bot_delay, limits=limits
+    )
     bound = server.sockets[0].getsockname()[1]
     where = [host] if host not in ("0.0.0.0", "::", "") else lan_addresses() or ["127.0.0.1"]
     for address in where:
-        log.info("Divestiture %s server on ws://%s:%d", __version__, address, bound)
+        show_address(f"ws://{address}:{bound}", token)
     log.info("games are kept in %s", data_dir)
     announcer = announcer_for([str(s.getsockname()[0]) for s in server.sockets], bound, announce)
     announcing = asyncio.create_task(announcer.run()) if announcer is not None else None

@@ -2,7 +2,8 @@
 
 A solo game (and the client's tests) can then run over the same protocol and
 ``RemoteConnection`` as a classroom, with the server's store, bots and timers,
-instead of a second code path. The server listens on 127.0.0.1 only.
+instead of a second code path. The server listens on 127.0.0.1 only, with a host
+token of its own that never leaves this process (it is neither printed nor kept).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from websockets.asyncio.server import Server
 
 from divestiture.server.app import start_server, stop_server
 from divestiture.server.client import create_room
-from divestiture.server.lobby import Lobby
+from divestiture.server.lobby import Lobby, new_token
 from divestiture.server.protocol import RoomOptions
 from divestiture.server.store import AsyncStore
 
@@ -35,6 +36,7 @@ class EmbeddedServer:
         self.port = port
         self.url = ""
         self.lobby: Lobby | None = None  # read it on the server's loop (``run``), not here
+        self._host_token = new_token()  # what creates rooms on it: only this object has it
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         self._server: Server | None = None
@@ -53,7 +55,9 @@ class EmbeddedServer:
         self._thread.start()
         self.data_dir.mkdir(parents=True, exist_ok=True)
         try:
-            started = start_server(HOST, self.port, self.data_dir, bot_delay=None)
+            started = start_server(
+                HOST, self.port, self.data_dir, host_token=self._host_token, bot_delay=None
+            )
             self._server, self.lobby, self._store = self.run(started)
         except BaseException:
             self._halt()
@@ -70,7 +74,7 @@ class EmbeddedServer:
 
     def create_room(self, options: RoomOptions) -> tuple[str, str]:
         """Create a room over the protocol; return its code and the facilitator token."""
-        created = self.run(create_room(self.url, options))
+        created = self.run(create_room(self.url, options, host_token=self._host_token))
         return created.room, created.facilitator_token
 
     def stop(self) -> None:

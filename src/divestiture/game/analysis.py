@@ -93,13 +93,16 @@ def analyse(
     *,
     version: int | None = None,
     rounds: int | None = None,
+    wait_for_start: bool = False,
 ) -> Analysis:
-    """The analysis of a game from its seed and log, at ``version`` (its end if None).
+    """The analysis of a game from its seed and log, at ``version`` (its end if None);
+    ``rounds`` and ``wait_for_start`` as the game was started with (a class's table waits
+    for its teacher, and its log begins with the facilitator starting the week).
 
     A game that has ended is analysed as it stood before its last action (whose deal or
     deadline ended it), so the deals that were possible then are the ones shown.
     """
-    state = start(sc, seed, rounds).state
+    state = start(sc, seed, rounds, wait_for_start=wait_for_start).state
     for actor, action in log:
         if version is not None and state.version >= version:
             break

@@ -21,6 +21,7 @@ from pydantic import Field, ValidationError, field_validator, model_validator
 
 from divestiture.game.bot_rules import BotRules
 from divestiture.game.models import Frozen, frozen
+from divestiture.game.questions import template_problems
 from divestiture.game.tags import (
     BUYER_BRIEF_EXTRAS,
     FLAG_LEVER_TAGS,
@@ -383,6 +384,24 @@ class TimelineEntry(Frozen):
 
 
 @frozen
+class RealOutcome(Frozen):
+    """What really happened, in the game's terms: the outcome class closest to it, and a
+    line saying so (the debrief shows it beside the class's outcomes)."""
+
+    outcome: str
+    text: str
+
+
+@frozen
+class DebriefRules(Frozen):
+    """What the debrief report says in the scenario's own terms (docs/RULES.md)."""
+
+    real: RealOutcome | None = None
+    # situation -> wording of its discussion question (game/questions.py has each plain one)
+    questions: dict[str, str] = Field(default_factory=dict)
+
+
+@frozen
 class Scenario(Frozen):
     """A whole scenario, as loaded from a rules file."""
 
@@ -414,6 +433,7 @@ class Scenario(Frozen):
     endings: Endings
     timeline: tuple[TimelineEntry, ...]
     bots: BotRules
+    debrief: DebriefRules = DebriefRules()
 
     @field_validator("seats")
     @classmethod
@@ -691,6 +711,16 @@ def _cross_checks(sc: Scenario) -> Iterator[tuple[str, str]]:
         yield "due_diligence.reveals", f"'{sc.due_diligence.reveals}' is not in the seller's brief"
     for name in ("on_ban", "on_stalemate", "on_deal"):
         yield from _check_effects(f"endings.{name}.effects", getattr(sc.endings, name).effects, sc)
+    yield from _check_debrief(sc)
+
+
+def _check_debrief(sc: Scenario) -> Iterator[tuple[str, str]]:
+    real = sc.debrief.real
+    if real is not None and real.outcome not in {o.id for o in sc.outcomes}:
+        yield "debrief.real.outcome", f"'{real.outcome}' is not an outcome"
+    for situation, template in sc.debrief.questions.items():
+        for problem in template_problems(situation, template):
+            yield f"debrief.questions.{situation}", problem
 
 
 def _check_bots(sc: Scenario) -> Iterator[tuple[str, str]]:

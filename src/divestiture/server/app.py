@@ -4,17 +4,18 @@ One ``Connection`` per socket, with an outbound queue and a writer task, so a
 room sending to thirty members never waits on a slow one. The queue is bounded:
 a connection that falls behind gets only the latest view (what it missed is
 merged into it), and one that falls far behind is closed (1013) and resumes.
-Every bad frame gets a typed error and changes nothing; only a flood (1008) or
-an oversized frame (1009, from the websockets library) closes the connection.
+One that reads nothing at all is closed however much it sends (``unread_seconds``).
+Every bad frame gets a typed error and changes nothing, and is counted in the log,
+not written there one by one; only a flood (1008), too many connections from one
+address (1008) or an oversized frame (1009, from the websockets library) closes the
+connection. What one address may use in all is in limits.py.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
-import time
 from collections import deque
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -28,8 +29,10 @@ from divestiture.game.errors import GameError
 from divestiture.game.types import FACILITATOR, SPECTATOR, SeatId
 from divestiture.server import controls
 from divestiture.server.classes import Classroom
+from divestiture.server.debrief_source import room_log
+from divestiture.server.limits import Bucket, Limits, Quotas, address_key
 from divestiture.server.lobby import Lobby, LobbyError
-from divestiture.server.logs import log
+from divestiture.server.logs import Tally, log
 from divestiture.server.protocol import (
     CLIENT_ADAPTER,
     CLIENT_TYPES,
@@ -50,6 +53,7 @@ from divestiture.server.protocol import (
     Encoded,
     EndPhase,
     ErrorMsg,
+    Export,
     Hello,
     Join,
     Joined,
@@ -70,10 +74,11 @@ from divestiture.server.protocol import (
     _Out,
 )
 from divestiture.server.rooms import Room
-from divestiture.server.store import DB_FILE, AsyncStore, StoreError
+from divestiture.server.store import DB_FILE, AsyncStore, Store, StoreError
+from divestiture.server.web import Web
 
 SERVER_NAME = f"divestiture/{__version__}"
-FLOOD = 3 * RATE_BURST  # messages of debt before the connection is closed
+PING_SECONDS = 20.0  # the library pings this often, and drops a connection not answering
 BEHIND = 32  # unsent messages past which superseded views, timers and presences are merged
 # Unsent messages past which the connection is closed (it resumes): well above what
 # entering a room sends at once (a view and each seat's last TEAM_REPLAY team lines).
@@ -83,33 +88,16 @@ FAR_BEHIND = 5000
 _SUPERSEDED = (ViewMsg, Timer, Presence)
 
 
-@dataclass
-class RateLimit:
-    """A token bucket that may go into debt: every message costs a token, refused or not,
-    so a client that keeps sending past the limit sinks until it is flooding."""
-
-    tokens: float = RATE_BURST
-    last: float = field(default_factory=time.monotonic)
-
-    def take(self) -> bool:
-        now = time.monotonic()
-        self.tokens = min(RATE_BURST, self.tokens + (now - self.last) * RATE_PER_SECOND)
-        self.last = now
-        self.tokens -= 1
-        return self.tokens >= 0
-
-    @property
-    def flooding(self) -> bool:
-        return self.tokens < -FLOOD
-
-
 class Connection:
     """One client socket: who it is, and its outbound queue."""
 
-    def __init__(self, ws: ServerConnection) -> None:
+    def __init__(self, ws: ServerConnection, unread_seconds: float = PING_SECONDS) -> None:
         self.ws = ws
         self.peer = _peer(ws)
         self.address = _address(ws)
+        self.key = address_key(self.address)  # what the per-address limits count by
+        self.refused = Tally("frame", f"from {self.peer}")
+        self.unread_seconds = unread_seconds
         self.role: Role = SPECTATOR
         self.name = ""
         self.room: Room | None = None
@@ -154,17 +142,19 @@ class Connection:
     def error(self, code: str, message: str, action_id: str | None = None) -> None:
         version = self.room.state.version if self.room is not None else None
         self.send(ErrorMsg(code=code, message=message, id=action_id, version=version))
-        log.info("error %s to %s: %s", code, self.peer, message)
+        self.refused.add(code, message)
 
     async def drop(self) -> None:
         """Stop sending at once, dropping what is queued (the connection is being closed)."""
         self._closed = True
+        self.refused.flush()
         self._writer.cancel()
         await asyncio.gather(self._writer, return_exceptions=True)
 
     async def close(self) -> None:
         """Send what is queued, then stop."""
         self._closed = True
+        self.refused.flush()
         self._ready.set()
         await asyncio.gather(self._writer, return_exceptions=True)
         if self._closing is not None:
@@ -181,7 +171,14 @@ class Connection:
             if len(self._out) < BEHIND:
                 self._merge_at = BEHIND
             try:
-                await self.ws.send(text)
+                # The library waits while its write buffer is over its write_limit: a
+                # client that reads nothing keeps it full, and its keepalive ping waits
+                # behind the same buffer, so it never times out while we keep sending.
+                async with asyncio.timeout(self.unread_seconds):
+                    await self.ws.send(text)
+            except TimeoutError:
+                self._unread()
+                return
             except ConnectionClosed:
                 return
 
@@ -215,6 +212,14 @@ class Connection:
             self.ws.close(CloseCode.TRY_AGAIN_LATER, "too far behind; resume")
         )
 
+    def _unread(self) -> None:
+        """Nothing it was sent has been read for ``unread_seconds``: close it at once,
+        whatever it sends; a close frame would wait behind what it does not read."""
+        log.info("closing %s: it has read nothing for %.0f s", self.peer, self.unread_seconds)
+        self._closed = True
+        self._out.clear()
+        self.ws.transport.abort()
+
 
 def _merged(views: list[ViewMsg]) -> ViewMsg:
     """The last view, with the event lines of all of them, in order."""
@@ -225,26 +230,39 @@ def _merged(views: list[ViewMsg]) -> ViewMsg:
 class App:
     """Routes each client message to the lobby or the connection's room."""
 
-    def __init__(self, lobby: Lobby) -> None:
+    def __init__(self, lobby: Lobby, limits: Limits | None = None) -> None:
         self.lobby = lobby
+        self.limits = limits or Limits()
+        self.quotas = Quotas(self.limits)
+        self._crowded = Tally("connection", "over connections_per_address")
 
     async def handler(self, ws: ServerConnection) -> None:
-        conn = Connection(ws)
-        limit = RateLimit()
+        key = address_key(_address(ws))
+        if not self.quotas.connect(key):
+            self._crowded.add(key, f"{self.limits.connections_per_address} open already")
+            await ws.close(CloseCode.POLICY_VIOLATION, "too many connections from this address")
+            return
+        try:
+            await self._serve(ws)
+        finally:
+            self.quotas.disconnect(key)
+
+    async def _serve(self, ws: ServerConnection) -> None:
+        conn = Connection(ws, self.limits.unread_seconds)
+        limit = Bucket(RATE_PER_SECOND, RATE_BURST)
         log.info("connection from %s", conn.peer)
         try:
             async for frame in ws:
                 await asyncio.sleep(0)  # let the writers run between two buffered frames
-                if not limit.take():
-                    if limit.flooding:
-                        log.info("closing %s: flooding", conn.peer)
+                # Every frame costs the connection's bucket and its address's, refused or not.
+                own, shared = limit.take(), self.quotas.message(conn.key)
+                if not (own and shared):
+                    if limit.flooding or self.quotas.flooding(conn.key):
+                        whose = "" if limit.flooding else " (its address's connections together)"
+                        log.info("closing %s: flooding%s", conn.peer, whose)
                         await ws.close(CloseCode.POLICY_VIOLATION, "too many messages")
                         break
-                    conn.error(
-                        "rate_limited",
-                        f"more than {RATE_PER_SECOND:.0f} messages a second; this one was dropped",
-                        _peek_id(frame),
-                    )
+                    conn.error("rate_limited", self._too_fast(own), _peek_id(frame))
                     continue
                 await self._handle(conn, frame)
         except ConnectionClosed:
@@ -256,6 +274,15 @@ class App:
                 conn.klass.leave(conn)
             await conn.close()
             log.info("disconnect %s (%s)", conn.peer, conn.role if conn.room else "no room")
+
+    def _too_fast(self, own: bool) -> str:
+        if not own:
+            return f"more than {RATE_PER_SECOND:.0f} messages a second; this one was dropped"
+        rate = self.limits.messages_per_second
+        return (
+            f"more than {rate:.0f} messages a second from this address (all its connections"
+            " together); this one was dropped"
+        )
 
     async def _handle(self, conn: Connection, frame: str | bytes) -> None:
         """Parse and route one frame; whatever goes wrong, the connection stays open."""
@@ -357,13 +384,17 @@ class App:
                 await self._watch_class(conn, msg)
             case ListClasses():
                 await self._list_classes(conn, msg)
+            case Export():
+                await self._export(conn, msg)
             case Hello():  # answered before dispatch
                 pass
 
     # -- one handler per message type -----------------------------------------------------
 
     async def _create(self, conn: Connection, msg: CreateRoom) -> None:
-        room, token = await self.lobby.create(msg.scenario, msg.options)
+        await self.lobby.check_host(msg.host_token)
+        with self.quotas.room(conn.key):
+            room, token = await self.lobby.create(msg.scenario, msg.options)
         conn.send(
             RoomCreated(
                 version=room.state.version,
@@ -374,7 +405,8 @@ class App:
         )
 
     async def _join(self, conn: Connection, msg: Join) -> None:
-        seated, token = await self.lobby.join(msg.room, msg.seat, msg.name, msg.table)
+        with self.quotas.join(conn.key, msg.room.strip().upper()):  # as the lobby reads it
+            seated, token = await self.lobby.join(msg.room, msg.seat, msg.name, msg.table)
         self._seat(conn, seated.room, seated.role, seated.name, token)
         log.info(
             "room %s: %s joined %s from %s", seated.room.code, seated.name, seated.role, conn.peer
@@ -412,7 +444,8 @@ class App:
         if conn.role in (SPECTATOR, FACILITATOR):
             conn.error("not_a_seat", "only a seat's players have a team channel")
             return
-        await room.say_to_team(SeatId(conn.role), conn.name, msg.text)
+        with self.quotas.team_line(room.code, conn.role):
+            await room.say_to_team(SeatId(conn.role), conn.name, msg.text)
 
     async def _end_phase(self, conn: Connection, msg: EndPhase) -> None:
         room = self._facilitated(conn)
@@ -442,7 +475,8 @@ class App:
 
     async def _create_class(self, conn: Connection, msg: CreateClass) -> None:
         await self.lobby.check_host(msg.host_token)
-        klass, token = await self.lobby.create_class(msg.scenario, msg.options)
+        with self.quotas.room(conn.key):
+            klass, token = await self.lobby.create_class(msg.scenario, msg.options)
         conn.send(
             ClassCreated(
                 code=klass.code,
@@ -456,7 +490,8 @@ class App:
         if conn.klass is None:
             conn.error("not_facilitator", "watch a class with its facilitator token first")
             return
-        await self.lobby.add_table(conn.klass)
+        with self.quotas.room(conn.key):
+            await self.lobby.add_table(conn.klass)
         conn.send(conn.klass.status())
 
     async def _watch_class(self, conn: Connection, msg: WatchClass) -> None:
@@ -500,7 +535,16 @@ class App:
                 self._make(effect)
         conn.send(ControlDone(id=msg.id, results=results))
 
-    def _controlled(self, conn: Connection, msg: Control) -> list[Room] | None:
+    async def _export(self, conn: Connection, msg: Export) -> None:
+        """The stored log of each table named (or every one) of this console's class or
+        this facilitator's room, for the debrief: one ``room_log`` each."""
+        rooms = self._controlled(conn, msg) or []
+        for i, room in enumerate(rooms):
+            klass = conn.klass or self.lobby.class_of(room)  # a table keeps its number
+            n = klass.number(room) if klass is not None else 0
+            conn.send(await room_log(self.lobby.store, room.code, n, last=i == len(rooms) - 1))
+
+    def _controlled(self, conn: Connection, msg: Control | Export) -> list[Room] | None:
         """The tables a control is for: those named, of this console's class or this
         facilitator's room; None (and an error sent) if there are none it may control."""
         if conn.klass is not None:
@@ -593,8 +637,10 @@ def _in_options(e: ValidationError) -> bool:
 
 
 def _action_id(data: dict[str, Any]) -> str | None:
+    """The id to name in an error: the frame's, if it is one an ``act`` may carry (null
+    when the id itself is what is wrong)."""
     value = data.get("id")
-    return value if isinstance(value, str) and len(value) <= 64 else None
+    return value if isinstance(value, str) and 1 <= len(value) <= 64 else None
 
 
 def _peek_id(frame: str | bytes) -> str | None:
@@ -607,25 +653,35 @@ def _peek_id(frame: str | bytes) -> str | None:
 
 
 async def start_server(
-    host: str, port: int, data_dir: Path, *, bot_delay: float | None = None
+    host: str,
+    port: int,
+    data_dir: Path,
+    *,
+    host_token: str,
+    bot_delay: float | None = None,
+    limits: Limits | None = None,
 ) -> tuple[Server, Lobby, AsyncStore]:
     """Open the store, load every unfinished game, and listen.
 
-    ``port`` 0 picks a free port (``server.sockets[0].getsockname()`` tells which).
+    ``host_token`` is the one token that creates rooms (``host.host_token`` keeps one per
+    data directory; an embedded server makes its own). ``port`` 0 picks a free port
+    (``server.sockets[0].getsockname()`` tells which).
     """
     store = await asyncio.to_thread(AsyncStore, data_dir / DB_FILE)
+    await store.run(Store.set_host_token, host_token)
     lobby = Lobby(store, bot_delay=bot_delay)
     resumed = await lobby.load_unfinished()
     if resumed:
         log.info("resumed %d unfinished room(s) from %s", resumed, data_dir)
-    app = App(lobby)
+    app = App(lobby, limits)
     server = await serve(
         app.handler,
         host,
         port,
+        process_request=Web(lobby).process_request,  # the console's pages, on the same port
         max_size=MAX_FRAME_BYTES,
-        ping_interval=20,
-        ping_timeout=20,
+        ping_interval=PING_SECONDS,
+        ping_timeout=PING_SECONDS,
         close_timeout=2,
     )
     return server, lobby, store

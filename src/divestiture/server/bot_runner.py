@@ -148,7 +148,10 @@ class BotRunner:
                 backoff.reset()
 
     def _can_move(self, seat: SeatId) -> bool:
-        return not self.table.state.seats[seat].passed
+        """Whether the bot in ``seat`` has something to do: not before the week starts,
+        nor while play is paused (every move would be refused), nor once it passed."""
+        state = self.table.state
+        return state.started and not state.paused and not state.seats[seat].passed
 
     async def _move(self, seat: SeatId) -> bool:
         """Decide and apply under the lock, on the state the action is applied to;

@@ -98,13 +98,16 @@ async def receive(ws: ClientConnection) -> ServerMessage:
     return SERVER_ADAPTER.validate_json(await ws.recv())
 
 
-async def create_room(url: str, options: RoomOptions, scenario: str = "tiktok_2020") -> RoomCreated:
-    """Create a room, retrying while the server is away (patience: ``SeatClient.patience``)."""
+async def create_room(
+    url: str, options: RoomOptions, scenario: str = "tiktok_2020", *, host_token: str
+) -> RoomCreated:
+    """Create a room with the server's host token, retrying while the server is away
+    (patience: ``SeatClient.patience``)."""
 
     async def once() -> RoomCreated:
         ws = await open_connection(url)
         try:
-            await send(ws, CreateRoom(scenario=scenario, options=options))
+            await send(ws, CreateRoom(scenario=scenario, options=options, host_token=host_token))
             reply = await receive(ws)
         finally:
             await ws.close()
@@ -117,14 +120,14 @@ async def create_room(url: str, options: RoomOptions, scenario: str = "tiktok_20
 
 
 async def create_class(
-    url: str, options: ClassOptions, scenario: str = "tiktok_2020"
+    url: str, options: ClassOptions, scenario: str = "tiktok_2020", *, host_token: str
 ) -> ClassCreated:
     """Open a class (its tables and its facilitator token), retrying as ``create_room``."""
 
     async def once() -> ClassCreated:
         ws = await open_connection(url)
         try:
-            await send(ws, CreateClass(scenario=scenario, options=options))
+            await send(ws, CreateClass(scenario=scenario, options=options, host_token=host_token))
             reply = await receive(ws)
         finally:
             await ws.close()

@@ -78,6 +78,23 @@ class Lobby:
             self._scenarios[scenario_id] = sc
         return self._scenarios[scenario_id]
 
+    async def check_host(self, token: str | None) -> None:
+        """Check that ``token`` is the server's host token, which alone opens rooms.
+
+        Raises:
+            LobbyError: ``not_host``, saying whether the token is missing or wrong.
+        """
+        if not token:
+            raise LobbyError(
+                "not_host",
+                "only the teacher opens rooms: send the host token divest serve printed"
+                " (divest room --host-token)",
+            )
+        if not await self.store.run(Store.is_host_token, token):
+            raise LobbyError(
+                "not_host", "that is not this server's host token (divest serve prints it)"
+            )
+
     async def create(self, scenario_id: str, options: RoomOptions) -> tuple[Room, str]:
         """A new room and its facilitator token.
 
@@ -196,13 +213,17 @@ class Lobby:
         return loaded
 
     async def resume(self, code: str, token: str) -> Seated:
-        """The role a token holds in a room.
+        """The role a token holds in a room. A class's facilitator token is the
+        facilitator's at each of its tables (``divest facilitate`` on one table).
 
         Raises:
             LobbyError: no such room, or the token is not one of its tokens.
         """
         room = await self.get(code)
         found = await self.store.run(Store.token, room.code, token)
+        klass = self.class_of(room) if found is None else None
+        if klass is not None and await self.store.run(Store.class_token, klass.code, token):
+            return Seated(room, FACILITATOR, FACILITATOR)
         if found is None:
             raise LobbyError("bad_token", f"that token is not valid in room {room.code}")
         role, name = found
@@ -284,7 +305,8 @@ class Lobby:
         return await self._load_class(record)
 
     async def class_for(self, code: str, token: str) -> Classroom:
-        """The class whose facilitator token (or the server's host token) ``token`` is.
+        """The class ``code``, if ``token`` is its facilitator token or the server's host
+        token (the teacher who opened it).
 
         Raises:
             LobbyError: no such class, or not its token.
@@ -292,7 +314,8 @@ class Lobby:
         klass = await self.find_class(code)
         if klass is None:
             raise LobbyError("unknown_class", f"there is no class '{code.strip().upper()}'")
-        if not await self.store.run(Store.class_token, klass.code, token):
+        mine = await self.store.run(Store.class_token, klass.code, token)
+        if not mine and not await self.store.run(Store.is_host_token, token):
             raise LobbyError(
                 "bad_token", f"that token is not the facilitator's of class {klass.code}"
             )
@@ -306,9 +329,6 @@ class Lobby:
             if klass is not None:
                 out.append(ClassSummary(code=code, tables=len(klass.rooms), created=klass.created))
         return tuple(out)
-
-    async def check_host(self, token: str | None) -> None:
-        """(Until the host token lands: every connection may open rooms.)"""
 
     def class_of(self, room: Room) -> Classroom | None:
         for klass in self.classes.values():

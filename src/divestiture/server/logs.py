@@ -9,7 +9,10 @@ escapes control characters in every message of this logger (the traceback of
 from __future__ import annotations
 
 import logging
+import math
 import re
+import time
+from collections import Counter
 
 log = logging.getLogger("divest.server")
 
@@ -37,3 +40,42 @@ class OneLine(logging.Filter):
 
 
 log.addFilter(OneLine())
+
+
+class Tally:
+    """Refusals counted by code and written as one log line a period (and a last one
+    when ``flush`` is called), not one line each: a client sending garbage as fast as it
+    can would otherwise fill the disk with the log. The first is written at once."""
+
+    def __init__(self, noun: str, where: str, every: float = 60.0) -> None:
+        self.noun = noun  # "frame"
+        self.where = where  # "from 10.0.0.5:51234"
+        self.every = every
+        self.counts: Counter[str] = Counter()
+        self._last = ""  # the last refusal's code and message, as an example
+        self._written = -math.inf
+
+    def add(self, code: str, message: str) -> None:
+        """Count a refusal; write the line if a period has passed since the last."""
+        self.counts[code] += 1
+        self._last = f"{code}: {message}"
+        if time.monotonic() - self._written >= self.every:
+            self.flush()
+
+    def flush(self) -> None:
+        """Write what was counted since the last line, if anything."""
+        if not self.counts:
+            return
+        total = sum(self.counts.values())
+        codes = ", ".join(f"{code} {n}" for code, n in self.counts.most_common())
+        log.info(
+            "refused %d %s%s %s: %s (the last: %s)",
+            total,
+            self.noun,
+            "" if total == 1 else "s",
+            self.where,
+            codes,
+            self._last[:160],
+        )
+        self.counts.clear()
+        self._written = time.monotonic()

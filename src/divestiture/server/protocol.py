@@ -102,9 +102,16 @@ class Hello(_Msg):
 
 
 class CreateRoom(_Msg):
+    """Open a room: only with the server's host token (``divest serve`` prints it)."""
+
     type: Literal["create_room"] = "create_room"
     scenario: str = Field(default="tiktok_2020", pattern=r"^[a-z0-9_]{1,40}$")
     options: RoomOptions = Field(default_factory=RoomOptions)
+    host_token: str | None = Field(
+        default=None,
+        description="The host token divest serve printed; without it, or with another, the"
+        " answer is not_host and nothing is created",
+    )
 
 
 class Join(_Msg):
@@ -357,6 +364,14 @@ class ListClasses(_Msg):
     host_token: str | None = Field(default=None, max_length=100)
 
 
+class Export(_Msg):
+    """Facilitator: every table's stored log, for the debrief (one ``room_log`` each): the
+    tables named, or every table of the class this connection watches (or its room)."""
+
+    type: Literal["export"] = "export"
+    tables: tuple[Annotated[str, Field(max_length=12)], ...] = Field(default=(), max_length=40)
+
+
 ClientMessage = Annotated[
     Hello
     | CreateRoom
@@ -372,7 +387,8 @@ ClientMessage = Annotated[
     | CreateClass
     | AddTable
     | WatchClass
-    | ListClasses,
+    | ListClasses
+    | Export,
     Field(discriminator="type"),
 ]
 CLIENT_ADAPTER: TypeAdapter[ClientMessage] = TypeAdapter(ClientMessage)
@@ -594,6 +610,30 @@ class ClassList(_Out):
     classes: tuple[ClassSummary, ...]
 
 
+class LoggedMove(_Msg):
+    """One accepted action of a room's log, and who took it (a seat, or the facilitator)."""
+
+    actor: str
+    action: Action
+
+
+class RoomLog(_Out):
+    """A table as stored (the answer to ``export``, one per table): enough to replay its
+    game, and who held each seat. ``last`` marks the export's last table."""
+
+    type: Literal["room_log"] = "room_log"
+    n: int = Field(description="The table's number in its class (0: a room on its own)")
+    room: str
+    scenario: str
+    seed: int
+    options: RoomOptions
+    created: float
+    actions: tuple[LoggedMove, ...]
+    holders: tuple[tuple[SeatId, str], ...] = Field(description="(seat, name), as they joined")
+    bots: dict[SeatId, str] = Field(description="The seats bots play, and each bot as stored")
+    last: bool
+
+
 @dataclass(frozen=True, slots=True)
 class Encoded:
     """A server message and its JSON, encoded once for every member who gets the same."""
@@ -619,7 +659,8 @@ ServerMessage = Annotated[
     | ClassCreated
     | ClassView
     | ControlDone
-    | ClassList,
+    | ClassList
+    | RoomLog,
     Field(discriminator="type"),
 ]
 SERVER_ADAPTER: TypeAdapter[ServerMessage] = TypeAdapter(ServerMessage)

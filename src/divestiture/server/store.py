@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import hmac
 import json
 import sqlite3
 import time
@@ -80,6 +81,10 @@ CREATE TABLE IF NOT EXISTS team_lines (
     seat TEXT NOT NULL,
     sender TEXT NOT NULL,
     text TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS host_token (
+    only INTEGER PRIMARY KEY CHECK (only = 1),
+    digest TEXT NOT NULL
 );
 """
 
@@ -167,6 +172,25 @@ class Store:
         self.db.execute("PRAGMA foreign_keys=ON")
         self.db.executescript(_SCHEMA)
         self._migrate()
+
+    @classmethod
+    def read_only(cls, path: Path) -> Store:
+        """The store at ``path``, opened read-only (an SQLite ``mode=ro`` URI): nothing is
+        created, migrated or written, so reading a class (the debrief) never changes it.
+        With no write-ahead log beside it (no server has it open) it is read as immutable,
+        and SQLite leaves no file of its own beside it either.
+
+        Raises:
+            sqlite3.Error: there is no database there, or it cannot be read.
+        """
+        store = cls.__new__(cls)
+        store.path = path
+        wal = path.with_name(path.name + "-wal")
+        mode = "mode=ro" if wal.exists() else "mode=ro&immutable=1"
+        uri = f"{path.resolve().as_uri()}?{mode}"
+        store.db = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
+        store.db.execute("SELECT 1 FROM rooms LIMIT 1").fetchall()  # a store, and readable
+        return store
 
     def _migrate(self) -> None:
         """Bring a database made by an older version up to this schema."""
@@ -308,6 +332,17 @@ class Store:
     def _seats_locked(self, room: str) -> bool:
         row = self.db.execute("SELECT locked FROM seat_locks WHERE room = ?", (room,)).fetchone()
         return row is not None and bool(row[0])
+
+    def set_host_token(self, token: str) -> None:
+        """The token that opens rooms from now on (its digest replaces the one before)."""
+        self.db.execute(
+            "INSERT OR REPLACE INTO host_token (only, digest) VALUES (1, ?)", (token_digest(token),)
+        )
+
+    def is_host_token(self, token: str) -> bool:
+        """Whether ``token`` is the host token."""
+        row = self.db.execute("SELECT digest FROM host_token WHERE only = 1").fetchone()
+        return row is not None and hmac.compare_digest(row[0], token_digest(token))
 
     def token(self, room: str, token: str) -> tuple[str, str] | None:
         """The role and name this token holds in ``room``, or None."""
