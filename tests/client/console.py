@@ -1,8 +1,9 @@
 """A teacher's console on a raw websocket, for the client's class tests: it opens a class
 on a server and uses the facilitator's controls (``control`` messages) on it.
 
-When opening a class needs the server's host token, ``HOST_TOKEN`` (and only it) is
-what changes here.
+Opening a class takes the server's host token: the tests start their server with
+``HOST_TOKEN`` (``EmbeddedServer(..., host_token=HOST_TOKEN)``), and ``create_class``
+sends it.
 """
 
 from __future__ import annotations
@@ -17,16 +18,13 @@ from websockets.sync.client import ClientConnection, connect
 
 from divestiture.server.protocol import PROTOCOL_VERSION
 
-HOST_TOKEN: str | None = None  # the server's host token, once create_class asks for one
+HOST_TOKEN = "host-token-of-the-client-tests"  # the test server's, which opens classes
 WAIT = 10.0  # seconds a console waits for an answer
 
 
 def create_class(options: dict[str, Any]) -> dict[str, Any]:
-    """The ``create_class`` message for ``options`` (with the host token, if there is one)."""
-    message: dict[str, Any] = {"type": "create_class", "options": options}
-    if HOST_TOKEN is not None:
-        message["host_token"] = HOST_TOKEN
-    return message
+    """The ``create_class`` message for ``options``, with the host token."""
+    return {"type": "create_class", "options": options, "host_token": HOST_TOKEN}
 
 
 @contextmanager

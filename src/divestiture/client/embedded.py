@@ -29,14 +29,15 @@ WAIT = 30.0  # seconds the main thread waits on the server's loop before giving 
 
 class EmbeddedServer:
     """The classroom server (``divestiture.server.app``) on ``127.0.0.1:port`` (0: a free
-    port), keeping games in ``data_dir``."""
+    port), keeping games in ``data_dir``; ``host_token`` opens rooms and classes on it
+    (None: a new one that only this object has)."""
 
-    def __init__(self, data_dir: Path, port: int = 0) -> None:
+    def __init__(self, data_dir: Path, port: int = 0, *, host_token: str | None = None) -> None:
         self.data_dir = data_dir
         self.port = port
         self.url = ""
         self.lobby: Lobby | None = None  # read it on the server's loop (``run``), not here
-        self._host_token = new_token()  # what creates rooms on it: only this object has it
+        self._host_token = host_token or new_token()  # what creates rooms on it
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         self._server: Server | None = None
