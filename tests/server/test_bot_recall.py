@@ -101,7 +101,8 @@ async def test_a_restarted_room_plays_on_as_if_it_had_not_stopped(
     stopped, over = _played(data, code)
     assert 0 < stopped < len(expected) and not over
     async with running(data) as server:
-        assert server.lobby.rooms[code].state.version == stopped
+        # its bots may move on at once: the log below shows it took up at `stopped`
+        assert server.lobby.rooms[code].state.version >= stopped
         await _until_over(server.lobby, code)
     assert _log(data, code) == expected
 
