@@ -13,7 +13,7 @@ from divestiture.debrief.grades import grade_rows, plain_csv
 from divestiture.game.types import SeatId
 from divestiture.server.debrief_source import SourceError, read_class, read_room
 from tests.debrief.conftest import run
-from tests.server.conftest import Peer, Running, running
+from tests.server.conftest import HOST_TOKEN, Peer, Running, running
 
 SEATS = ("white_house", "cfius", "bytedance", "microsoft", "investors")
 BOTS = {seat: {"difficulty": "normal"} for seat in SEATS}
@@ -38,7 +38,7 @@ async def test_the_facilitator_fetches_the_class_and_it_matches_the_data(tmp_pat
     async with running(tmp_path) as server:
         console = await Peer.open(server.url)
         options = {"tables": 2, "room": {"bots": BOTS, "start": "now"}}
-        await console.send({"type": "create_class", "options": options})
+        await console.send({"type": "create_class", "options": options, "host_token": HOST_TOKEN})
         created = await console.expect("class_created")
         code, token, tables = created["code"], created["facilitator_token"], created["tables"]
         room = await console.create(bots=BOTS)

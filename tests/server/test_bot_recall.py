@@ -101,7 +101,8 @@ async def test_a_restarted_room_plays_on_as_if_it_had_not_stopped(
     stopped, over = _played(data, code)
     assert 0 < stopped < len(expected) and not over
     async with running(data) as server:
-        assert server.lobby.rooms[code].state.version == stopped
+        # its bots may move on at once: the log below shows it took up at `stopped`
+        assert server.lobby.rooms[code].state.version >= stopped
         await _until_over(server.lobby, code)
     assert _log(data, code) == expected
 
@@ -305,8 +306,10 @@ async def test_a_bot_added_by_an_older_server_is_made_afresh_and_its_version_sto
         url = server.url
         code, _ = await _add_bot_after_a_human(url, server.lobby, 8)
     _forget_versions(tmp_path)
+    # The version the room is loaded at: its log's last (read before the restarted
+    # room's bots move on from it).
+    ((loaded,),) = _rows(tmp_path, "SELECT MAX(version) FROM actions WHERE room = ?", code)
     async with running(tmp_path) as server:
-        loaded = server.lobby.rooms[code].state.version
         since: dict[str, int | None] = {**dict.fromkeys(ALL_BOTS, 0), "investors": loaded}
         assert server.lobby.rooms[code].bots_since == since
         rows = dict(_rows(tmp_path, "SELECT seat, spec FROM bots WHERE room = ?", code))

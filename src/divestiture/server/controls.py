@@ -105,8 +105,7 @@ async def _bot_takes(room: Room, order: BotTakes, cid: str) -> list[Effect]:
     seat = _seat(room, order.seat)
     if seat in room.bots:
         raise Refusal("seat_taken", f"a bot plays {room.seat_word(seat)} already")
-    await room.add_bots({seat: order.bot})
-    await room.record(f"A bot plays {room.seat_word(seat)} from now on.", cid)
+    await room.add_bots({seat: order.bot})  # noted in the log
     return [Moved(m, room, SPECTATOR) for m in _in_seat(room, seat)]
 
 

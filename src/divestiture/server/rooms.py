@@ -178,8 +178,11 @@ class Room:
         Raises:
             StoreError: it could not be stored; nothing changed.
         """
-        await self.table.lock_seats(locked)
-        self._presence()
+        if self.state.over:  # no note once the game is over
+            await self.table.lock_seats(locked)
+            self._presence()
+        else:
+            await self.set_seats_locked(locked, f"seats:{self.state.version}:{locked}")
 
     async def record(
         self,
@@ -313,9 +316,18 @@ class Room:
             Refusal: a seat is not a seat, or its bot is not one the rules have.
             StoreError: the bots could not be stored; nothing changed.
         """
+        before = set(self.bots)
         if await self.runner.add(specs, joined=self.joined if only_empty else None):
             self._presence()
             self._changed()
+            taken_ids = set(self.bots) - before
+            taken = [self.seat_word(s) for s in self.state.seats if s in taken_ids]
+            if taken and not self.state.over:  # kept in the log, for the debrief
+                seats = ",".join(s for s in self.state.seats if s in taken_ids)
+                await self.record(
+                    f"A bot plays {', '.join(taken)} from now on.",
+                    f"bots:{self.state.version}:{seats}",  # the same on a replayed room
+                )
 
     def make_players(self) -> None:
         """Make every bot's player (``BotRunner.make_players``): a bot the rules do not
