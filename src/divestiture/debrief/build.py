@@ -140,6 +140,7 @@ class ClassDebrief:
     input: ClassInput
     tables: tuple[TableDebrief, ...]
     baseline: Baseline
+    viewer: SeatId | None = None  # a seat's own copy: only the lines that seat saw
 
     @property
     def scenario(self) -> Scenario:
@@ -158,18 +159,25 @@ def bot_name(sc: Scenario, seat: SeatId, bot: BotRecord) -> str:
 
 
 def build(
-    record: ClassInput, *, bot_games: int = BOT_GAMES, bot_seed: int = BOT_SEED
+    record: ClassInput,
+    *,
+    bot_games: int = BOT_GAMES,
+    bot_seed: int = BOT_SEED,
+    viewer: SeatId | None = None,
 ) -> ClassDebrief:
     """The debrief of a class: every table replayed and analysed, and ``bot_games`` games
-    between bots under the same rules (pure: nothing is read or written)."""
-    tables = [_table(record.scenario, t) for t in record.tables]
+    between bots under the same rules (pure: nothing is read or written). With a
+    ``viewer`` seat, its transcripts keep only the lines that seat saw, and only its own
+    reasons: the copy a student of that seat takes home."""
+    tables = [_table(record.scenario, t, viewer) for t in record.tables]
     standings = _standings(tables)
     done = tuple(
         TableDebrief(t.table, t.state, t.scores, t.analysis, t.offers, t.lines, standings[t.n_key])
         for t in tables
     )
     rounds = record.tables[0].rounds if record.tables else None
-    return ClassDebrief(record, done, baseline(record.scenario, bot_games, bot_seed, rounds))
+    bots = baseline(record.scenario, bot_games, bot_seed, rounds)
+    return ClassDebrief(record, done, bots, viewer)
 
 
 def baseline(sc: Scenario, games: int, seed: int, rounds: int | None = None) -> Baseline:
@@ -207,20 +215,21 @@ class _Replayed:
         return (self.table.n, self.table.room)
 
 
-def _table(sc: Scenario, table: TableInput) -> _Replayed:
+def _table(sc: Scenario, table: TableInput, viewer: SeatId | None = None) -> _Replayed:
     opening = start(sc, table.seed, table.rounds, wait_for_start=table.waits_for_teacher)
     state = opening.state
     where = (1, Phase.NEWS)
     lines: list[Line] = []
     offers: list[Offer] = []
-    where = _lines(sc, lines, offers, opening.events, 0, "", where)
+    where = _lines(sc, lines, offers, _seen(opening.events, viewer), 0, "", where)
     for actor, action in table.log:
         step = apply(state, actor, action)
         state = step.state
         who = str(actor)
         if actor == FACILITATOR:
             who = TIMER if action.type == "timeout" else FACILITATOR_ROW
-        where = _lines(sc, lines, offers, step.events, state.version, who, where)
+        seen = _seen(step.events, viewer)
+        where = _lines(sc, lines, offers, seen, state.version, who, where)
     found = analyse(
         sc,
         table.seed,
@@ -229,6 +238,11 @@ def _table(sc: Scenario, table: TableInput) -> _Replayed:
         wait_for_start=table.waits_for_teacher,
     )
     return _Replayed(table, state, scores(state), found, tuple(offers), tuple(lines))
+
+
+def _seen(events: tuple[Event, ...], viewer: SeatId | None) -> tuple[Event, ...]:
+    """The events ``viewer`` saw (every one with no viewer; a reason is its seat's own)."""
+    return events if viewer is None else tuple(e for e in events if e.visible(viewer))
 
 
 def _lines(  # noqa: PLR0917 - the step's parts, in the order they are read

@@ -229,6 +229,26 @@ def deal_map(table: TableDebrief) -> str:
     agreement, the seller's walk-away, the offers made, the Nash point and the deal); on
     the right, the parties' scores (the Pareto frontier, the walk-aways, the Nash point and
     the deal) for the deal's space, or the one that could have gained most."""
+    return svg(_deal_map(table), f"deal-map-{table.table.room}", DEAL_MAP_HEIGHT)
+
+
+def deal_map_png(table: TableDebrief, dpi: int = 100) -> bytes:
+    """The same deal map as a PNG (for a screen that shows pictures, not SVG), on white."""
+    from matplotlib import rc_context
+    from matplotlib.figure import Figure
+
+    with _DRAWING, rc_context(_RC):
+        fig = Figure(figsize=(WIDTH, DEAL_MAP_HEIGHT), layout="constrained")
+        _deal_map(table)(fig)
+        out = io.BytesIO()
+        fig.savefig(out, format="png", dpi=dpi, facecolor="white")
+    return out.getvalue()
+
+
+DEAL_MAP_HEIGHT = 3.3  # inches
+
+
+def _deal_map(table: TableDebrief) -> Callable[[Figure], None]:
     scopes = list(Scope)
     spaces = [s for s in table.analysis.spaces if s.zones]
 
@@ -237,7 +257,7 @@ def deal_map(table: TableDebrief) -> str:
         _price_panel(left, table, scopes, spaces)
         _score_panel(right, table)
 
-    return svg(draw, f"deal-map-{table.table.room}", 3.3)
+    return draw
 
 
 def _price_panel(

@@ -43,6 +43,8 @@ def render(debrief: ClassDebrief) -> str:
     """The page of a debrief already built."""
     sc = debrief.scenario
     who = f"class {debrief.input.code}" if debrief.input.is_class else f"room {debrief.input.code}"
+    if debrief.viewer is not None:
+        who += f", as {sc.seat_name(debrief.viewer)} saw it"
     parts = [
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
@@ -86,7 +88,18 @@ def _header(debrief: ClassDebrief, who: str) -> str:
         f" scripted bots under the same rules (seeds from {base.seed}, as <code>divest"
         f" simulate --games {base.games} --seed {base.seed}</code>).</p>{warn}"
         "<p class=note>Every seat's score measures different goals: a seat is compared only"
-        " with the same seat at the other tables, never with another seat.</p></header>"
+        " with the same seat at the other tables, never with another seat.</p>"
+        f"{_viewer_note(debrief)}</header>"
+    )
+
+
+def _viewer_note(debrief: ClassDebrief) -> str:
+    if debrief.viewer is None:
+        return ""
+    seat = debrief.scenario.seat_name(debrief.viewer)
+    return (
+        f"<p class=note>{_e(seat)}'s copy: the transcript holds what {_e(seat)} saw, so"
+        " the other seats' private messages and reasons are left out.</p>"
     )
 
 

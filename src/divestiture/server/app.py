@@ -50,6 +50,8 @@ from divestiture.server.protocol import (
     ControlDone,
     CreateClass,
     CreateRoom,
+    Debrief,
+    DebriefReport,
     Encoded,
     EndPhase,
     ErrorMsg,
@@ -386,6 +388,8 @@ class App:
                 await self._list_classes(conn, msg)
             case Export():
                 await self._export(conn, msg)
+            case Debrief():
+                self._debrief(conn, msg)
             case Hello():  # answered before dispatch
                 pass
 
@@ -544,7 +548,62 @@ class App:
             n = klass.number(room) if klass is not None else 0
             conn.send(await room_log(self.lobby.store, room.code, n, last=i == len(rooms) - 1))
 
-    def _controlled(self, conn: Connection, msg: Control | Export) -> list[Room] | None:
+    def _debrief(self, conn: Connection, msg: Debrief) -> None:
+        """The debrief report (drawn in a task of its own, so this connection is served
+        meanwhile): a facilitator's of the tables it controls, any time; a seated
+        student's of their own table, as their seat saw it, once it is over."""
+        if conn.klass is not None or conn.role == FACILITATOR:
+            rooms = self._controlled(conn, msg)
+            if rooms is not None:
+                self.lobby.reports.start(self._class_report(conn, msg.id, rooms))
+            return
+        room = self._room_of(conn, msg.id)
+        if room is None:
+            return
+        if conn.role == SPECTATOR:
+            conn.error("not_seated", "the debrief is for the students in a seat", msg.id)
+        elif any(t.strip().upper() != room.code for t in msg.tables):
+            conn.error("unknown_table", f"you may see the debrief of room {room.code} only")
+        elif not room.state.over:
+            conn.error("not_over", "your table's debrief opens when its week is over", msg.id)
+        else:
+            self.lobby.reports.start(self._seat_report(conn, msg.id, room, SeatId(conn.role)))
+
+    async def _class_report(self, conn: Connection, report_id: str, rooms: list[Room]) -> None:
+        klass = conn.klass or self.lobby.class_of(rooms[0])
+        tables = [(r, klass.number(r) if klass is not None else 0) for r in rooms]
+        whole = klass is not None and len(rooms) == len(klass.rooms)
+        code = klass.code if whole and klass is not None else "-".join(r.code for r in rooms)
+        opened = klass.created if klass is not None else 0.0
+        try:
+            record = await self.lobby.reports.record(
+                code, tables, is_class=klass is not None, opened=opened
+            )
+            html = await self.lobby.reports.class_report(record)
+        except (Refusal, StoreError, ValueError) as e:
+            log.error("the debrief of %s failed: %s", code, e)
+            conn.error("debrief_failed", f"the debrief could not be drawn: {e}", report_id)
+            return
+        conn.send(DebriefReport(id=report_id, file_name=f"debrief-{code}.html", html=html))
+
+    async def _seat_report(
+        self, conn: Connection, report_id: str, room: Room, seat: SeatId
+    ) -> None:
+        klass = self.lobby.class_of(room)
+        n = klass.number(room) if klass is not None else 0
+        try:
+            record = await self.lobby.reports.record(
+                room.code, [(room, n)], is_class=False, opened=0.0
+            )
+            html, result = await self.lobby.reports.seat_report(record, seat)
+        except (Refusal, StoreError, ValueError) as e:
+            log.error("the debrief of %s for %s failed: %s", room.code, seat, e)
+            conn.error("debrief_failed", f"the debrief could not be drawn: {e}", report_id)
+            return
+        name = f"debrief-{room.code}-{seat}.html"
+        conn.send(DebriefReport(id=report_id, file_name=name, html=html, seat=result))
+
+    def _controlled(self, conn: Connection, msg: Control | Export | Debrief) -> list[Room] | None:
         """The tables a control is for: those named, of this console's class or this
         facilitator's room; None (and an error sent) if there are none it may control."""
         if conn.klass is not None:

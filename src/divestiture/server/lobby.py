@@ -23,6 +23,7 @@ from divestiture.server.classes import Classroom
 from divestiture.server.logs import has_control, log
 from divestiture.server.protocol import ClassOptions, ClassSummary, Refusal, Role, RoomOptions
 from divestiture.server.recall import bot_json, bot_turns, parse_bot, recalled_memories
+from divestiture.server.reports import Reports
 from divestiture.server.rooms import Room
 from divestiture.server.store import AsyncStore, ClassRecord, NewRoom, RoomRecord, Store
 
@@ -64,6 +65,7 @@ class Lobby:
         self.broken: dict[str, str] = {}  # rooms that could not be loaded, and why
         self.classes: dict[str, Classroom] = {}
         self._making: set[str] = set()  # codes of rooms being made, not yet stored
+        self.reports = Reports(store)  # the debrief reports being drawn
 
     async def scenario(self, scenario_id: str) -> Scenario:
         """The rules of ``scenario_id``, loaded once (off the event loop)."""
@@ -369,6 +371,7 @@ class Lobby:
         return loaded
 
     async def close(self) -> None:
+        await self.reports.stop()
         for klass in self.classes.values():
             klass.close()
         for room in list(self.rooms.values()):

@@ -372,6 +372,16 @@ class Export(_Msg):
     tables: tuple[Annotated[str, Field(max_length=12)], ...] = Field(default=(), max_length=40)
 
 
+class Debrief(_Msg):
+    """The debrief report (``debrief_report``). A facilitator: of the tables named, or
+    every table of the class this connection watches (or its room), during play too. A
+    student in a seat: of their own table, as their seat saw it, once the game is over."""
+
+    type: Literal["debrief"] = "debrief"
+    id: str = Field(min_length=1, max_length=64, description="Chosen by the client")
+    tables: tuple[Annotated[str, Field(max_length=12)], ...] = Field(default=(), max_length=40)
+
+
 ClientMessage = Annotated[
     Hello
     | CreateRoom
@@ -388,7 +398,8 @@ ClientMessage = Annotated[
     | AddTable
     | WatchClass
     | ListClasses
-    | Export,
+    | Export
+    | Debrief,
     Field(discriminator="type"),
 ]
 CLIENT_ADAPTER: TypeAdapter[ClientMessage] = TypeAdapter(ClientMessage)
@@ -599,6 +610,30 @@ class ControlDone(_Out):
     results: dict[str, str]
 
 
+class SeatResult(_Msg):
+    """A seat's result at its table, for its end screen."""
+
+    model_config = ConfigDict(ser_json_bytes="base64", val_json_bytes="base64")
+
+    seat: SeatId
+    score: float = Field(description="Out of 100")
+    percentile: float = Field(description="Against the bots' games in the same seat (0-100)")
+    games: int = Field(description="How many bots' games it is compared with")
+    outcome: str
+    deal_map: bytes = Field(description="The table's deal map, a PNG (base64)")
+
+
+class DebriefReport(_Out):
+    """The answer to ``debrief``: the report, one self-contained HTML page (no scripts), and
+    for a student, their seat's result."""
+
+    type: Literal["debrief_report"] = "debrief_report"
+    id: str
+    file_name: str = Field(description="A name to save the page as")
+    html: str
+    seat: SeatResult | None = None
+
+
 class ClassSummary(_Msg):
     code: str
     tables: int
@@ -660,7 +695,8 @@ ServerMessage = Annotated[
     | ClassView
     | ControlDone
     | ClassList
-    | RoomLog,
+    | RoomLog
+    | DebriefReport,
     Field(discriminator="type"),
 ]
 SERVER_ADAPTER: TypeAdapter[ServerMessage] = TypeAdapter(ServerMessage)
