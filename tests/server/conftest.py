@@ -89,6 +89,15 @@ class Peer:
             if message["type"] == kind and all(message.get(k) == v for k, v in match.items()):
                 return message
 
+    async def expect_any(self, kinds: tuple[str, ...], timeout: float = 5.0) -> dict[str, Any]:
+        """The next message of one of these types, skipping others."""
+        loop = asyncio.get_running_loop()
+        end = loop.time() + timeout
+        while True:
+            message = await self.next(max(0.01, end - loop.time()))
+            if message["type"] in kinds:
+                return message
+
     async def until_view(self, test: Any, timeout: float = 10.0) -> dict[str, Any]:
         """The first view message for which ``test(view)`` holds."""
         loop = asyncio.get_running_loop()

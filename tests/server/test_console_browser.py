@@ -370,6 +370,44 @@ async def test_a_finished_table_shows_its_outcome_and_every_seats_score(
     assert console.errors == []
 
 
+async def test_the_debrief_button_opens_the_class_report_and_a_table_s_during_play(
+    server: Running, browser: Browser
+) -> None:
+    """A table's Debrief button works before its week starts (the report says it is not
+    over); once the class is over, the class's Debrief opens the report in a tab of its
+    own, styled (its inline style is allowed), with every table's deal map, and offers it
+    as a file to save."""
+    console = await _console(browser, server, f"#host={HOST_TOKEN}")
+    code, rooms = await console.open_class(tables=2)
+    page = console.page
+    await console.press("The debrief of table 1")
+    await console.status("The debrief of table 1 is ready")
+    async with page.context.expect_page() as opened:
+        await page.get_by_role("link", name="Open the report").click()
+    early = await opened.value
+    await expect(early.locator("header .warn")).to_contain_text("Not over yet: Table 1")
+    await early.close()
+
+    await console.press("Start")
+    tables = [server.lobby.rooms[r] for r in rooms]
+    await until(lambda: all(t.state.over for t in tables), "every table over", timeout=20)
+    await console.press("Debrief")
+    await console.status(f"The debrief of class {code} is ready")
+    save = page.get_by_role("link", name="Save it as a file")
+    assert await save.get_attribute("download") == f"debrief-{code}.html"
+    async with page.context.expect_page() as opened:
+        await page.get_by_role("link", name="Open the report").click()
+    report = await opened.value
+    await expect(report.locator("h1")).to_contain_text(f"Debrief: class {code}")
+    for room in rooms:
+        await expect(report.locator(f'svg[aria-label="deal-map-{room}"]')).to_have_count(1)
+    await expect(report.locator("#questions")).to_have_count(1)
+    styled = await report.evaluate("getComputedStyle(document.body).maxWidth")
+    assert styled != "none", "the report's own style applies in the tab"
+    assert await report.locator("script").count() == 0
+    assert console.errors == []
+
+
 async def test_a_class_of_six_tables_starts_at_once_and_plays_to_the_end(
     server: Running, browser: Browser
 ) -> None:

@@ -43,8 +43,10 @@ from divestiture.server.logs import log, printable
 from divestiture.server.store import Store
 
 # Only this server's own files: no inline script or style, no other origin, no frames.
+# Inline styles are allowed for one page: the debrief report, which the console opens from
+# a blob: address, inherits this policy, and it carries its style inline to be one file.
 CSP = (
-    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
+    "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self'; "
     "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 )
 CODE_RE = re.compile(rf"[{CODE_ALPHABET}]{{{CODE_LENGTH}}}")

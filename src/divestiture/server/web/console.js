@@ -22,6 +22,8 @@
     cards: new Map(), // room -> {key, el}
     clocks: new Map(), // room -> {left, at, running}
     asked: new Map(), // control id -> what the status line calls it
+    reports: new Map(), // debrief id -> what it is of ("class K7QM2", "table 3")
+    reportUrl: "", // the latest report, as a blob: address of this page's
     retry: 0,
     serial: 0,
     tablesBefore: 0, // tables when "Add a table" was pressed (0: not pressed)
@@ -164,6 +166,9 @@
       case "control_done":
         done(message);
         break;
+      case "debrief_report":
+        showReport(message);
+        break;
       case "error":
         refused(message);
         break;
@@ -300,6 +305,7 @@
     projector.href = `/join/${encodeURIComponent(view.code)}`;
     projector.hidden = false;
     $("add-table").hidden = false;
+    $("debrief").hidden = false;
     $("show-open").hidden = false;
     $("summary").textContent = summary(view);
     $("broken").hidden = !view.broken.length;
@@ -557,7 +563,8 @@
         ),
       );
     }
-    return out.length ? h("div", { class: "table-actions" }, out) : null;
+    out.push(button("Debrief", `The debrief of ${where}`, `${t.room}:debrief`, () => debrief([t.room], where)));
+    return h("div", { class: "table-actions" }, out);
   }
 
   // --- the clocks count down between two views -------------------------------------------
@@ -605,6 +612,35 @@
     const rest = good.length ? [`done at ${good.length} other table${good.length === 1 ? "" : "s"}`] : [];
     say(`${label}: ${[...refusals, ...rest].join("; ")}`, true);
   }
+
+  // --- the debrief report: drawn by the server, opened from here ---------------------------
+
+  function debrief(tables, label) {
+    app.serial += 1;
+    const id = `debrief-${app.serial}-${Date.now().toString(36)}`;
+    if (send({ type: "debrief", id, tables })) {
+      app.reports.set(id, label);
+      say(`Drawing the debrief of ${label}: it takes a few seconds…`);
+    }
+  }
+
+  // The report arrives as one HTML page; it opens from a link (a tab opened by the page
+  // itself, seconds after the click, would be taken for a pop-up).
+  function showReport(message) {
+    const label = app.reports.get(message.id) || "the class";
+    app.reports.delete(message.id);
+    if (app.reportUrl) URL.revokeObjectURL(app.reportUrl);
+    app.reportUrl = URL.createObjectURL(new Blob([message.html], { type: "text/html" }));
+    $("report-title").textContent = `The debrief of ${label} is ready.`;
+    $("report-open").href = app.reportUrl;
+    $("report-save").href = app.reportUrl;
+    $("report-save").download = message.file_name;
+    $("report").hidden = false;
+    say(`The debrief of ${label} is ready: open it, or save it to print or share`);
+    $("report-open").focus();
+  }
+
+  $("debrief").addEventListener("click", () => debrief([], `class ${app.code}`));
 
   function startOrder() {
     return { do: "start", bots_for_empty_seats: $("bots-at-start").checked };
