@@ -8,7 +8,7 @@ leave again), and the console, in Debian's Chromium driven by Playwright, starts
 week, pauses a table, reads out news, posts an announcement, ends phases and closes the
 seats, as a teacher would. Then it draws:
 
-- ``console.png``: the console with the class in play;
+- ``console.png``: the console with the class in play, and table 6's debrief ready to open;
 - ``console_finished.png``: a table that has played to the end, with every seat's score;
 - ``console_projector.png``: the projector view (the join page), as 192.168.1.20 (the
   server's network address is made up, so the picture shows no real machine's);
@@ -170,6 +170,8 @@ async def shoot(out: Path) -> None:
                 await expect(page.locator("article.table").nth(5).locator(".badge")).to_have_text(
                     "Over", timeout=30000
                 )
+                await page.get_by_role("button", name="The debrief of table 6").click()
+                await expect(page.locator("#report")).to_be_visible(timeout=30000)
                 await page.wait_for_timeout(1500)
                 await page.mouse.move(0, 0)
                 await page.screenshot(path=out / "console.png", full_page=True)

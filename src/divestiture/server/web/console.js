@@ -631,12 +631,12 @@
     app.reports.delete(message.id);
     if (app.reportUrl) URL.revokeObjectURL(app.reportUrl);
     app.reportUrl = URL.createObjectURL(new Blob([message.html], { type: "text/html" }));
-    $("report-title").textContent = `The debrief of ${label} is ready.`;
+    $("report-title").textContent = `The debrief of ${label}:`;
     $("report-open").href = app.reportUrl;
     $("report-save").href = app.reportUrl;
     $("report-save").download = message.file_name;
     $("report").hidden = false;
-    say(`The debrief of ${label} is ready: open it, or save it to print or share`);
+    say(`The debrief of ${label} is ready: open it below, or save it to print or share`);
     $("report-open").focus();
   }
 
