@@ -81,6 +81,30 @@ async def test_messages_per_address_are_shared_by_its_connections(
     assert all(r["code"] == "rate_limited" and "this address" in r["message"] for r in limited)
 
 
+async def test_a_teachers_console_is_not_limited_by_the_students_at_its_address(
+    tmp_path: Path, opened: list[Peer]
+) -> None:
+    """Students' connections have spent the address's messages; the console on the same
+    address still has every control answered (only its own connection's rate counts)."""
+    limits = Limits(messages_per_second=1, message_burst=10)
+    async with running(tmp_path, limits) as server:
+        console = await _open(server.url, opened)
+        create = {"type": "create_class", "options": {"tables": 1}, "host_token": HOST_TOKEN}
+        await console.send(create)
+        await console.expect("class_created")
+        students = [await _open(server.url, opened, hello=False) for _ in range(2)]
+        for peer in students:
+            for _ in range(8):
+                await peer.send({"type": "hello", "protocol": 1})
+        replies = [await peer.next() for peer in students for _ in range(8)]
+        assert any(r["type"] == "error" and r["code"] == "rate_limited" for r in replies)
+        for n in range(5):
+            control = {"do": "announce", "text": f"Line {n}"}
+            await console.send({"type": "control", "id": f"a{n}", "control": control})
+            done = await console.expect("control_done", id=f"a{n}")
+            assert set(done["results"].values()) == {"ok"}
+
+
 async def test_an_address_flooding_together_is_closed_with_1008(
     tmp_path: Path, opened: list[Peer]
 ) -> None:

@@ -113,6 +113,11 @@ class Connection:
         self._writer = asyncio.create_task(self._write())
 
     @property
+    def facilitates(self) -> bool:
+        """Whether it is a class's console or a room's facilitator."""
+        return self.klass is not None or self.role == FACILITATOR
+
+    @property
     def behind(self) -> int:
         """How many messages are waiting to be sent."""
         return len(self._out)
@@ -256,8 +261,11 @@ class App:
         try:
             async for frame in ws:
                 await asyncio.sleep(0)  # let the writers run between two buffered frames
-                # Every frame costs the connection's bucket and its address's, refused or not.
-                own, shared = limit.take(), self.quotas.message(conn.key)
+                # Every frame costs the connection's bucket and its address's, refused or not;
+                # a facilitator's (who holds a token) only its own: the teacher's controls
+                # are never dropped for what the students at the same address send.
+                own = limit.take()
+                shared = conn.facilitates or self.quotas.message(conn.key)
                 if not (own and shared):
                     if limit.flooding or self.quotas.flooding(conn.key):
                         whose = "" if limit.flooding else " (its address's connections together)"
