@@ -298,8 +298,13 @@ class EndScreen:
         width = rect.right - 14 - (out_of.right + 18)
         line = pygame.Rect(out_of.right + 18, total.bottom - 21, width, 20)
         draw.label(surface, result.line, line.topleft, 14, ink, bold=True, max_width=line.w)
-        top = total.bottom + 10
-        result.draw_map(surface, pygame.Rect(x, top, rect.w - 28, rect.bottom - 12 - top))
+        result.draw_map(surface, self.map_area())
+
+    def map_area(self) -> pygame.Rect:
+        """Where a seated student's deal map may go: below their score, in their panel."""
+        _, _, rect, _ = self._regions()
+        top = rect.y + 78
+        return pygame.Rect(rect.x + 14, top, rect.w - 28, rect.bottom - 12 - top)
 
     def _card(self, surface: pygame.Surface, rect: pygame.Rect, seat: SeatInfo) -> None:
         colour = theme.hex_colour(seat.color)
