@@ -233,7 +233,7 @@ def test_a_report_that_will_not_come_is_said_in_words(
     screen.receive(ErrorNotice("stale_version", "the game moved on"))
     assert screen.result.line == PENDING
     screen.receive(ErrorNotice("debrief_failed", "the debrief could not be drawn: no store"))
-    assert screen.result.line.startswith("Your table's report could not be drawn")
+    assert screen.result.line == "The debrief could not be drawn: no store."
     _render(screen, manager)
     assert screen.result.line in drawn_texts
     closed = _screen(manager, scenario, final, "cfius")

@@ -295,9 +295,16 @@ class EndScreen:
         ink = theme.TEXT if result.report is not None else theme.TEXT_DIM
         if result.problem and result.report is None:
             ink = theme.WARN
-        width = rect.right - 14 - (out_of.right + 18)
-        line = pygame.Rect(out_of.right + 18, total.bottom - 21, width, 20)
-        draw.label(surface, result.line, line.topleft, 14, ink, bold=True, max_width=line.w)
+        left = out_of.right + 18
+        width = rect.right - 14 - left
+        one = next(
+            (n for n in (14, 13) if len(draw.wrap(result.line, n, width, bold=True)) == 1), 0
+        )
+        if one:
+            draw.label(surface, result.line, (left, total.bottom - 7 - one), one, ink, bold=True)
+        else:  # a narrow window, or a long reason: two lines beside the score
+            two = pygame.Rect(left, total.y + 1, width, 38)
+            draw.paragraph(surface, result.line, two, 13, ink, bold=True, spacing=1.05)
         result.draw_map(surface, self.map_area())
 
     def map_area(self) -> pygame.Rect:

@@ -22,8 +22,10 @@ from divestiture.client.panels import oid
 
 PENDING = "Working out how the bots did in your seat\u2026"
 NO_MAP = "Your table's deal map comes with your result."
+NO_MAP_NOW = "No deal map: your table's report did not come."
 MAP_ASPECT = 7.2 / 3.3  # the deal map's shape until it comes (debrief/charts.py's figure)
-# Answers to the debrief that mean it will not come; anything else is not about it.
+# Answers to the debrief that mean it will not come (said as the server words them, or
+# else as here); anything else is not about it.
 _REFUSALS = {
     "not_over": "Your table's report opens when its week is over",
     "not_seated": "The report is for the students in a seat",
@@ -128,7 +130,8 @@ class SeatResult:
         if self.report is not None:
             return False
         if isinstance(item, ErrorNotice) and item.code in _REFUSALS:
-            self.problem = f"{_REFUSALS[item.code]}: {item.message}."
+            said = item.message.strip().rstrip(".") or _REFUSALS[item.code]
+            self.problem = f"{said[:1].upper()}{said[1:]}."
             return True
         if isinstance(item, Status) and item.state == "closed":
             self.problem = "The connection closed before your report came."
@@ -170,7 +173,10 @@ class SeatResult:
         rect = self.map_rect(area)
         if self._map is None:
             draw.rounded(surface, rect, theme.BG_DEEP, theme.LINE, radius=6)
-            words = self.problem if self.report is not None else NO_MAP
+            if self.report is not None:
+                words = self.problem  # the map would not load
+            else:
+                words = NO_MAP_NOW if self.problem else NO_MAP
             centre = (rect.centerx, rect.centery - 8)
             draw.label(surface, words, centre, 13, theme.TEXT_FAINT, italic=True, align="centre")
             return rect
