@@ -10,7 +10,7 @@ import pytest
 
 from divestiture.client.intents import INTENT, GoTo, Intent, JoinRoom, StartSolo
 from divestiture.client.net import ErrorNotice
-from divestiture.client.screens.end import EndScreen, ordinal, result_line
+from divestiture.client.screens.end import EndScreen, result_line
 from divestiture.client.screens.lobby import LobbyDefaults, LobbyScreen, join_url
 from divestiture.client.theme import make_manager
 from divestiture.game import DEFAULT_SCENARIO, load_scenario, view_for
@@ -272,18 +272,6 @@ def test_end_buttons(manager: pygame_gui.UIManager, scenario: Scenario, finished
     screen.resize((1024, 700))
     assert screen.headline.text == finished.outcome_name
     assert pygame.Rect(0, 0, 1024, 700).contains(screen.quit.rect)
-
-
-def test_ordinal() -> None:
-    """Ranks read as 1st, 2nd, 3rd, 4th, 11th, 21st."""
-    assert [ordinal(n) for n in (1, 2, 3, 4, 11, 21)] == [
-        "1st",
-        "2nd",
-        "3rd",
-        "4th",
-        "11th",
-        "21st",
-    ]
 
 
 def test_join_url_accepts_the_server_shapes() -> None:

@@ -48,6 +48,7 @@ from divestiture.client.screens.table import TableScreen
 from divestiture.client.screens.waiting import WaitingScreen
 from divestiture.game.scenario import Scenario
 from divestiture.game.simulation import Player
+from divestiture.game.views import GameView
 
 if TYPE_CHECKING:
     from divestiture.client.session import Session
@@ -113,6 +114,7 @@ class ClientApp:
         autoplayer: Callable[[], Player] | None = None,
         finder: Finder | None = None,
         seats: SeatFile | None = None,
+        reports_dir: Path | None = None,
     ) -> None:
         self.stats = FrameStats()
         # Only what the client uses: no mixer, so no sound card is needed.
@@ -126,6 +128,7 @@ class ClientApp:
         self.data_dir = data_dir
         self.bot_delay = bot_delay
         self.seats = seats  # where classroom seats' tokens are kept (None: nowhere)
+        self.reports_dir = reports_dir  # where the end screen saves reports (None: documents)
         # Said while joining (or being moved), shown on the table that comes next.
         self._early: list[ErrorNotice | EventLines | Notice] = []
         self.session: Session | None = None
@@ -357,7 +360,7 @@ class ClientApp:
             if view.outcome is not None:
                 self.final = item
                 if not isinstance(self.screen, EndScreen):
-                    self.show(EndScreen(self.manager, self.scenario, view, self.size))
+                    self.show_end(view)
                 if self.autoplayer is not None:
                     self.running = False
                 return
@@ -376,6 +379,14 @@ class ClientApp:
         self.screen.receive(item)
         if isinstance(item, ViewUpdate | ErrorNotice):
             self._autoplay(item)
+
+    def show_end(self, view: GameView) -> None:
+        """The end screen; a student in a seat asks for their copy of the debrief, which
+        it shows when it comes."""
+        end = EndScreen(self.manager, self.scenario, view, self.size, reports_dir=self.reports_dir)
+        self.show(end)
+        if end.result is not None and self.session is not None and self.autoplayer is None:
+            self.session.connection.ask_debrief()
 
     def _autoplay(self, item: ViewUpdate | ErrorNotice) -> None:
         """A bot plays this seat through the same intents a click posts."""

@@ -2,7 +2,8 @@
 
 A ``Connection`` takes actions (``send``) and puts what arrives on a thread-safe
 ``inbox`` queue: a new view, events, an error, the connection's status, the
-phase timer. The render loop drains the inbox once per frame and never waits on
+phase timer, and (asked for once the game is over) the seat's copy of the debrief.
+The render loop drains the inbox once per frame and never waits on
 it; a connection calls its ``waker`` after each put so a loop that sleeps on
 pygame's event queue wakes up at once instead of polling.
 
@@ -15,7 +16,7 @@ from __future__ import annotations
 import queue
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
 from divestiture.game.actions import Action
@@ -108,7 +109,34 @@ class Notice:
     message: str
 
 
-Inbound = ViewUpdate | EventLines | ErrorNotice | Status | PhaseTimer | TeamChat | Moved | Notice
+@dataclass(frozen=True, slots=True)
+class SeatReport:
+    """The seat's copy of its table's debrief, once the game is over: its score out of
+    100, the share of the bots' games in the same seat it beat (``percentile``, 0-100,
+    of ``games``), the table's deal map (a PNG) and the report itself (a self-contained
+    HTML page, to be saved as ``file_name``)."""
+
+    seat: str
+    score: float
+    percentile: float
+    games: int
+    outcome: str
+    deal_map: bytes = field(repr=False)
+    file_name: str
+    html: str = field(repr=False)
+
+
+Inbound = (
+    ViewUpdate
+    | EventLines
+    | ErrorNotice
+    | Status
+    | PhaseTimer
+    | TeamChat
+    | Moved
+    | Notice
+    | SeatReport
+)
 
 
 class Connection(Protocol):
@@ -121,6 +149,10 @@ class Connection(Protocol):
 
     def send_team(self, text: str) -> None:
         """Say something on the seat's team channel."""
+
+    def ask_debrief(self) -> None:
+        """Ask for the seat's copy of its table's debrief (a ``SeatReport``, or an
+        ``ErrorNotice`` saying why not); asked again after a reconnect until it comes."""
 
     def set_waker(self, wake: Callable[[], None]) -> None:
         """Call ``wake`` (thread-safe) whenever something is put on the inbox."""

@@ -1,7 +1,8 @@
 """Pictures of the client without a screen: a seeded bot game drawn to a PNG.
 
 ``divest screenshot`` uses this to show any seat's table in mid-play, the
-composer, the brief, the lobby or the end screen, under SDL's dummy driver.
+composer, the brief, the lobby or the end screen (with the seat's result, drawn as the
+server would for it), under SDL's dummy driver.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import os
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from divestiture.game.actions import Pause
 from divestiture.game.engine import apply, start
@@ -19,6 +21,9 @@ from divestiture.game.simulation import play_game, player_factory
 from divestiture.game.state import GameState
 from divestiture.game.types import FACILITATOR, Phase, SeatId
 from divestiture.game.views import GameView, view_for
+
+if TYPE_CHECKING:
+    from divestiture.client.net import SeatReport
 
 SCREENS = ("table", "composer", "brief", "help", "lobby", "end", "waiting", "paused", "moved")
 # A class's table: before the teacher starts the week, paused, and just after a move
@@ -57,6 +62,28 @@ def moment(
                 continue  # keep the round's first state, when every seat may still move
             chosen, chosen_events = state, list(events)
     return chosen, chosen_events, record.state
+
+
+def seat_report(scenario: Scenario, seed: int, seat: SeatId) -> SeatReport:
+    """``seat``'s copy of the debrief of the seeded bot game, as the server sends it to
+    the student at the end (a room of its own, code ``SOLO``)."""
+    from divestiture.client.net import SeatReport
+    from divestiture.debrief.records import ClassInput, TableInput
+    from divestiture.debrief.seat_copy import seat_copy
+
+    record = play_game(scenario, seed, player_factory(scenario))
+    table = TableInput(n=0, room="SOLO", seed=seed, log=record.log)
+    copy = seat_copy(ClassInput("SOLO", scenario, (table,), is_class=False), seat)
+    return SeatReport(
+        seat=copy.seat,
+        score=copy.score,
+        percentile=copy.percentile,
+        games=copy.games,
+        outcome=copy.outcome,
+        deal_map=copy.deal_map,
+        file_name=f"debrief-SOLO-{seat}.html",
+        html=copy.html,
+    )
 
 
 def render(
@@ -114,7 +141,10 @@ def render(
             )
         elif screen == "end":
             view = view_for(final, seat)
-            shown = EndScreen(manager, scenario, view, size)
+            end = EndScreen(manager, scenario, view, size)
+            if end.result is not None:
+                end.receive(seat_report(scenario, seed, seat))
+            shown = end
         else:
             table = TableScreen(manager, scenario, view, size)
             lines = tuple(

@@ -16,6 +16,10 @@ and says which in ``joined``; from then on the connection is in that room (a res
 names it). The teacher may move the student at any time (a new ``joined``, the same
 token now holding the new seat): the connection follows, keeps the token under the
 new room, and says so (``Moved``) before the new seat's story.
+
+Once the game is over, the end screen asks for the seat's copy of the debrief
+(``ask_debrief``); it is asked again after a drop until the answer comes, and arrives
+as a ``SeatReport``.
 """
 
 from __future__ import annotations
@@ -39,6 +43,7 @@ from divestiture.client.net import (
     LinkState,
     Moved,
     PhaseTimer,
+    SeatReport,
     Status,
     TeamChat,
     ViewUpdate,
@@ -49,6 +54,8 @@ from divestiture.server.client import DROPS, Refused, open_connection, receive, 
 from divestiture.server.protocol import (
     Ack,
     Act,
+    Debrief,
+    DebriefReport,
     ErrorMsg,
     Join,
     Joined,
@@ -154,9 +161,10 @@ class RemoteConnection:
         self.inbox: queue.Queue[Inbound] = queue.Queue()
         # An asyncio.Queue binds to a loop on first wait, so sends made before start()
         # simply wait in it; after start() only the loop's thread touches it.
-        self._outbox: asyncio.Queue[Act | TeamSay] = asyncio.Queue()
+        self._outbox: asyncio.Queue[Act | TeamSay | Debrief] = asyncio.Queue()
         self._unacked: dict[str, Act] = {}  # insertion order = the order they were sent
         self._in_hand: TeamSay | None = None  # taken from the outbox, not yet on the wire
+        self._debrief: Debrief | None = None  # asked for, not yet answered
         self._lines_seen = 0  # event lines delivered, so a resume's history is not repeated
         self._team_seen = 0  # team lines delivered, and how many of a history to skip
         self._team_skip = 0
@@ -184,6 +192,9 @@ class RemoteConnection:
         if text:
             self._post(TeamSay(text=text))
 
+    def ask_debrief(self) -> None:
+        self._post(Debrief(id=uuid.uuid4().hex))
+
     def set_waker(self, wake: Callable[[], None]) -> None:
         self._wake = wake
 
@@ -207,7 +218,7 @@ class RemoteConnection:
 
     # -- the loop's thread ----------------------------------------------------------------
 
-    def _post(self, item: Act | TeamSay) -> None:
+    def _post(self, item: Act | TeamSay | Debrief) -> None:
         if self._loop is None:
             self._outbox.put_nowait(item)
             return
@@ -278,6 +289,8 @@ class RemoteConnection:
             if self._in_hand is not None:
                 await send(ws, self._in_hand)
                 self._in_hand = None
+            if self._debrief is not None:  # asked before the drop, never answered
+                await send(ws, self._debrief)
             reader = asyncio.create_task(self._read(ws))
             writer = asyncio.create_task(self._write(ws))
             try:
@@ -336,6 +349,7 @@ class RemoteConnection:
             self.seat = SeatId(joined.role)
         if moved:
             self._unacked.clear()  # made for the seat it left
+            self._debrief = None
             self._lines_seen = self._team_seen = self._team_skip = self._team_last = 0
             self._put(Moved(joined.room, joined.role, was[0]))
         elsewhere = (self.room, self.seat) != was  # a new seat, or a token moved meanwhile
@@ -353,6 +367,8 @@ class RemoteConnection:
             item = await self._outbox.get()
             if isinstance(item, Act):
                 self._unacked[item.id] = item  # before sending: a drop mid-send resends it
+            elif isinstance(item, Debrief):
+                self._debrief = item  # until its answer comes: a drop asks again
             else:
                 self._in_hand = item
             try:
@@ -378,9 +394,13 @@ class RemoteConnection:
                 self._put(ViewUpdate(msg.view))
             elif isinstance(msg, Ack):
                 self._unacked.pop(msg.id, None)
+            elif isinstance(msg, DebriefReport):
+                self._debriefed(msg)
             elif isinstance(msg, ErrorMsg):
                 if msg.id is not None:
                     self._unacked.pop(msg.id, None)
+                    if self._debrief is not None and msg.id == self._debrief.id:
+                        self._debrief = None  # refused (not over, not seated): said below
                 if msg.code == REMOVED:  # the token no longer resumes: no coming back
                     self.token = None
                     await self._kept(None)  # first: the lobby that says so reads the kept seats
@@ -403,6 +423,25 @@ class RemoteConnection:
             elif isinstance(msg, Timer):
                 self._put(PhaseTimer.seconds_from_now(msg.seconds_left, msg.running))
             # presence (who sits where) has no Inbound item yet; it is dropped here.
+
+    def _debriefed(self, msg: DebriefReport) -> None:
+        """The debrief asked for: the seat's copy, handed on as a ``SeatReport``."""
+        if self._debrief is None or msg.id != self._debrief.id or msg.seat is None:
+            return  # not this seat's (a report asked for before a move, say)
+        self._debrief = None
+        seat = msg.seat
+        self._put(
+            SeatReport(
+                seat=seat.seat,
+                score=seat.score,
+                percentile=seat.percentile,
+                games=seat.games,
+                outcome=seat.outcome,
+                deal_map=seat.deal_map,
+                file_name=msg.file_name,
+                html=msg.html,
+            )
+        )
 
 
 def _reason(e: BaseException) -> str:
