@@ -23,10 +23,11 @@ from divestiture.game.simulation import make_players, player_factory
 from divestiture.game.types import SeatId
 from divestiture.game.views import GameView
 from divestiture.server.app import start_server, stop_server
-from divestiture.server.client import SeatClient, create_room
+from divestiture.server.client import Pace, SeatClient, create_room
+from divestiture.server.limits import Limits
 from divestiture.server.protocol import Act, BotSpec, RoomOptions
 from divestiture.server.store import Store
-from tests.server.conftest import HOST_TOKEN, MS_TERMS, Peer, Running
+from tests.server.conftest import HOST_TOKEN, MS_TERMS, Peer, Running, running
 
 SC = load_scenario(DEFAULT_SCENARIO)
 OTHERS = ("white_house", "cfius", "bytedance", "investors")
@@ -191,3 +192,25 @@ async def test_bot_clients_on_a_busy_server_are_never_refused(
         redecided += sum(c.redecided for c in clients)
     assert refused == 0
     assert redecided > 0  # the race did happen
+
+
+async def test_a_client_whose_join_is_dropped_for_its_address_rate_joins_again(
+    tmp_path: Path,
+) -> None:
+    """Other connections from its address have spent the address's rate: the client's
+    hello or join is dropped (rate_limited); it connects again a little later, joins and
+    plays its seat to the end, instead of giving up."""
+    limits = Limits(messages_per_second=4, message_burst=6)
+    async with running(tmp_path, limits) as server:
+        admin = await Peer.open(server.url)
+        code = (await admin.create(seed=3, rounds=2, bots={s: {} for s in OTHERS}))["room"]
+        flood = await Peer.open(server.url, hello=False)
+        for _ in range(12):  # each alone is far under its own rate; together, over
+            await flood.send({"type": "hello", "protocol": 1})
+        bot = make_bot(SC, SeatId("microsoft"), random.Random(1))
+        client = SeatClient(server.url, code, SeatId("microsoft"), bot, pace=Pace(2.0, 2, 2))
+        final = await asyncio.wait_for(client.play(), 120)
+        await flood.close()
+        await admin.close()
+    assert final.outcome is not None
+    assert client.reconnects >= 1, "the join was never dropped: the test tested nothing"

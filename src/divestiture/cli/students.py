@@ -16,7 +16,16 @@ from dataclasses import dataclass
 from divestiture.game.simulation import Player, PlayerFactory
 from divestiture.game.types import SeatId
 from divestiture.game.views import GameView
-from divestiture.server.client import DROPS, Refused, SeatClient, ServerGone, open_connection
+from divestiture.server.client import (
+    DROPS,
+    Pace,
+    Refused,
+    SeatClient,
+    ServerGone,
+    open_connection,
+)
+
+STUDENT_RATE = 2.0  # messages a second a scripted student sends at most
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +44,12 @@ class ClassResult:
     removed: int  # students the facilitator took out of their seat
     reconnects: int
     refused: int
+
+
+def student_pace() -> Pace:
+    """A student clicks a couple of times a second at most: thirty of them on one machine
+    stay well under what the server takes from one address."""
+    return Pace(rate=STUDENT_RATE, burst=4, tokens=4)
 
 
 async def play_class(
@@ -60,7 +75,7 @@ async def play_class(
         def player(seat: SeatId) -> Player:
             return factory[seat](seat, random.Random(f"{seed}:{name}:{seat}"))
 
-        return SeatClient(url, code, None, player, name=name, patience=120)
+        return SeatClient(url, code, None, player, name=name, patience=120, pace=student_pace())
 
     clients = [maker(f"Student {n}") for n in range(1, students + 1)]
     tasks = []

@@ -61,6 +61,10 @@ class ServerGone(Exception):
     """The server did not come back within the client's patience."""
 
 
+class Crowded(Exception):
+    """A join, resume or hello was dropped as rate_limited: connect again in a while."""
+
+
 class Refused(Exception):
     """The server answered with an error."""
 
@@ -74,6 +78,8 @@ async def open_connection(url: str) -> ClientConnection:
 
     Raises:
         ValueError: the URL is not a websocket URL.
+        Crowded: its hello was dropped for its address's rate.
+        Refused: the server refused it.
     """
     try:
         ws = await connect(url, max_size=None, open_timeout=5)
@@ -82,6 +88,9 @@ async def open_connection(url: str) -> ClientConnection:
     await send(ws, Hello(protocol=PROTOCOL_VERSION, client=f"divest/{__version__}"))
     reply = await receive(ws)
     if isinstance(reply, ErrorMsg):
+        await ws.close()
+        if reply.code == "rate_limited":
+            raise Crowded(reply.message)
         raise Refused(reply)
     assert isinstance(reply, Welcome), reply
     return ws
@@ -200,7 +209,7 @@ class SeatClient:
     memory: Memory | None = None  # the player's memory (None: its first)
     _decided: Memory | None = None  # its memory if the pending action is taken
     _heard: float = 0.0  # when the server was last heard from (loop time)
-    _pace: Pace = field(default_factory=Pace)
+    pace: Pace = field(default_factory=Pace)  # how fast it may send
     _due: float | None = None  # when a move put off by the pace may be made (loop time)
     _make_player: Callable[[SeatId], Player] | None = None
 
@@ -223,7 +232,7 @@ class SeatClient:
                 final = await self._session()
                 if final is not None:
                     return final
-            except DROPS:
+            except (*DROPS, Crowded):
                 if loop.time() - self._heard > self.patience:
                     raise ServerGone(f"{self.seat}: no server for {self.patience:.0f} s") from None
                 self.reconnects += 1
@@ -283,9 +292,16 @@ class SeatClient:
                     # (the one sent on resuming), and may be the last for a while.
                     await self._move(ws)
         elif isinstance(msg, ErrorMsg):
-            if msg.id is None or self._pending is None or msg.id != self._pending.id:
+            pending = self._pending
+            if pending is not None and msg.id is not None and msg.id == pending.id:
+                await self._refused(ws, msg, pending)
+            elif msg.code == "rate_limited":
+                # Its address's other connections spent the rate (students on one
+                # machine): what was dropped is sent again on a new connection.
+                self.pace.empty()
+                raise Crowded(msg.message)
+            else:
                 raise Refused(msg)
-            await self._refused(ws, msg, self._pending)
         return None
 
     async def _refused(self, ws: ClientConnection, msg: ErrorMsg, failed: Act) -> None:
@@ -294,7 +310,7 @@ class SeatClient:
         decided_on = failed.action.version
         newest = self.view.version if self.view is not None else None
         if msg.code == "rate_limited":  # dropped unread: not a decision the rules judged
-            self._pace.empty()
+            self.pace.empty()
             await self._move(ws)
             return
         if msg.code == "stale_version" or newest != decided_on:
@@ -330,7 +346,7 @@ class SeatClient:
             return
         assert not callable(self.player), "a player is made when the seat is known"
         now = asyncio.get_running_loop().time()
-        wait = self._pace.wait(now)
+        wait = self.pace.wait(now)
         if wait > 0:
             self._due = now + wait  # decide then, on the newest view by then
             return
@@ -351,7 +367,7 @@ class SeatClient:
         versioned = action.model_copy(update={"version": version})
         self._pending = Act(id=uuid.uuid4().hex, action=versioned, seat=self.seat)
         self._decided = decided
-        self._pace.spend()
+        self.pace.spend()
         await send(ws, self._pending)
 
 
