@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from pathlib import Path
 
 os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
 os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 
 import pygame
 import pytest
+
+from divestiture.client.embedded import EmbeddedServer
+from tests.client.console import HOST_TOKEN
 
 
 @pytest.fixture
@@ -21,3 +25,13 @@ def display() -> Iterator[pygame.Surface]:
         yield surface
     finally:
         pygame.quit()
+
+
+@pytest.fixture
+def embedded(tmp_path: Path) -> Iterator[EmbeddedServer]:
+    """A classroom server on its own thread (opening rooms and classes with HOST_TOKEN),
+    stopped after the test."""
+    srv = EmbeddedServer(tmp_path / "server", host_token=HOST_TOKEN)
+    srv.start()
+    yield srv
+    srv.stop()

@@ -28,18 +28,9 @@ from divestiture.client.theme import WARN, make_manager
 from divestiture.game import DEFAULT_SCENARIO, load_scenario
 from divestiture.game.actions import Pass
 from divestiture.game.types import SeatId
-from tests.client.console import HOST_TOKEN, Console, open_class
+from tests.client.console import Console, open_class
 
 SC = load_scenario(DEFAULT_SCENARIO)
-
-
-@pytest.fixture
-def embedded(tmp_path: Path) -> Iterator[EmbeddedServer]:
-    """A classroom server on its own thread, stopped after the test."""
-    srv = EmbeddedServer(tmp_path / "server", host_token=HOST_TOKEN)
-    srv.start()
-    yield srv
-    srv.stop()
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from __future__ import annotations
 import queue
 import random
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pygame
@@ -26,7 +26,6 @@ from divestiture.game import DEFAULT_SCENARIO, load_scenario
 from divestiture.game.bots import make_bot
 from divestiture.game.types import SeatId
 from divestiture.server.protocol import BotSpec, RoomOptions
-from tests.client.console import HOST_TOKEN
 
 SC = load_scenario(DEFAULT_SCENARIO)
 PNG = b"\x89PNG\r\n\x1a\n"
@@ -56,15 +55,6 @@ class PlayingApp(ClientApp):
             self.acted = view.version
             action, self.memory = self.bot.decide(view, self.memory)
             self.on_intent(SendAction(action))
-
-
-@pytest.fixture
-def embedded(tmp_path: Path) -> Iterator[EmbeddedServer]:
-    """A classroom server on its own thread, stopped after the test."""
-    srv = EmbeddedServer(tmp_path / "server", host_token=HOST_TOKEN)
-    srv.start()
-    yield srv
-    srv.stop()
 
 
 def _until(app: ClientApp, test: Callable[[], bool], what: str) -> None:

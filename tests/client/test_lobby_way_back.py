@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
-from pathlib import Path
 
 import pygame
 import pygame_gui
-import pytest
 
 from divestiture.client.app import ClientApp
 from divestiture.client.describe import in_words
@@ -19,15 +16,6 @@ from divestiture.game.types import SeatId
 from divestiture.server.protocol import BotSpec, RoomOptions
 
 SC = load_scenario(DEFAULT_SCENARIO)
-
-
-@pytest.fixture
-def embedded(tmp_path: Path) -> Iterator[EmbeddedServer]:
-    """A classroom server on its own thread, stopped after the test."""
-    srv = EmbeddedServer(tmp_path / "server")
-    srv.start()
-    yield srv
-    srv.stop()
 
 
 def _lobby_again(app: ClientApp, old: LobbyScreen) -> LobbyScreen:

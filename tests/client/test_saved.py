@@ -8,7 +8,6 @@ import os
 import stat
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pygame
@@ -28,15 +27,6 @@ from divestiture.game import DEFAULT_SCENARIO, load_scenario
 from divestiture.server.protocol import RoomOptions
 
 SC = load_scenario(DEFAULT_SCENARIO)
-
-
-@pytest.fixture
-def embedded(tmp_path: Path) -> Iterator[EmbeddedServer]:
-    """A classroom server on its own thread, stopped after the test."""
-    srv = EmbeddedServer(tmp_path / "server")
-    srv.start()
-    yield srv
-    srv.stop()
 
 
 @pytest.fixture

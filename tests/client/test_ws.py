@@ -31,15 +31,6 @@ _I = TypeVar("_I", bound=Inbound)
 
 
 @pytest.fixture
-def embedded(tmp_path: Path) -> Iterator[EmbeddedServer]:
-    """A server on its own thread, stopped after the test."""
-    srv = EmbeddedServer(tmp_path / "data")
-    srv.start()
-    yield srv
-    srv.stop()
-
-
-@pytest.fixture
 def room(embedded: EmbeddedServer) -> str:
     """A room where bots play every seat but Microsoft, at once."""
     options = RoomOptions(seed=1, bots={SeatId(s): BotSpec() for s in OTHERS}, bot_delay=0)
@@ -335,7 +326,7 @@ def test_the_embedded_server_keeps_its_host_token_to_itself(
     in its data directory, and another client opening a room is refused."""
     from websockets.sync.client import connect
 
-    assert room and not (tmp_path / "data" / HOST_TOKEN_FILE).exists()
+    assert room and not (tmp_path / "server" / HOST_TOKEN_FILE).exists()
     with connect(embedded.url) as ws:
         ws.send(json.dumps({"type": "hello", "protocol": 1}))
         ws.recv(5)
