@@ -60,6 +60,8 @@ async def test_the_facilitator_fetches_the_class_and_it_matches_the_data(tmp_pat
             fetch, server.url, room["facilitator_token"], None, room["room"]
         )
         assert [t.n for t in alone.tables] == [0]
+        one_table = await asyncio.to_thread(fetch, server.url, token, None, tables[1])
+        assert [(t.room, t.n) for t in one_table.tables] == [(tables[1], 2)], "keeps its number"
         try:
             await asyncio.to_thread(fetch, server.url, "not-the-token", code, None)
         except SourceError as e:
