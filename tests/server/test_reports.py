@@ -4,6 +4,7 @@ student's, of their own table once it is over, as their seat saw it."""
 from __future__ import annotations
 
 import base64
+import re
 from typing import Any
 
 from tests.server.conftest import HOST_TOKEN, Peer, Running
@@ -11,6 +12,7 @@ from tests.server.conftest import HOST_TOKEN, Peer, Running
 SEATS = ("white_house", "cfius", "bytedance", "microsoft", "investors")
 PNG = b"\x89PNG\r\n\x1a\n"
 SECRET = "Only ByteDance may read this line."
+REASON = re.compile(r"<td class=why>([^<]+)</td>")  # a seat's reason, in a transcript
 QUICK = {"negotiate": 0.5, "government": 0.2, "resolve": 0.2}  # seconds a phase
 
 
@@ -88,7 +90,10 @@ async def test_a_student_gets_their_tables_report_once_it_is_over_as_their_seat_
     await admin.send({"type": "resume", "room": room, "token": created["facilitator_token"]})
     await admin.expect("joined")
     await admin.send({"type": "debrief", "id": "all"})
-    assert SECRET in (await _report(admin, "all"))["html"]
+    everything = (await _report(admin, "all"))["html"]
+    assert SECRET in everything
+    assert REASON.findall(everything), "the bots' reasons are in the facilitator's report"
+    assert REASON.findall(report["html"]) == [], "and in no student's copy (Ann gave none)"
 
     await watcher.send({"type": "watch", "room": room})
     await watcher.expect("joined")
