@@ -76,6 +76,9 @@ async def test_a_student_gets_their_tables_report_once_it_is_over_as_their_seat_
     await ann.until_view(lambda v: v["phase"] == "over", timeout=60)
 
     await ann.send({"type": "debrief", "id": "r"})
+    await ann.send({"type": "debrief", "id": "again"})  # while the first is being drawn
+    busy = await ann.expect("error")
+    assert (busy["code"], busy["id"]) == ("busy", "again")
     report = await _report(ann, "r")
     assert report["file_name"] == f"debrief-{room}-microsoft.html"
     assert SECRET not in report["html"] and "<script" not in report["html"].lower()
@@ -84,6 +87,12 @@ async def test_a_student_gets_their_tables_report_once_it_is_over_as_their_seat_
     assert seat["seat"] == "microsoft" and seat["games"] == 200
     assert 0 <= seat["percentile"] <= 100 and 0 <= seat["score"] <= 100
     assert base64.b64decode(seat["deal_map"]).startswith(PNG)
+
+    bob = await Peer.open(server.url)  # Ann's team mate: the copy drawn for Ann, at once
+    peers.append(bob)
+    await bob.join(room, "microsoft", "Bob")
+    await bob.send({"type": "debrief", "id": "b"})
+    assert (await _report(bob, "b", timeout=5))["html"] == report["html"]
 
     await ivy.send({"type": "debrief", "id": "own"})
     assert SECRET in (await _report(ivy, "own"))["html"], "the sender's copy has its line"

@@ -164,20 +164,32 @@ def build(
     bot_games: int = BOT_GAMES,
     bot_seed: int = BOT_SEED,
     viewer: SeatId | None = None,
+    bots: Baseline | None = None,
 ) -> ClassDebrief:
     """The debrief of a class: every table replayed and analysed, and ``bot_games`` games
-    between bots under the same rules (pure: nothing is read or written). With a
-    ``viewer`` seat, its transcripts keep only the lines that seat saw, and only its own
-    reasons: the copy a student of that seat takes home."""
+    between bots under the same rules (pure: nothing is read or written), or ``bots``,
+    those games played already (``bots_for``). With a ``viewer`` seat, its transcripts
+    keep only the lines that seat saw, and only its own reasons: the copy a student of
+    that seat takes home."""
     tables = [_table(record.scenario, t, viewer) for t in record.tables]
     standings = _standings(tables)
     done = tuple(
         TableDebrief(t.table, t.state, t.scores, t.analysis, t.offers, t.lines, standings[t.n_key])
         for t in tables
     )
-    rounds = record.tables[0].rounds if record.tables else None
-    bots = baseline(record.scenario, bot_games, bot_seed, rounds)
+    if bots is None:
+        bots = bots_for(record, bot_games, bot_seed)
     return ClassDebrief(record, done, bots, viewer)
+
+
+def bots_for(record: ClassInput, games: int = BOT_GAMES, seed: int = BOT_SEED) -> Baseline:
+    """The games between bots a class is compared with: under its rules and its days."""
+    return baseline(record.scenario, games, seed, rounds_of(record))
+
+
+def rounds_of(record: ClassInput) -> int | None:
+    """The days before the deadline a class's tables play (None: the rules')."""
+    return record.tables[0].rounds if record.tables else None
 
 
 def baseline(sc: Scenario, games: int, seed: int, rounds: int | None = None) -> Baseline:

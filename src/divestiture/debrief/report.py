@@ -16,8 +16,11 @@ from collections.abc import Iterable, Sequence
 
 from divestiture.debrief import charts
 from divestiture.debrief.build import (
+    BOT_GAMES,
+    BOT_SEED,
     FACILITATOR_ROW,
     TIMER,
+    Baseline,
     ClassDebrief,
     Line,
     TableDebrief,
@@ -34,9 +37,16 @@ MINOR = frozenset({"pass", "tracks", "phase", "round_end", "timeout"})  # lighte
 ASIDE = frozenset({"tracks", "phase"})  # the game's own lines, left off on paper
 
 
-def report_html(record: ClassInput, *, bot_games: int = 200, bot_seed: int = 1) -> str:
-    """The debrief of a class as one HTML page (pure: no file, no network, no clock)."""
-    return render(build(record, bot_games=bot_games, bot_seed=bot_seed))
+def report_html(
+    record: ClassInput,
+    *,
+    bot_games: int = BOT_GAMES,
+    bot_seed: int = BOT_SEED,
+    bots: Baseline | None = None,
+) -> str:
+    """The debrief of a class as one HTML page (pure: no file, no network, no clock);
+    ``bots``: the bots' games it is compared with, if played already (``build``)."""
+    return render(build(record, bot_games=bot_games, bot_seed=bot_seed, bots=bots))
 
 
 def render(debrief: ClassDebrief) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from divestiture.debrief.build import BOT_GAMES, BOT_SEED, build, standing
+from divestiture.debrief.build import BOT_GAMES, BOT_SEED, Baseline, build, standing
 from divestiture.debrief.charts import deal_map_png
 from divestiture.debrief.records import ClassInput
 from divestiture.debrief.report import render
@@ -36,8 +36,10 @@ def seat_copy(
     *,
     bot_games: int = BOT_GAMES,
     bot_seed: int = BOT_SEED,
+    bots: Baseline | None = None,
 ) -> SeatCopy:
-    """``seat``'s copy of the (one) table of ``record``.
+    """``seat``'s copy of the (one) table of ``record``; ``bots``: the bots' games it is
+    compared with, if played already (``build``).
 
     Raises:
         ValueError: ``record`` is not one table, or ``seat`` is not one of its seats.
@@ -46,15 +48,15 @@ def seat_copy(
         raise ValueError(f"a seat's copy is of one table, not {len(record.tables)}")
     if seat not in record.scenario.seat_ids:
         raise ValueError(f"{seat!r} is not a seat of {record.scenario.id}")
-    debrief = build(record, bot_games=bot_games, bot_seed=bot_seed, viewer=seat)
+    debrief = build(record, bot_games=bot_games, bot_seed=bot_seed, viewer=seat, bots=bots)
     table = debrief.tables[0]
     total = table.scores[seat].total
-    bots = list(debrief.baseline.scores.get(seat, ()))
+    in_seat = list(debrief.baseline.scores.get(seat, ()))
     return SeatCopy(
         seat=seat,
         score=total,
-        percentile=standing(total, bots).percentile,
-        games=len(bots),
+        percentile=standing(total, in_seat).percentile,
+        games=len(in_seat),
         outcome=str(table.state.outcome),
         deal_map=deal_map_png(table),
         html=render(debrief),

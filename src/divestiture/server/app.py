@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections import deque
+from collections.abc import Coroutine
 from pathlib import Path
 from typing import Any
 
@@ -563,7 +564,7 @@ class App:
         if conn.klass is not None or conn.role == FACILITATOR:
             rooms = self._controlled(conn, msg)
             if rooms is not None:
-                self.lobby.reports.start(self._class_report(conn, msg.id, rooms))
+                self._report(conn, msg.id, self._class_report(conn, msg.id, rooms))
             return
         room = self._room_of(conn, msg.id)
         if room is None:
@@ -575,7 +576,12 @@ class App:
         elif not room.state.over:
             conn.error("not_over", "your table's debrief opens when its week is over", msg.id)
         else:
-            self.lobby.reports.start(self._seat_report(conn, msg.id, room, SeatId(conn.role)))
+            seat = SeatId(conn.role)
+            self._report(conn, msg.id, self._seat_report(conn, msg.id, room, seat))
+
+    def _report(self, conn: Connection, report_id: str, job: Coroutine[Any, Any, None]) -> None:
+        if not self.lobby.reports.start(conn, job):
+            conn.error("busy", "a report for you is being drawn: it comes in a moment", report_id)
 
     async def _class_report(self, conn: Connection, report_id: str, rooms: list[Room]) -> None:
         klass = conn.klass or self.lobby.class_of(rooms[0])
@@ -603,7 +609,7 @@ class App:
             record = await self.lobby.reports.record(
                 room.code, [(room, n)], is_class=False, opened=0.0
             )
-            html, result = await self.lobby.reports.seat_report(record, seat)
+            html, result = await self.lobby.reports.seat_report(record, seat, room.state.version)
         except (Refusal, StoreError, ValueError) as e:
             log.error("the debrief of %s for %s failed: %s", room.code, seat, e)
             conn.error("debrief_failed", f"the debrief could not be drawn: {e}", report_id)
