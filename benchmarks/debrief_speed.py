@@ -7,7 +7,8 @@ A class of N seeded tables of scripted bots is played first. Then, on one core (
 the server's loop and its worker thread share the interpreter): the class's report
 (``report_html``: every table replayed and analysed, 200 bots' games, the charts), its
 parts (the 200 bots' games alone are the baseline the ratios are taken against), and one
-seat's copy (``seat_copy``, for the student's end screen). Last, the event loop's lag: a
+seat's copy (``seat_copy``, for the student's end screen), also with the bots' games
+played already, as the server keeps them (``server/reports.py``). Last, the event loop's lag: a
 task that sleeps 5 ms at a time, how late it wakes, alone and while the report is drawn
 on a worker thread as the server draws it (``server/reports.py``).
 """
@@ -93,6 +94,8 @@ def main() -> None:
     tables = timed(lambda: build(record, bot_games=0), args.repeats)
     page = timed(lambda: report_html(record), args.repeats)
     copy = timed(lambda: seat_copy(one, seat), args.repeats)
+    played = baseline(sc, BOT_GAMES, BOT_SEED)
+    kept = timed(lambda: seat_copy(one, seat, bots=played), args.repeats)
     size = len(report_html(record).encode())
     quiet = asyncio.run(lag(None, 3.0))
     busy = asyncio.run(lag(lambda: report_html(record), 0.0))
@@ -124,6 +127,8 @@ def main() -> None:
         f"| the class's whole report, charts included ({size // 1024} KiB)"
         f" | {page:.2f} | {page / bots:.2f} |",
         f"| one seat's copy of one table (end screen) | {copy:.2f} | {copy / bots:.2f} |",
+        f"| the same, the bots' games played already (as the server keeps them)"
+        f" | {kept:.2f} | {kept / bots:.2f} |",
         "",
         textwrap.fill(loop_words, 88),
     ]
