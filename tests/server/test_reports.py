@@ -7,6 +7,8 @@ import base64
 import re
 from typing import Any
 
+import pytest
+
 from tests.server.conftest import HOST_TOKEN, Peer, Running
 
 SEATS = ("white_house", "cfius", "bytedance", "microsoft", "investors")
@@ -110,3 +112,27 @@ async def test_a_student_gets_their_tables_report_once_it_is_over_as_their_seat_
     assert (await watcher.expect("error"))["code"] == "not_seated"
     await ann.send({"type": "debrief", "id": "x", "tables": ["ZZZZZ"]})
     assert (await ann.expect("error"))["code"] == "unknown_table"
+
+
+async def test_a_report_that_fails_to_draw_is_said_and_the_next_one_comes(
+    server: Running, peers: list[Peer], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A fault while drawing (a bug of ours) gets debrief_failed for that request, with
+    its id; the console can ask again and gets the report."""
+    from divestiture.debrief import report_html as drawn
+    from divestiture.server import reports
+
+    def broken(*args: Any, **kwargs: Any) -> str:
+        monkeypatch.setattr(reports, "report_html", drawn)  # only the first time
+        raise RuntimeError("a chart would not draw")
+
+    monkeypatch.setattr(reports, "report_html", broken)
+    console = await Peer.open(server.url)
+    peers.append(console)
+    await console.send({"type": "create_class", "options": {"tables": 1}, "host_token": HOST_TOKEN})
+    await console.expect("class_created")
+    await console.send({"type": "debrief", "id": "first"})
+    failed = await console.expect("error", timeout=30)
+    assert (failed["code"], failed["id"]) == ("debrief_failed", "first")
+    await console.send({"type": "debrief", "id": "second"})
+    assert "<html" in (await _report(console, "second"))["html"]

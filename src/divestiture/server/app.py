@@ -16,9 +16,9 @@ from __future__ import annotations
 import asyncio
 import json
 from collections import deque
-from collections.abc import Coroutine
+from collections.abc import Awaitable, Coroutine
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import ValidationError
 from websockets.asyncio.server import Server, ServerConnection, serve
@@ -68,6 +68,7 @@ from divestiture.server.protocol import (
     Resume,
     Role,
     RoomCreated,
+    SeatResult,
     TeamSay,
     Timer,
     ViewMsg,
@@ -81,6 +82,7 @@ from divestiture.server.store import DB_FILE, AsyncStore, Store, StoreError
 from divestiture.server.web import Web
 
 SERVER_NAME = f"divestiture/{__version__}"
+_T = TypeVar("_T")
 PING_SECONDS = 20.0  # the library pings this often, and drops a connection not answering
 BEHIND = 32  # unsent messages past which superseded views, timers and presences are merged
 # Unsent messages past which the connection is closed (it resumes): well above what
@@ -589,33 +591,47 @@ class App:
         whole = klass is not None and len(rooms) == len(klass.rooms)
         code = klass.code if whole and klass is not None else "-".join(r.code for r in rooms)
         opened = klass.created if klass is not None else 0.0
-        try:
-            record = await self.lobby.reports.record(
-                code, tables, is_class=klass is not None, opened=opened
-            )
-            html = await self.lobby.reports.class_report(record)
-        except (Refusal, StoreError, ValueError) as e:
-            log.error("the debrief of %s failed: %s", code, e)
-            conn.error("debrief_failed", f"the debrief could not be drawn: {e}", report_id)
-            return
-        conn.send(DebriefReport(id=report_id, file_name=f"debrief-{code}.html", html=html))
+
+        async def draw() -> str:
+            reports = self.lobby.reports
+            record = await reports.record(code, tables, is_class=klass is not None, opened=opened)
+            return await reports.class_report(record)
+
+        html = await self._drawn(conn, report_id, code, draw())
+        if html is not None:
+            conn.send(DebriefReport(id=report_id, file_name=f"debrief-{code}.html", html=html))
 
     async def _seat_report(
         self, conn: Connection, report_id: str, room: Room, seat: SeatId
     ) -> None:
         klass = self.lobby.class_of(room)
         n = klass.number(room) if klass is not None else 0
+
+        async def draw() -> tuple[str, SeatResult]:
+            reports = self.lobby.reports
+            record = await reports.record(room.code, [(room, n)], is_class=False, opened=0.0)
+            return await reports.seat_report(record, seat, room.state.version)
+
+        drawn = await self._drawn(conn, report_id, f"{room.code} for {seat}", draw())
+        if drawn is not None:
+            html, result = drawn
+            name = f"debrief-{room.code}-{seat}.html"
+            conn.send(DebriefReport(id=report_id, file_name=name, html=html, seat=result))
+
+    async def _drawn(
+        self, conn: Connection, report_id: str, what: str, drawing: Awaitable[_T]
+    ) -> _T | None:
+        """What ``drawing`` gives; None, and ``debrief_failed`` sent, if it failed."""
         try:
-            record = await self.lobby.reports.record(
-                room.code, [(room, n)], is_class=False, opened=0.0
-            )
-            html, result = await self.lobby.reports.seat_report(record, seat, room.state.version)
+            return await drawing
         except (Refusal, StoreError, ValueError) as e:
-            log.error("the debrief of %s for %s failed: %s", room.code, seat, e)
+            log.error("the debrief of %s failed: %s", what, e)
             conn.error("debrief_failed", f"the debrief could not be drawn: {e}", report_id)
-            return
-        name = f"debrief-{room.code}-{seat}.html"
-        conn.send(DebriefReport(id=report_id, file_name=name, html=html, seat=result))
+        except Exception:  # a bug of ours: say so, log it, and keep serving
+            log.exception("the debrief of %s failed", what)
+            why = "the debrief could not be drawn (the server's log says why)"
+            conn.error("debrief_failed", why, report_id)
+        return None
 
     def _controlled(self, conn: Connection, msg: Control | Export | Debrief) -> list[Room] | None:
         """The tables a control is for: those named, of this console's class or this
