@@ -29,6 +29,7 @@ from divestiture.game import DEFAULT_SCENARIO, load_scenario
 from divestiture.game.actions import Pass
 from divestiture.game.types import SeatId
 from tests.client.console import Console, open_class
+from tests.client.frames import shown_table, until
 
 SC = load_scenario(DEFAULT_SCENARIO)
 
@@ -46,25 +47,10 @@ def seats(tmp_path: Path) -> SeatFile:
     return SeatFile(tmp_path / "config" / "seats.json")
 
 
-def _until(app: ClientApp, test: Callable[[], bool], what: str, timeout: float = 15) -> None:
-    """Run the app's frames until ``test`` holds."""
-    end = time.monotonic() + timeout
-    while not test():
-        assert time.monotonic() < end, f"{what}: still on {type(app.screen).__name__}"
-        app.frame()
-
-
-def _table(app: ClientApp, test: Callable[[TableScreen], bool] = lambda _: True) -> TableScreen:
-    """Run the app's frames until it shows a table for which ``test`` holds."""
-    _until(app, lambda: isinstance(app.screen, TableScreen) and test(app.screen), "no table")
-    assert isinstance(app.screen, TableScreen)
-    return app.screen
-
-
 def _joined(app: ClientApp, url: str, console: Console, name: str) -> TableScreen:
     """``name`` types the class code and joins with any seat; the table that opens."""
     app.on_intent(JoinRoom(f"{url}/{console.code.lower()}", None, name))
-    return _table(app)
+    return shown_table(app)
 
 
 def _drawn(table: TableScreen) -> pygame.Surface:
@@ -124,7 +110,7 @@ def test_the_table_waits_for_the_teacher_then_is_paused_with_the_clock_stopped(
         table = _joined(app, embedded.url, console, "Ann")
         assert app.session is not None
         room = app.session.connection.room
-        _until(app, lambda: table.timer.stopped is not None, "no stopped clock")
+        until(app, lambda: table.timer.stopped is not None, "no stopped clock")
         now = time.monotonic()
         assert table.timer.seconds_left(now) == table.timer.seconds_left(now + 60) == 300
         held = hold(table.view)
@@ -133,19 +119,19 @@ def test_the_table_waits_for_the_teacher_then_is_paused_with_the_clock_stopped(
         assert not table.actions.compose_button.is_enabled
         assert _has(_drawn(table), table.hold_rect, WARN), "the waiting banner is drawn"
         intents.post(SendAction(Pass()))  # as a click that raced the view would
-        _until(app, lambda: table.toast is not None, "no refusal shown")
+        until(app, lambda: table.toast is not None, "no refusal shown")
         assert table.toast is not None
         assert table.toast.text == "Not done: Pass. Your teacher has not started the week yet."
 
         assert console.control({"do": "start", "bots_for_empty_seats": False}, room) == {room: "ok"}
-        _until(app, lambda: table.view.started and table.timer.ends_at is not None, "no start")
+        until(app, lambda: table.view.started and table.timer.ends_at is not None, "no start")
         assert hold(table.view) is None
         assert table.actions.pass_button.is_enabled
         _drawn(table)
         assert table.hold_rect.w == 0, "no banner once the week runs"
 
         assert console.control({"do": "pause"}, room) == {room: "ok"}
-        _until(app, lambda: table.view.paused and table.timer.stopped is not None, "no pause")
+        until(app, lambda: table.view.paused and table.timer.stopped is not None, "no pause")
         held = hold(table.view)
         assert held is not None and held.title == PAUSED
         now = time.monotonic()
@@ -156,7 +142,7 @@ def test_the_table_waits_for_the_teacher_then_is_paused_with_the_clock_stopped(
         assert _has(_drawn(table), table.hold_rect, WARN), "the paused banner is drawn"
         table.toast = None
         intents.post(SendAction(Pass()))
-        _until(app, lambda: table.toast is not None, "no refusal shown")
+        until(app, lambda: table.toast is not None, "no refusal shown")
         assert table.toast is not None
         assert table.toast.text == (
             "Not done: Pass. Play is paused by your teacher: try again when it resumes."
@@ -183,7 +169,7 @@ def test_a_student_moved_by_the_teacher_plays_the_new_seat(
         to_seat = "microsoft" if seat != "microsoft" else "cfius"
         move = {"do": "move", "seat": seat, "name": "Ann", "to_seat": to_seat, "to_room": other}
         assert console.control(move, room) == {room: "ok"}
-        new = _table(app, lambda t: t is not old)
+        new = shown_table(app, lambda t: t is not old)
         assert new.view.viewer == to_seat
         assert old.overlay is None, "the old seat's brief went with its table"
         assert new.overlay is None and new.composer is None
@@ -206,7 +192,7 @@ def test_a_student_moved_by_the_teacher_plays_the_new_seat(
         assert app.session.key == seat_key(embedded.url, other)
 
         assert console.control({"do": "bot", "seat": to_seat}, other) == {other: "ok"}
-        watching = _table(app, lambda t: t is not new)
+        watching = shown_table(app, lambda t: t is not new)
         assert watching.view.viewer == "spectator"
         assert watching.toast is not None
         assert watching.toast.text == (
@@ -232,12 +218,12 @@ def test_a_removed_student_goes_back_to_the_lobby_and_does_not_come_back(
         assert lobby.join_room()
         for event in pygame.event.get():
             app.dispatch(event)
-        table = _table(app)
+        table = shown_table(app)
         assert app.session is not None
         room, seat = app.session.connection.room, table.view.viewer
         assert list(seats.all()) == [seat_key(embedded.url, room)]
         assert console.control({"do": "remove", "seat": seat, "name": "Ann"}, room) == {room: "ok"}
-        _until(app, lambda: isinstance(app.screen, LobbyScreen), "no lobby")
+        until(app, lambda: isinstance(app.screen, LobbyScreen), "no lobby")
         back = app.screen
         assert isinstance(back, LobbyScreen)
         said = f"Your teacher took you out of {SC.seat_name(SeatId(seat))} in room {room}."

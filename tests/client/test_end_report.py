@@ -26,6 +26,7 @@ from divestiture.game import DEFAULT_SCENARIO, load_scenario
 from divestiture.game.bots import make_bot
 from divestiture.game.types import SeatId
 from divestiture.server.protocol import BotSpec, RoomOptions
+from tests.client.frames import until
 
 SC = load_scenario(DEFAULT_SCENARIO)
 PNG = b"\x89PNG\r\n\x1a\n"
@@ -57,13 +58,6 @@ class PlayingApp(ClientApp):
             self.on_intent(SendAction(action))
 
 
-def _until(app: ClientApp, test: Callable[[], bool], what: str) -> None:
-    end = time.monotonic() + PATIENCE
-    while not test():
-        assert time.monotonic() < end, f"{what}: still on {type(app.screen).__name__}"
-        app.frame()
-
-
 def _reported(app: ClientApp) -> EndScreen:
     """Run the app's frames until its end screen has the seat's report."""
 
@@ -73,7 +67,7 @@ def _reported(app: ClientApp) -> EndScreen:
             screen.result is None or screen.result.report is not None or bool(screen.result.problem)
         )
 
-    _until(app, done, "no report on the end screen")
+    until(app, done, "no report on the end screen", PATIENCE)
     assert isinstance(app.screen, EndScreen)
     return app.screen
 

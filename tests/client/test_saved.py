@@ -20,11 +20,11 @@ from divestiture.client.intents import JoinRoom
 from divestiture.client.net import ErrorNotice, Inbound, ViewUpdate
 from divestiture.client.saved import SavedSeat, SeatFile, seat_key
 from divestiture.client.screens.lobby import LobbyScreen
-from divestiture.client.screens.table import TableScreen
 from divestiture.client.session import join_room
 from divestiture.client.theme import make_manager
 from divestiture.game import DEFAULT_SCENARIO, load_scenario
 from divestiture.server.protocol import RoomOptions
+from tests.client.frames import shown_table
 
 SC = load_scenario(DEFAULT_SCENARIO)
 
@@ -54,15 +54,6 @@ def _close_seats(embedded: EmbeddedServer, code: str, facilitator: str) -> None:
     embedded.run(close())
 
 
-def _table(app: ClientApp) -> TableScreen:
-    """Run the app's frames until it shows the table."""
-    deadline = time.monotonic() + 15
-    while not isinstance(app.screen, TableScreen):
-        assert time.monotonic() < deadline, f"no table: still on {type(app.screen).__name__}"
-        app.frame()
-    return app.screen
-
-
 def _saved_json(path: Path) -> dict[str, dict[str, object]]:
     seats = json.loads(path.read_text())["seats"]
     assert isinstance(seats, dict)
@@ -84,7 +75,7 @@ def test_a_joined_seat_keeps_its_token_in_a_private_file(
     try:
         with caplog.at_level(logging.DEBUG, logger="divest"):
             app.on_intent(JoinRoom(f"{embedded.url}/{code}", "microsoft", "Ann"))
-            assert _table(app).view.viewer == "microsoft"
+            assert shown_table(app).view.viewer == "microsoft"
         assert app.session is not None
         token = app.session.connection.token
         assert token and token not in caplog.text
@@ -111,14 +102,14 @@ def test_coming_back_resumes_the_seat_after_the_seats_close(
     first = ClientApp(SC, seats=seats)
     try:
         first.on_intent(JoinRoom(f"{embedded.url}/{code}", "bytedance", "Bo"))
-        _table(first)
+        shown_table(first)
     finally:
         first.close()
     _close_seats(embedded, code, facilitator)
     again = ClientApp(SC, seats=seats)
     try:
         again.on_intent(JoinRoom(f"{embedded.url}/{code.lower()}", "bytedance", "Bo"))
-        table = _table(again)
+        table = shown_table(again)
         assert table.view.viewer == "bytedance"
         assert table.toast is None  # nothing was refused
     finally:
@@ -208,7 +199,7 @@ def test_the_table_says_why_a_kept_seat_was_joined_again(
     app = ClientApp(SC, seats=seats)
     try:
         app.on_intent(JoinRoom(f"{embedded.url}/{code}", "investors", "Ann"))
-        table = _table(app)
+        table = shown_table(app)
         assert table.toast is not None
         assert table.toast.text.startswith(
             f"The server did not take back your saved seat in room {code}"

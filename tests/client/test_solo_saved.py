@@ -14,20 +14,11 @@ from divestiture.client.app import ClientApp
 from divestiture.client.saved import GAMES_FILE, SavedSeat
 from divestiture.client.screens.lobby import LobbyScreen
 from divestiture.client.screens.saved_games import game_label
-from divestiture.client.screens.table import TableScreen
 from divestiture.client.theme import make_manager
 from divestiture.game import DEFAULT_SCENARIO, load_scenario
+from tests.client.frames import shown_table
 
 SC = load_scenario(DEFAULT_SCENARIO)
-
-
-def _table(app: ClientApp) -> TableScreen:
-    """Run the app's frames until it shows the table."""
-    deadline = time.monotonic() + 15
-    while not isinstance(app.screen, TableScreen):
-        assert time.monotonic() < deadline, f"no table: still on {type(app.screen).__name__}"
-        app.frame()
-    return app.screen
 
 
 def test_a_solo_game_is_listed_in_the_lobby_and_resumed(
@@ -38,7 +29,7 @@ def test_a_solo_game_is_listed_in_the_lobby_and_resumed(
     first = ClientApp(SC, data_dir=tmp_path, bot_delay=30)
     try:
         first.on_intent(intents.StartSolo("bytedance", "normal", (), 8))
-        assert _table(first).view.round_name == "Monday"
+        assert shown_table(first).view.round_name == "Monday"
         assert first.session is not None
         room, token = first.session.connection.room, first.session.connection.token
     finally:
@@ -64,7 +55,7 @@ def test_a_solo_game_is_listed_in_the_lobby_and_resumed(
         lobby.handle(pygame.event.Event(press, ui_element=row.resume))
         for event in pygame.event.get():
             again.dispatch(event)
-        table = _table(again)
+        table = shown_table(again)
         assert table.view.viewer == "bytedance"
         assert again.session is not None
         assert again.session.connection.room == room

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-import sys
-
 import click
 
-from divestiture.cli.options import difficulty_option, host_token_option, need_host_token
+from divestiture.cli.options import (
+    difficulty_option,
+    host_token_option,
+    made_on_server,
+    need_host_token,
+    phase_seconds,
+    timer_options,
+)
 
 
 @click.group(name="class")
@@ -28,13 +33,7 @@ def class_group() -> None:
     " by default each table draws its own.",
 )
 @difficulty_option
-@click.option("--negotiate-seconds", type=click.FloatRange(min=1, max=3600), help="Phase timer.")
-@click.option("--government-seconds", type=click.FloatRange(min=1, max=3600), help="Phase timer.")
-@click.option(
-    "--resolve-seconds",
-    type=click.FloatRange(min=1, max=3600),
-    help="Phase timer (CFIUS's ruling on a signed deal).",
-)
+@timer_options
 @host_token_option
 @click.option(
     "--start-now",
@@ -54,25 +53,18 @@ def open_class(  # noqa: PLR0917 - one parameter per option
     start_now: bool,
 ) -> None:
     """Open a class on a running server: print its code and the facilitator token."""
-    import asyncio
-
     from pydantic import ValidationError
 
-    from divestiture.server.client import DROPS, Refused, ServerGone, create_class
+    from divestiture.server.client import create_class
     from divestiture.server.protocol import BotSpec, ClassOptions, RoomOptions
 
-    timers = {
-        "negotiate": negotiate_seconds,
-        "government": government_seconds,
-        "resolve": resolve_seconds,
-    }
     try:
         options = ClassOptions(
             tables=tables,
             room=RoomOptions(
                 rounds=rounds,
                 seed=seed,
-                phase_seconds={k: v for k, v in timers.items() if v is not None},
+                phase_seconds=phase_seconds(negotiate_seconds, government_seconds, resolve_seconds),
                 empty_seat_bot=BotSpec(difficulty=difficulty),
                 start="now" if start_now else "teacher",
             ),
@@ -80,17 +72,7 @@ def open_class(  # noqa: PLR0917 - one parameter per option
     except ValidationError as e:
         raise click.BadParameter(str(e.errors()[0]["msg"])) from None
     token = need_host_token(host_token)
-    try:
-        made = asyncio.run(
-            asyncio.wait_for(create_class(server_url, options, host_token=token), 15)
-        )
-    except Refused as e:
-        click.echo(f"error: {e.error.message}", err=True)
-        sys.exit(2)
-    except (ServerGone, ValueError, TimeoutError, *DROPS) as e:
-        why = str(e) or "nothing answered in 15 s"
-        click.echo(f"error: no server at {server_url} ({why})", err=True)
-        sys.exit(1)
+    made = made_on_server(server_url, create_class(server_url, options, host_token=token))
     click.echo(f"Class {made.code} is open on {server_url}: {len(made.tables)} tables")
     click.echo(f"  ({', '.join(made.tables)}).")
     click.echo(

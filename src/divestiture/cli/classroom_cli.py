@@ -7,7 +7,14 @@ from pathlib import Path
 
 import click
 
-from divestiture.cli.options import difficulty_option, host_token_option, need_host_token
+from divestiture.cli.options import (
+    difficulty_option,
+    host_token_option,
+    made_on_server,
+    need_host_token,
+    phase_seconds,
+    timer_options,
+)
 from divestiture.game.types import SeatId
 
 
@@ -150,13 +157,7 @@ def serve(  # noqa: PLR0917 - one parameter per option
     help="A bot plays this seat. Repeatable.",
 )
 @difficulty_option
-@click.option("--negotiate-seconds", type=click.FloatRange(min=1, max=3600), help="Phase timer.")
-@click.option("--government-seconds", type=click.FloatRange(min=1, max=3600), help="Phase timer.")
-@click.option(
-    "--resolve-seconds",
-    type=click.FloatRange(min=1, max=3600),
-    help="Phase timer (CFIUS's ruling on a signed deal).",
-)
+@timer_options
 @click.option(
     "--bots-after",
     type=click.FloatRange(min=1, max=3600),
@@ -184,18 +185,11 @@ def room(  # noqa: PLR0917 - one parameter per option
     host_token: str | None,
 ) -> None:
     """Open a room on a running server and print the room code and the facilitator token."""
-    import asyncio
-
     from pydantic import ValidationError
 
-    from divestiture.server.client import DROPS, Refused, ServerGone, create_room
+    from divestiture.server.client import create_room
     from divestiture.server.protocol import BotSpec, RoomOptions
 
-    timers = {
-        "negotiate": negotiate_seconds,
-        "government": government_seconds,
-        "resolve": resolve_seconds,
-    }
     try:
         options = RoomOptions(
             rounds=rounds,
@@ -204,7 +198,7 @@ def room(  # noqa: PLR0917 - one parameter per option
                 SeatId(seat): BotSpec(personality=personality or None, difficulty=difficulty)
                 for seat, _, personality in (b.partition("=") for b in bot_seats)
             },
-            phase_seconds={k: v for k, v in timers.items() if v is not None},
+            phase_seconds=phase_seconds(negotiate_seconds, government_seconds, resolve_seconds),
             empty_seats_to_bots_after=bots_after,
             empty_seat_bot=BotSpec(difficulty=difficulty),
             lock_seats_after_first_round=lock_seats_after_first_round,
@@ -212,16 +206,7 @@ def room(  # noqa: PLR0917 - one parameter per option
     except ValidationError as e:
         raise click.BadParameter(str(e.errors()[0]["msg"])) from None
     token = need_host_token(host_token)
-    try:
-        opened = create_room(server_url, options, host_token=token)
-        made = asyncio.run(asyncio.wait_for(opened, 15))
-    except Refused as e:
-        click.echo(f"error: {e.error.message}", err=True)
-        sys.exit(2)
-    except (ServerGone, ValueError, TimeoutError, *DROPS) as e:
-        why = str(e) or "nothing answered in 15 s"
-        click.echo(f"error: no server at {server_url} ({why})", err=True)
-        sys.exit(1)
+    made = made_on_server(server_url, create_room(server_url, options, host_token=token))
     code = made.room
     click.echo(f"Room {code} is open on {server_url}.")
     click.echo(

@@ -112,40 +112,34 @@ async def create_room(
 ) -> RoomCreated:
     """Create a room with the server's host token, retrying while the server is away
     (patience: ``SeatClient.patience``)."""
-
-    async def once() -> RoomCreated:
-        ws = await open_connection(url)
-        try:
-            await send(ws, CreateRoom(scenario=scenario, options=options, host_token=host_token))
-            reply = await receive(ws)
-        finally:
-            await ws.close()
-        if isinstance(reply, ErrorMsg):
-            raise Refused(reply)
-        assert isinstance(reply, RoomCreated), reply
-        return reply
-
-    return await _retrying(once, SeatClient.patience)
+    asked = CreateRoom(scenario=scenario, options=options, host_token=host_token)
+    return await _retrying(lambda: _ask(url, asked, RoomCreated), SeatClient.patience)
 
 
 async def create_class(
     url: str, options: ClassOptions, scenario: str = "tiktok_2020", *, host_token: str
 ) -> ClassCreated:
     """Open a class (its tables and its facilitator token), retrying as ``create_room``."""
+    asked = CreateClass(scenario=scenario, options=options, host_token=host_token)
+    return await _retrying(lambda: _ask(url, asked, ClassCreated), SeatClient.patience)
 
-    async def once() -> ClassCreated:
-        ws = await open_connection(url)
-        try:
-            await send(ws, CreateClass(scenario=scenario, options=options, host_token=host_token))
-            reply = await receive(ws)
-        finally:
-            await ws.close()
-        if isinstance(reply, ErrorMsg):
-            raise Refused(reply)
-        assert isinstance(reply, ClassCreated), reply
-        return reply
 
-    return await _retrying(once, SeatClient.patience)
+async def _ask(url: str, message: _Msg, answer: type[_T]) -> _T:
+    """The server's answer to ``message`` on a connection of its own.
+
+    Raises:
+        Refused: the server refused it.
+    """
+    ws = await open_connection(url)
+    try:
+        await send(ws, message)
+        reply = await receive(ws)
+    finally:
+        await ws.close()
+    if isinstance(reply, ErrorMsg):
+        raise Refused(reply)
+    assert isinstance(reply, answer), reply
+    return reply
 
 
 async def _retrying(make: Callable[[], Awaitable[_T]], patience: float) -> _T:
@@ -155,7 +149,7 @@ async def _retrying(make: Callable[[], Awaitable[_T]], patience: float) -> _T:
     while True:
         try:
             return await make()
-        except DROPS:
+        except (*DROPS, Crowded):
             if loop.time() > give_up:
                 raise ServerGone(f"no server for {patience:.0f} s") from None
             await asyncio.sleep(delay)
